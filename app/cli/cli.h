@@ -1,0 +1,52 @@
+#pragma once
+// hopscope-cli: the headless twin of the desktop app. Commands live in cmd_*.cpp, each a
+// function from parsed arguments to an exit code; `run` dispatches. Everything writes to the
+// streams it is given, so tests run commands in-process.
+
+#include "app/cli/args.h"
+#include "model/loader.h"
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hs::cli {
+
+// Exit codes (DESIGN.md): 0 success, 1 findings (lint problems, failed checks, routing changes),
+// 2 usage or input errors.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFindings = 1;
+inline constexpr int kExitUsage = 2;
+
+struct Io {
+    std::ostream& out;
+    std::ostream& err;
+    std::istream& in;
+};
+
+struct Command {
+    std::string name;
+    std::string summary;
+    std::string usage;  // one line after the program name
+    std::vector<OptionSpec> options;
+    int (*run)(const Args& args, Io& io);
+};
+
+const std::vector<Command>& commands();
+
+// Runs `hopscope-cli <words...>` and returns the exit code.
+int run(const std::vector<std::string>& words, Io& io);
+
+// The options every command that reads a cluster takes: -f PATH..., --demo.
+std::vector<OptionSpec> sourceOptions();
+
+// Loads the cluster the arguments name. Diagnostics of severity error are printed to io.err
+// unless `quiet`; returns nullopt (and sets exitCode) when nothing could be loaded.
+std::optional<model::LoadResult> loadSource(const Args& args, Io& io, int& exitCode, bool quiet = false);
+
+// Command registrations (one per cmd_*.cpp).
+Command lintCommand();
+Command graphCommand();
+
+}  // namespace hs::cli

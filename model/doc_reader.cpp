@@ -1,0 +1,616 @@
+#include "model/doc_reader.h"
+
+#include <simdjson.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
+
+#include <algorithm>
+#include <istream>
+#include <streambuf>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace hs::model {
+
+LineIndex::LineIndex(std::string_view text) {
+    starts_.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i)
+        if (text[i] == '\n') starts_.push_back(i + 1);
+}
+
+Mark LineIndex::at(std::size_t offset) const {
+    auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
+    std::size_t line = static_cast<std::size_t>(it - starts_.begin());  // 1-based
+    std::size_t col = offset - starts_[line - 1] + 1;
+    return {static_cast<std::uint32_t>(line), static_cast<std::uint32_t>(col)};
+}
+
+bool looksLikeJson(std::string_view text) {
+    if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
+        static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF)
+        text.remove_prefix(3);
+    for (char c : text) {
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+        return c == '{' || c == '[';
+    }
+    return false;
+}
+
+namespace {
+
+Diagnostic makeDiag(Severity sev, const std::shared_ptr<const std::string>& file, Mark m, std::string msg,
+                    std::string code) {
+    Diagnostic d;
+    d.severity = sev;
+    d.loc.file = file;
+    d.loc.line = m.line;
+    d.loc.col = m.col;
+    d.message = std::move(msg);
+    d.code = std::move(code);
+    return d;
+}
+
+// Reports the first invalid UTF-8 sequence, if any, as a position.
+bool findInvalidUtf8(std::string_view s, std::size_t& badOffset) {
+    if (simdjson::validate_utf8(s.data(), s.size())) return false;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (len == 0 || i + len > s.size() || !simdjson::validate_utf8(s.data() + i, len)) {
+            badOffset = i;
+            return true;
+        }
+        i += len;
+    }
+    badOffset = 0;
+    return true;
+}
+
+// ---- YAML ------------------------------------------------------------------------------------
+
+class ViewBuf : public std::streambuf {
+public:
+    explicit ViewBuf(std::string_view v) {
+        char* p = const_cast<char*>(v.data());
+        setg(p, p, p + v.size());
+    }
+};
+
+struct LimitHit {
+    Mark mark;
+    std::string why;
+};
+
+class TreeBuilder final : public YAML::EventHandler {
+public:
+    TreeBuilder(std::uint32_t lineOffset, const ReadLimits& limits, Diagnostics& diags,
+                const std::shared_ptr<const std::string>& file)
+        : lineOffset_(lineOffset), limits_(limits), diags_(diags), file_(file) {}
+
+    bool hasRoot() const { return haveRoot_; }
+    DocNode takeRoot() { return std::move(root_); }
+
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+
+    void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+        DocNode n;
+        n.mark = conv(mark);
+        add(std::move(n), anchor, 1);
+    }
+
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+        auto it = anchors_.find(anchor);
+        if (it == anchors_.end()) {
+            DocNode n;
+            n.mark = conv(mark);
+            add(std::move(n), 0, 1);
+            return;
+        }
+        count(it->second.second, conv(mark));
+        DocNode copy = it->second.first;
+        add(std::move(copy), 0, it->second.second);
+    }
+
+    void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  const std::string& value) override {
+        DocNode n;
+        n.type = DocNode::Type::Scalar;
+        n.mark = conv(mark);
+        n.scalar = value;
+        n.scalarType = scalarTypeFor(tag, value);
+        count(1, n.mark);
+        add(std::move(n), anchor, 1);
+    }
+
+    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                         YAML::EmitterStyle::value) override {
+        push(DocNode::Type::Sequence, mark, anchor);
+    }
+    void OnSequenceEnd() override { pop(); }
+
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                    YAML::EmitterStyle::value) override {
+        push(DocNode::Type::Map, mark, anchor);
+    }
+    void OnMapEnd() override {
+        finishMap(stack_.back());
+        pop();
+    }
+
+private:
+    struct Frame {
+        DocNode node;
+        YAML::anchor_t anchor = 0;
+        std::size_t startCount = 0;
+        bool haveKey = false;
+        std::string key;
+        Mark keyMark;
+        std::vector<Mark> keyMarks;  // parallel to node.members
+    };
+
+    static ScalarType scalarTypeFor(const std::string& tag, const std::string& value) {
+        if (tag == "?") return resolvePlainScalar(value);
+        static constexpr std::string_view core = "tag:yaml.org,2002:";
+        if (tag.rfind(core, 0) == 0) {
+            std::string_view t = std::string_view(tag).substr(core.size());
+            if (t == "int") return ScalarType::Int;
+            if (t == "float") return ScalarType::Float;
+            if (t == "bool") return ScalarType::Bool;
+            if (t == "null") return ScalarType::Null;
+        }
+        return ScalarType::String;
+    }
+
+    Mark conv(const YAML::Mark& m) const {
+        if (m.line < 0) return {};
+        return {static_cast<std::uint32_t>(m.line) + lineOffset_, static_cast<std::uint32_t>(m.column) + 1};
+    }
+
+    void count(std::size_t n, Mark at) {
+        nodes_ += n;
+        if (nodes_ > limits_.maxNodesPerDocument)
+            throw LimitHit{at, "document expands to more than " + std::to_string(limits_.maxNodesPerDocument) +
+                                   " nodes (alias expansion bomb?)"};
+    }
+
+    void push(DocNode::Type type, const YAML::Mark& mark, YAML::anchor_t anchor) {
+        Frame f;
+        f.node.type = type;
+        f.node.mark = conv(mark);
+        f.anchor = anchor;
+        count(1, f.node.mark);
+        f.startCount = nodes_;
+        if (stack_.size() >= limits_.maxDepth)
+            throw LimitHit{f.node.mark, "nesting deeper than " + std::to_string(limits_.maxDepth) + " levels"};
+        stack_.push_back(std::move(f));
+    }
+
+    void pop() {
+        Frame f = std::move(stack_.back());
+        stack_.pop_back();
+        std::size_t size = nodes_ - f.startCount + 1;
+        add(std::move(f.node), f.anchor, size);
+    }
+
+    void add(DocNode&& n, YAML::anchor_t anchor, std::size_t size) {
+        if (anchor != 0) anchors_[anchor] = {n, size};
+        if (stack_.empty()) {
+            root_ = std::move(n);
+            haveRoot_ = true;
+            return;
+        }
+        Frame& top = stack_.back();
+        if (top.node.type == DocNode::Type::Sequence) {
+            top.node.items.push_back(std::move(n));
+        } else if (!top.haveKey) {
+            top.haveKey = true;
+            top.keyMark = n.mark;
+            if (n.isScalar()) {
+                top.key = std::move(n.scalar);
+            } else if (n.isNull()) {
+                top.key.clear();
+            } else {
+                diags_.push_back(makeDiag(Severity::Warning, file_, n.mark,
+                                          "complex mapping key (a map or list used as a key) ignored",
+                                          "yaml.complex-key"));
+                top.key = "<complex key>";
+            }
+        } else {
+            top.haveKey = false;
+            top.node.members.emplace_back(std::move(top.key), std::move(n));
+            top.keyMarks.push_back(top.keyMark);
+            top.key.clear();
+        }
+    }
+
+    // YAML 1.1 merge keys (`<<: *defaults`) as go-yaml applies them, then duplicate-key checks.
+    void finishMap(Frame& f) {
+        auto& members = f.node.members;
+        std::vector<Mark>& marks = f.keyMarks;
+        marks.resize(members.size());
+
+        bool hasMerge = std::any_of(members.begin(), members.end(), [](auto& m) { return m.first == "<<"; });
+        if (hasMerge) {
+            std::vector<std::pair<std::string, DocNode>> merged;
+            std::vector<std::pair<std::string, DocNode>> own;
+            for (auto& m : members) {
+                if (m.first != "<<") {
+                    own.push_back(std::move(m));
+                    continue;
+                }
+                auto mergeOne = [&](DocNode& src) {
+                    if (!src.isMap()) return;
+                    for (auto& sm : src.members) {
+                        bool exists = std::any_of(merged.begin(), merged.end(),
+                                                  [&](auto& x) { return x.first == sm.first; });
+                        if (!exists) merged.push_back(std::move(sm));
+                    }
+                };
+                if (m.second.isMap()) mergeOne(m.second);
+                else if (m.second.isSequence())
+                    for (auto& s : m.second.items) mergeOne(s);
+            }
+            std::vector<std::pair<std::string, DocNode>> result;
+            for (auto& m : merged) {
+                bool overridden = std::any_of(own.begin(), own.end(), [&](auto& x) { return x.first == m.first; });
+                if (!overridden) result.push_back(std::move(m));
+            }
+            for (auto& m : own) result.push_back(std::move(m));
+            members = std::move(result);
+            return;  // merged maps come from trusted structure; duplicate check on own keys below is skipped
+        }
+
+        if (members.size() < 2) return;
+        std::unordered_map<std::string_view, std::size_t> seen;
+        seen.reserve(members.size());
+        for (std::size_t i = 0; i < members.size(); ++i) {
+            auto [it, inserted] = seen.emplace(members[i].first, i);
+            if (!inserted) {
+                diags_.push_back(makeDiag(
+                    Severity::Warning, file_, marks[i],
+                    "duplicate key \"" + members[i].first + "\" (first defined at line " +
+                        std::to_string(marks[it->second].line) + "); the later value is used",
+                    "yaml.duplicate-key"));
+                it->second = i;
+            }
+        }
+    }
+
+    std::uint32_t lineOffset_;
+    const ReadLimits& limits_;
+    Diagnostics& diags_;
+    std::shared_ptr<const std::string> file_;
+    std::vector<Frame> stack_;
+    std::unordered_map<YAML::anchor_t, std::pair<DocNode, std::size_t>> anchors_;
+    DocNode root_;
+    bool haveRoot_ = false;
+    std::size_t nodes_ = 0;
+};
+
+bool isMarkerLine(std::string_view text, std::size_t pos, std::string_view marker) {
+    if (text.compare(pos, marker.size(), marker) != 0) return false;
+    std::size_t after = pos + marker.size();
+    return after >= text.size() || text[after] == ' ' || text[after] == '\t' || text[after] == '\n' ||
+           text[after] == '\r';
+}
+
+// True when a chunk holds nothing but blank lines, comments and directives.
+bool isEmptyChunk(std::string_view chunk, bool& onlyDirectives) {
+    onlyDirectives = false;
+    bool sawDirective = false;
+    std::size_t pos = 0;
+    while (pos < chunk.size()) {
+        std::size_t end = chunk.find('\n', pos);
+        if (end == std::string_view::npos) end = chunk.size();
+        std::string_view line = chunk.substr(pos, end - pos);
+        std::size_t k = line.find_first_not_of(" \t\r");
+        if (k != std::string_view::npos && line[k] != '#') {
+            if (line[0] == '%') sawDirective = true;
+            else if (isMarkerLine(line, 0, "---") || isMarkerLine(line, 0, "...")) {
+                // a bare marker line carries no content, but "--- value" does
+                std::size_t rest = line.find_first_not_of(" \t\r", 3);
+                if (rest != std::string_view::npos && line[rest] != '#') return false;
+            } else {
+                return false;
+            }
+        }
+        pos = end + 1;
+    }
+    onlyDirectives = sawDirective;
+    return true;
+}
+
+}  // namespace
+
+std::vector<ParsedDocument> readYamlDocuments(std::string_view text, const std::shared_ptr<const std::string>& file,
+                                              Diagnostics& diags, const ReadLimits& limits) {
+    std::vector<ParsedDocument> docs;
+    std::size_t bom = 0;
+    if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
+        static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF)
+        bom = 3;
+
+    // Split before every line that starts with a document marker; YAML forbids such lines inside
+    // content, so this never cuts a document in two.
+    struct Chunk {
+        std::size_t begin, end;
+        std::uint32_t line;
+    };
+    std::vector<Chunk> chunks;
+    {
+        std::size_t start = bom;
+        std::uint32_t line = 1, startLine = 1;
+        std::size_t pos = bom;
+        while (pos < text.size()) {
+            if (pos != start && isMarkerLine(text, pos, "---")) {
+                chunks.push_back({start, pos, startLine});
+                start = pos;
+                startLine = line;
+            }
+            std::size_t nl = text.find('\n', pos);
+            if (nl == std::string_view::npos) break;
+            pos = nl + 1;
+            ++line;
+        }
+        chunks.push_back({start, text.size(), startLine});
+    }
+
+    std::size_t pendingDirectives = std::string_view::npos;
+    std::uint32_t pendingLine = 0;
+    for (const Chunk& c : chunks) {
+        std::size_t begin = c.begin;
+        std::uint32_t line = c.line;
+        if (pendingDirectives != std::string_view::npos) {
+            begin = pendingDirectives;
+            line = pendingLine;
+            pendingDirectives = std::string_view::npos;
+        }
+        std::string_view chunk = text.substr(begin, c.end - begin);
+        bool onlyDirectives = false;
+        if (isEmptyChunk(chunk, onlyDirectives)) {
+            if (onlyDirectives) {
+                pendingDirectives = begin;
+                pendingLine = line;
+            }
+            continue;
+        }
+
+        ParsedDocument doc;
+        doc.firstLine = line;
+        doc.text = chunk;
+        std::size_t bad = 0;
+        if (findInvalidUtf8(chunk, bad)) {
+            LineIndex li(chunk);
+            Mark m = li.at(bad);
+            m.line += line - 1;
+            diags.push_back(makeDiag(Severity::Error, file, m,
+                                     "invalid UTF-8 (binary data?); this document is skipped", "yaml.utf8"));
+            doc.failed = true;
+            docs.push_back(std::move(doc));
+            continue;
+        }
+        if (chunk.find('\0') != std::string_view::npos) {
+            LineIndex li(chunk);
+            Mark m = li.at(chunk.find('\0'));
+            m.line += line - 1;
+            diags.push_back(makeDiag(Severity::Error, file, m, "NUL byte in text (binary data?); this document is skipped",
+                                     "yaml.binary"));
+            doc.failed = true;
+            docs.push_back(std::move(doc));
+            continue;
+        }
+
+        ViewBuf buf(chunk);
+        std::istream in(&buf);
+        TreeBuilder builder(line - 1, limits, diags, file);
+        try {
+            YAML::Parser parser(in);
+            if (parser.HandleNextDocument(builder) && builder.hasRoot()) doc.root = builder.takeRoot();
+            // A chunk holds one document by construction; anything after it is a syntax error.
+            TreeBuilder rest(line - 1, limits, diags, file);
+            if (parser.HandleNextDocument(rest) && rest.hasRoot())
+                diags.push_back(makeDiag(Severity::Warning, file, {line, 1},
+                                         "several documents without a `---` separator; only the first is read",
+                                         "yaml.multi"));
+        } catch (const YAML::Exception& e) {
+            Mark m{e.mark.line >= 0 ? static_cast<std::uint32_t>(e.mark.line) + line : line,
+                   e.mark.column >= 0 ? static_cast<std::uint32_t>(e.mark.column) + 1 : 0};
+            diags.push_back(makeDiag(Severity::Error, file, m, "YAML syntax error: " + e.msg + "; this document is skipped",
+                                     "yaml.syntax"));
+            doc.failed = true;
+            doc.root = DocNode{};
+        } catch (const LimitHit& e) {
+            diags.push_back(makeDiag(Severity::Error, file, e.mark, e.why + "; this document is skipped", "yaml.limit"));
+            doc.failed = true;
+            doc.root = DocNode{};
+        }
+        docs.push_back(std::move(doc));
+    }
+    return docs;
+}
+
+// ---- JSON ------------------------------------------------------------------------------------
+
+namespace {
+
+namespace od = simdjson::ondemand;
+
+struct JsonConverter {
+    const char* pieceBase;    // the padded copy being parsed
+    std::size_t pieceOffset;  // where that copy starts in the original text
+    const LineIndex& lines;
+    const ReadLimits& limits;
+    std::size_t nodes = 0;
+
+    Mark markOf(const char* p) const {
+        if (!p || p < pieceBase) return {};
+        return lines.at(pieceOffset + static_cast<std::size_t>(p - pieceBase));
+    }
+
+    simdjson::error_code convert(od::value v, DocNode& out, std::size_t depth) {
+        if (++nodes > limits.maxNodesPerDocument) return simdjson::CAPACITY;
+        if (depth > limits.maxDepth) return simdjson::DEPTH_ERROR;
+        std::string_view raw = v.raw_json_token();
+        out.mark = markOf(raw.data());
+        od::json_type t;
+        if (auto e = v.type().get(t)) return e;
+        switch (t) {
+        case od::json_type::object: {
+            out.type = DocNode::Type::Map;
+            od::object obj;
+            if (auto e = v.get_object().get(obj)) return e;
+            for (auto field : obj) {
+                std::string_view key;
+                if (auto e = field.unescaped_key().get(key)) return e;
+                out.members.emplace_back(std::string(key), DocNode{});
+                od::value child;
+                if (auto e = field.value().get(child)) return e;
+                if (auto e = convert(child, out.members.back().second, depth + 1)) return e;
+            }
+            return simdjson::SUCCESS;
+        }
+        case od::json_type::array: {
+            out.type = DocNode::Type::Sequence;
+            od::array arr;
+            if (auto e = v.get_array().get(arr)) return e;
+            for (auto el : arr) {
+                od::value child;
+                if (auto e = el.get(child)) return e;
+                out.items.emplace_back();
+                if (auto e = convert(child, out.items.back(), depth + 1)) return e;
+            }
+            return simdjson::SUCCESS;
+        }
+        case od::json_type::string: {
+            std::string_view s;
+            if (auto e = v.get_string().get(s)) return e;
+            out.type = DocNode::Type::Scalar;
+            out.scalarType = ScalarType::String;
+            out.scalar.assign(s);
+            return simdjson::SUCCESS;
+        }
+        case od::json_type::number: {
+            od::number_type nt;
+            if (auto e = v.get_number_type().get(nt)) return e;
+            out.type = DocNode::Type::Scalar;
+            out.scalarType = nt == od::number_type::floating_point_number ? ScalarType::Float : ScalarType::Int;
+            std::string_view tok = raw;
+            while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\n' || tok.back() == '\r' ||
+                                    tok.back() == '\t' || tok.back() == ',' || tok.back() == '}' || tok.back() == ']'))
+                tok.remove_suffix(1);
+            out.scalar.assign(tok);
+            double d;
+            if (auto e = v.get_double().get(d)) return e;
+            return simdjson::SUCCESS;
+        }
+        case od::json_type::boolean: {
+            bool b;
+            if (auto e = v.get_bool().get(b)) return e;
+            out.type = DocNode::Type::Scalar;
+            out.scalarType = ScalarType::Bool;
+            out.scalar = b ? "true" : "false";
+            return simdjson::SUCCESS;
+        }
+        case od::json_type::null: {
+            bool isNull = false;
+            if (auto e = v.is_null().get(isNull)) return e;
+            if (!isNull) return simdjson::N_ATOM_ERROR;
+            out.type = DocNode::Type::Null;
+            out.scalarType = ScalarType::Null;
+            return simdjson::SUCCESS;
+        }
+        }
+        return simdjson::INCORRECT_TYPE;
+    }
+};
+
+}  // namespace
+
+std::vector<ParsedDocument> readJsonDocuments(std::string_view text, const std::shared_ptr<const std::string>& file,
+                                              Diagnostics& diags, const ReadLimits& limits) {
+    std::vector<ParsedDocument> docs;
+    std::size_t bom = 0;
+    if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
+        static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF)
+        bom = 3;
+    std::string_view body = text.substr(bom);
+    LineIndex lines(text);
+
+    std::size_t bad = 0;
+    if (findInvalidUtf8(body, bad)) {
+        diags.push_back(makeDiag(Severity::Error, file, lines.at(bom + bad), "invalid UTF-8 (binary data?); file skipped",
+                                 "json.utf8"));
+        return docs;
+    }
+
+    od::parser parser;
+    // Documents are split on top-level boundaries ourselves (brace depth outside strings), so a
+    // broken document does not hide the ones after it.
+    std::size_t pos = 0;
+    const std::size_t n = body.size();
+    while (pos < n) {
+        while (pos < n && (body[pos] == ' ' || body[pos] == '\n' || body[pos] == '\r' || body[pos] == '\t')) ++pos;
+        if (pos >= n) break;
+        std::size_t start = pos;
+        int depth = 0;
+        bool inString = false, escaped = false;
+        bool scalarDoc = body[pos] != '{' && body[pos] != '[';
+        for (; pos < n; ++pos) {
+            char c = body[pos];
+            if (inString) {
+                if (escaped) escaped = false;
+                else if (c == '\\') escaped = true;
+                else if (c == '"') inString = false;
+                continue;
+            }
+            if (c == '"') inString = true;
+            else if (c == '{' || c == '[') ++depth;
+            else if (c == '}' || c == ']') {
+                if (--depth <= 0) {
+                    ++pos;
+                    break;
+                }
+            } else if (scalarDoc && (c == '\n')) {
+                break;
+            }
+        }
+        std::string_view piece = body.substr(start, pos - start);
+        ParsedDocument doc;
+        doc.text = text.substr(bom + start, piece.size());
+        doc.firstLine = lines.at(bom + start).line;
+        simdjson::padded_string pp(piece);
+        JsonConverter conv{pp.data(), bom + start, lines, limits};
+        od::document d;
+        simdjson::error_code err = parser.iterate(pp).get(d);
+        if (!err) {
+            od::value v;
+            err = d.get_value().get(v);
+            if (!err) err = conv.convert(v, doc.root, 0);
+        }
+        if (err) {
+            const char* where = nullptr;
+            Mark m = lines.at(bom + start);
+            if (d.current_location().get(where) == simdjson::SUCCESS && where >= pp.data() &&
+                where <= pp.data() + pp.size())
+                m = lines.at(bom + start + static_cast<std::size_t>(where - pp.data()));
+            std::string why = err == simdjson::CAPACITY ? "document has more than " +
+                                                              std::to_string(limits.maxNodesPerDocument) + " nodes"
+                              : err == simdjson::DEPTH_ERROR ? "nesting deeper than " + std::to_string(limits.maxDepth) +
+                                                                   " levels"
+                                                             : std::string(simdjson::error_message(err));
+            if (depth > 0) why = "unterminated JSON value (truncated file?)";
+            diags.push_back(makeDiag(Severity::Error, file, m, "JSON syntax error: " + why + "; this document is skipped",
+                                     "json.syntax"));
+            doc.failed = true;
+            doc.root = DocNode{};
+        }
+        docs.push_back(std::move(doc));
+    }
+    return docs;
+}
+
+}  // namespace hs::model
