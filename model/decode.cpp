@@ -992,6 +992,9 @@ bool decodeInto(const F& o, std::string_view apiVersion, std::string_view kind, 
 void attachSource(DecodeOutput& out, std::size_t firstObject, std::size_t firstEndpoints, DecodeContext& dc,
                   bool isList) {
     if (!dc.file || !dc.options.keepSourceText) return;
+    // A document holding a Secret holds key material: its text is never kept, for any object in it.
+    for (std::size_t i = firstObject; i < out.objects.size(); ++i)
+        if (std::holds_alternative<Ptr<Secret>>(out.objects[i].object)) return;
     auto doc = std::make_shared<SourceDocument>();
     doc->loc.file = dc.file;
     doc->loc.line = dc.docFirstLine;

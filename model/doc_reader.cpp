@@ -167,7 +167,7 @@ private:
 
     Mark conv(const YAML::Mark& m) const {
         if (m.line < 0) return {};
-        return {static_cast<std::uint32_t>(m.line) + lineOffset_, static_cast<std::uint32_t>(m.column) + 1};
+        return {static_cast<std::uint32_t>(m.line) + lineOffset_ + 1, static_cast<std::uint32_t>(m.column) + 1};
     }
 
     void count(std::size_t n, Mark at) {
@@ -582,6 +582,17 @@ std::vector<ParsedDocument> readJsonDocuments(std::string_view text, const std::
         ParsedDocument doc;
         doc.text = text.substr(bom + start, piece.size());
         doc.firstLine = lines.at(bom + start).line;
+        if (scalarDoc) {
+            // A bare scalar is valid JSON but no manifest; keep it as a scalar for the decoder to report.
+            std::string_view t = piece;
+            while (!t.empty() && (t.back() == '\r' || t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+            doc.root.type = DocNode::Type::Scalar;
+            doc.root.mark = lines.at(bom + start);
+            doc.root.scalar.assign(t);
+            doc.root.scalarType = !t.empty() && t.front() == '"' ? ScalarType::String : resolvePlainScalar(t);
+            docs.push_back(std::move(doc));
+            continue;
+        }
         simdjson::padded_string pp(piece);
         JsonConverter conv{pp.data(), bom + start, lines, limits};
         od::document d;

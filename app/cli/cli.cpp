@@ -31,9 +31,8 @@ std::optional<model::LoadResult> loadSource(const Args& args, Io& io, int& exitC
         exitCode = kExitUsage;
         return std::nullopt;
     }
-    if (!quiet)
-        for (const auto& d : r.diagnostics)
-            if (d.severity == model::Severity::Error) io.err << d.format() << '\n';
+    for (const auto& d : r.diagnostics)
+        if (d.severity == model::Severity::Error && (!quiet || d.code.rfind("file.", 0) == 0)) io.err << d.format() << '\n';
     if (r.inputError) {
         exitCode = kExitUsage;
         return std::nullopt;
