@@ -61,6 +61,7 @@ const std::vector<Command>& commands() {
         std::vector<Command> v;
         v.push_back(lintCommand());
         v.push_back(graphCommand());
+        v.push_back(routeCommand());
         return v;
     }();
     return all;
