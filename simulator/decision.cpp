@@ -40,6 +40,7 @@ void Decision::clear() {
         s->clear();
     servicePort = 0;
     canary = false;
+    canaryRule = CanaryRule::None;
     setCookies.clear();
     hops.clear();
 }

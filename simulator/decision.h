@@ -26,6 +26,17 @@ enum class Outcome : std::uint8_t {
 };
 const char* outcomeName(Outcome o);
 
+// Which rule made the canary decision (ROUTING.md B.6). Only Weight is random; replays that
+// compare with a recorded log use it to tell a deterministic disagreement from a different roll.
+enum class CanaryRule : std::uint8_t {
+    None,         // the location has no canary
+    Affinity,     // an affinity cookie of the primary or the canary
+    Header,       // canary-by-header (value, pattern, always/never)
+    Cookie,       // canary-by-cookie always/never
+    Weight,       // canary-weight roll
+    Unavailable,  // the canary upstream has no endpoints: primary
+};
+
 enum class Stage : std::uint8_t { Tls, Host, Path, Annotation, Canary, Service, Endpoint, Pod };
 const char* stageName(Stage s);
 
@@ -62,6 +73,7 @@ struct Decision {
     std::string pod;          // "ns/name"
     std::string node;
     bool canary = false;
+    CanaryRule canaryRule = CanaryRule::None;  // not part of the JSON contract
     std::string upstreamPath;      // the path sent upstream when it differs from the request's
     std::string redirectLocation;  // the Location header of a redirect
     std::vector<std::string> setCookies;  // Set-Cookie headers the controller adds (affinity)

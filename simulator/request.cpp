@@ -24,9 +24,11 @@ std::string toLower(std::string_view s) {
 }
 
 std::string_view Request::path() const {
+    // A plain loop: libstdc++'s find_first_of calls memchr once per character (hot in replays).
     std::string_view t = target;
-    auto q = t.find_first_of("?#");
-    return q == std::string_view::npos ? t : t.substr(0, q);
+    for (std::size_t i = 0; i < t.size(); ++i)
+        if (t[i] == '?' || t[i] == '#') return t.substr(0, i);
+    return t;
 }
 
 std::string_view Request::query() const {
@@ -86,15 +88,24 @@ std::optional<std::string_view> Request::arg(std::string_view name) const {
 }
 
 std::string Request::hostName() const {
+    std::string out;
+    hostName(out);
+    return out;
+}
+
+void Request::hostName(std::string& out) const {
     std::string_view h = host;
     if (!h.empty() && h.front() == '[') {  // IPv6 literal
         auto close = h.find(']');
-        return toLower(close == std::string_view::npos ? h : h.substr(0, close + 1));
+        h = close == std::string_view::npos ? h : h.substr(0, close + 1);
+    } else {
+        auto colon = h.rfind(':');
+        if (colon != std::string_view::npos) h = h.substr(0, colon);
+        while (!h.empty() && h.back() == '.') h.remove_suffix(1);
     }
-    auto colon = h.rfind(':');
-    if (colon != std::string_view::npos) h = h.substr(0, colon);
-    while (!h.empty() && h.back() == '.') h.remove_suffix(1);
-    return toLower(h);
+    out.assign(h);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
 }
 
 std::optional<std::uint16_t> Request::hostPort() const {

@@ -36,6 +36,8 @@ struct Request {
     std::optional<std::string_view> arg(std::string_view name) const;
     // The host without port and trailing dot, lowercased (nginx's $host before server match).
     std::string hostName() const;
+    // The same into `out`, reusing its capacity (the router's fast path allocates nothing).
+    void hostName(std::string& out) const;
     std::optional<std::uint16_t> hostPort() const;
     void setHeader(std::string name, std::string value);  // replaces an existing one
 };

@@ -33,6 +33,11 @@ struct ProfileOptions {
 
 struct RouteOptions {
     bool explain = true;  // fill hops (with text and rejected candidates)
+    // Replays and diffs: when non-zero, weighted choices (canary-weight rolls, backend weights)
+    // draw from a generator seeded with this key instead of the session's random stream, so one
+    // request makes the same weighted choice in two runs whatever else each session drew (the
+    // replay derives it from --seed and the request's position in the trace). 0 = the stream.
+    std::uint64_t choiceKey = 0;
 };
 
 class RouteSession {
@@ -52,6 +57,15 @@ public:
     virtual ~RouteTable() = default;
     virtual Profile profile() const = 0;
     virtual std::unique_ptr<RouteSession> newSession(std::uint64_t seed) const = 0;
+    // A session for this table that takes over what `previous` (a session of an earlier table of
+    // the same profile) learned, as a controller keeps it across a configuration reload: per-
+    // endpoint statistics (EWMA), rate-limit and connection counters, the random stream.
+    // Balancers are rebuilt for the new endpoints. `previous` must not be used afterwards.
+    // Profiles without such state start fresh (the default).
+    virtual std::unique_ptr<RouteSession> continueSession(RouteSession& previous, std::uint64_t seed) const {
+        (void)previous;
+        return newSession(seed);
+    }
     // Findings the profile makes about the configuration (conflicting paths, orphan canaries,
     // ignored Ingresses, invalid annotations), located in the manifests where possible.
     virtual model::Diagnostics lint() const = 0;

@@ -117,8 +117,16 @@ StaticMatch findStatic(const Trie& t, std::string_view uri) {
 
 // ---- the table --------------------------------------------------------------------------------
 
+// Transparent hashing: lookups by string_view without building a std::string (replay fast path).
+struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+using NameMap = std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>>;
+
 struct ServerIndex {
     Trie trie;
+    std::vector<std::string> rendered;  // Location::render(regexMode) per location, built once (fast path)
     std::vector<Regex> regexes;   // regex mode: one per location, in order
     std::vector<Regex> rewrites;  // per location: `(?i)path` when it rewrites
     std::uint32_t appRoot = kNone;  // first location with app-root
@@ -134,6 +142,14 @@ public:
     void observe(const Decision& d, double rtt, double now) override;
     void requestStarted(const Decision& d, const Request& r) override;
     void requestFinished(const Decision& d, const Request& r) override;
+    // RouteTable::continueSession: keep what the controller keeps across a reload (EWMA statistics,
+    // rate-limit buckets, open connections, the random stream); balancers are rebuilt lazily.
+    void takeOver(Session& previous) {
+        rng_ = previous.rng_;
+        ewma_ = std::move(previous.ewma_);
+        buckets_ = std::move(previous.buckets_);
+        connections_ = std::move(previous.connections_);
+    }
 
 private:
     Balancer* balancer(std::uint32_t upstream);
@@ -144,7 +160,7 @@ private:
     EwmaStore ewma_;
     std::vector<std::unique_ptr<Balancer>> balancers_;
     pcre2_match_data* md_ = nullptr;
-    std::string uri_, host_, key_, tmp_;
+    std::string uri_, host_, key_, tmp_, bucketKey_;
     struct Bucket {
         double excess = 0;  // in requests
         double last = -1;
@@ -165,6 +181,11 @@ public:
     std::unique_ptr<RouteSession> newSession(std::uint64_t seed) const override {
         return std::make_unique<Session>(shared_from_this(), seed);
     }
+    std::unique_ptr<RouteSession> continueSession(RouteSession& previous, std::uint64_t seed) const override {
+        auto s = std::make_unique<Session>(shared_from_this(), seed);
+        if (auto* prev = dynamic_cast<Session*>(&previous)) s->takeOver(*prev);
+        return s;
+    }
     const ClusterState& state() const override { return *state_; }
     Diagnostics lint() const override;
 
@@ -174,7 +195,7 @@ public:
 
     // Server lookup (nginx: exact names, then the one-label wildcard regex, then the default).
     std::uint32_t findServer(std::string_view host, std::string& why) const {
-        auto it = exact_.find(std::string(host));
+        auto it = exact_.find(host);
         if (it != exact_.end()) return it->second;
         auto dot = host.find('.');
         if (dot != std::string_view::npos && dot > 0) {
@@ -183,7 +204,7 @@ public:
                 return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
             });
             if (word) {
-                auto w = wildcard_.find(std::string(host.substr(dot)));
+                auto w = wildcard_.find(host.substr(dot));
                 if (w != wildcard_.end()) return w->second;
             }
         }
@@ -218,6 +239,8 @@ private:
                 for (const auto& a : s.aliases) certHosts_.insert(toLower(a));
             }
             x.rewrites.resize(s.locations.size());
+            x.rendered.reserve(s.locations.size());
+            for (const Location& l : s.locations) x.rendered.push_back(l.render(s.regexMode));
             if (s.regexMode) x.regexes.reserve(s.locations.size());
             for (std::uint32_t li = 0; li < s.locations.size(); ++li) {
                 const Location& l = s.locations[li];
@@ -251,8 +274,8 @@ private:
     std::shared_ptr<const ClusterState> state_;
     std::shared_ptr<const Config> cfg_;
     std::vector<ServerIndex> servers_;
-    std::unordered_map<std::string, std::uint32_t> exact_;
-    std::unordered_map<std::string, std::uint32_t> wildcard_;  // ".foo.com" -> server
+    NameMap exact_;
+    NameMap wildcard_;  // ".foo.com" -> server
     std::unordered_set<std::string> certHosts_;
     std::uint32_t catchAll_ = 0;
     std::vector<std::string> noTls_;
@@ -368,7 +391,10 @@ bool Session::rateLimited(const IngressInfo& info, const Annotations& a, const R
     double now = static_cast<double>(r.timeNs) / 1e9;
     auto check = [&](const char* kind, int limit, double perSecond) {
         if (limit <= 0) return false;
-        Bucket& b = buckets_[info.key + "|" + kind + "|" + r.clientIP];
+        // The key is built in a reused buffer; a map node is allocated only for a new client (fast path).
+        bucketKey_.assign(info.key).append(1, '|').append(kind).append(1, '|').append(r.clientIP);
+        auto found = buckets_.find(bucketKey_);
+        Bucket& b = found != buckets_.end() ? found->second : buckets_[bucketKey_];
         double burst = static_cast<double>(limit) * a.limitBurstMultiplier;
         double excess = b.last < 0 ? 0 : std::max(0.0, b.excess - perSecond * std::max(0.0, now - b.last)) + 1;
         if (b.last < 0) excess = 0;
@@ -450,7 +476,7 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
         if (const std::string* p = r.header("X-Forwarded-Proto")) scheme = *p;
 
     // --- host -------------------------------------------------------------------------------
-    host_ = r.hostName();
+    r.hostName(host_);  // into the reused buffer: no allocation per request
     if (host_.find('/') != std::string::npos || host_.find("..") != std::string::npos ||
         host_.find('\0') != std::string::npos) {
         d.outcome = Outcome::BadRequest;
@@ -470,8 +496,13 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
 
     if (r.scheme == "https") {
         // SNI picks the certificate; Host picks the route (A.6).
-        std::string sni = r.sni.empty() ? host_ : toLower(r.sni);
-        const Server& ss = c.servers[t.findServer(sni, tmp_)];
+        // Without an explicit SNI (or with SNI equal to the host) the certificate's server is the
+        // one already found: skip the second lookup and the copy (fast path).
+        std::string sni;
+        if (!r.sni.empty()) sni = toLower(r.sni);
+        const bool sameAsHost = r.sni.empty() || sni == host_;
+        if (sameAsHost && ex) sni = host_;
+        const Server& ss = sameAsHost ? server : c.servers[t.findServer(sni, tmp_)];
         bool own = ss.hasCertificate && !ss.isCatchAll();
         d.tlsCertificate = own ? ss.certificate : "default";
         if (ex) {
@@ -601,7 +632,7 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
     }
     const Location& loc = server.locations[li];
     const IngressInfo* info = loc.ingress != kNone ? &c.ingresses[loc.ingress] : nullptr;
-    d.location = loc.render(server.regexMode);
+    d.location = sx.rendered[li];
     if (info) {
         d.routeKind = "Ingress";
         d.ingress = info->key;
@@ -793,11 +824,15 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
         const CanaryAnnotations& tp = alt.trafficShaping;
         bool toCanary = false;
         std::string why;
+        // d.canaryRule records which rule decided (replay verify tells rolls from rules).
         if (primary->isAffinitized(r)) {
+            d.canaryRule = CanaryRule::Affinity;
             why = "the request carries the primary's affinity cookie " + upstream->balancer.affinity.cookieName;
         } else if (!altB) {
+            d.canaryRule = CanaryRule::Unavailable;
             why = "the canary upstream " + alt.name + " has no endpoints";
         } else if (altB->isAffinitized(r)) {
+            d.canaryRule = CanaryRule::Affinity;
             toCanary = true;
             why = "the request carries the canary's affinity cookie";
         } else {
@@ -825,6 +860,7 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
                     decided = true;
                     why = "header " + tp.header + ": never";
                 }
+                if (decided) d.canaryRule = CanaryRule::Header;
             }
             if (!decided && !tp.cookie.empty())
                 if (auto cv = r.cookie(tp.cookie)) {
@@ -835,10 +871,14 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
                         decided = true;
                         why = "cookie " + tp.cookie + "=never";
                     }
+                    if (decided) d.canaryRule = CanaryRule::Cookie;
                 }
             if (!decided) {
                 int total = tp.weightTotal > 100 ? tp.weightTotal : 100;
-                auto roll = rng_.range(1, total);
+                d.canaryRule = CanaryRule::Weight;
+                // RouteOptions::choiceKey: a per-request roll, comparable across runs (replay, diff).
+                Rng keyed(o.choiceKey);
+                auto roll = o.choiceKey ? keyed.range(1, total) : rng_.range(1, total);
                 toCanary = roll <= tp.weight;
                 if (ex) why = "weight " + std::to_string(tp.weight) + "/" + std::to_string(total) + ": rolled " + std::to_string(roll) + (toCanary ? " ≤ " : " > ") + std::to_string(tp.weight);
             }
@@ -905,7 +945,7 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
 
     // --- service and endpoints ----------------------------------------------------------------
     d.upstream = upstream->name;
-    d.service = upstream->serviceNs + "/" + upstream->serviceName;
+    d.service.assign(upstream->serviceNs).append(1, '/').append(upstream->serviceName);  // no temporaries
     if (upstream->backend.servicePort) {
         d.servicePort = upstream->backend.servicePort->port;
         d.servicePortName = upstream->backend.servicePort->name;
