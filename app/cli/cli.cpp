@@ -62,6 +62,8 @@ const std::vector<Command>& commands() {
         v.push_back(lintCommand());
         v.push_back(graphCommand());
         v.push_back(routeCommand());
+        v.push_back(replayCommand());
+        v.push_back(diffCommand());
         v.push_back(checkCommand());
         return v;
     }();

@@ -62,6 +62,8 @@ void printDecision(std::ostream& out, const sim::Request& r, const sim::Decision
 Command lintCommand();
 Command graphCommand();
 Command routeCommand();
+Command replayCommand();
+Command diffCommand();
 Command checkCommand();
 
 }  // namespace hs::cli

@@ -1,0 +1,130 @@
+#include "simulator/replay/host_inference.h"
+
+#include <algorithm>
+
+namespace hs::replay {
+
+std::string hostForServer(const std::string& server) {
+    if (server == "_") return {};
+    if (server.size() > 2 && server[0] == '*' && server[1] == '.') return "any" + server.substr(1);
+    return server;
+}
+
+namespace {
+// The recorded $upstream_addr names an endpoint (nginx proxied the request).
+bool recordedProxied(const trace::Recorded& r) {
+    return !r.upstreamAddr.empty() && r.upstreamAddr != "-";
+}
+}  // namespace
+
+HostInference::HostInference(std::shared_ptr<const sim::RouteTable> table, const NginxLogModel& model)
+    : table_(std::move(table)), model_(model) {
+    probe_ = table_->newSession(0x9e3779b97f4a7c15ULL);
+}
+
+bool HostInference::fits(const trace::TraceRecord& rec, std::string_view upstream, const std::string& server) {
+    probeRequest_.method = rec.request.method;
+    probeRequest_.scheme = rec.request.scheme;
+    probeRequest_.target = rec.request.target;
+    probeRequest_.headers = rec.request.headers;
+    probeRequest_.clientIP = rec.request.clientIP;
+    probeRequest_.timeNs = rec.request.timeNs;
+    probeRequest_.sni.clear();
+    probeRequest_.host = hostForServer(server);
+    probe_->route(probeRequest_, probeDecision_, {false});
+    if (model_.upstreamName(probeRequest_, probeDecision_) != upstream) return false;
+    bool proxied = NginxLogModel::proxied(probeDecision_);
+    if (recordedProxied(rec.recorded)) return proxied || probeDecision_.outcome == sim::Outcome::Denied;
+    return !proxied && (rec.recorded.status == 0 || probeDecision_.status == rec.recorded.status);
+}
+
+const HostInference::Result& HostInference::resolve(const trace::TraceRecord& rec, std::string_view upstream) {
+    std::string_view path = rec.request.path();
+    key_.assign(upstream).append(1, '\x1f');
+    if (recordedProxied(rec.recorded)) key_.append("p");
+    else key_.append(std::to_string(rec.recorded.status));
+    key_.append(1, '\x1f').append(path);
+    if (auto it = cache_.find(key_); it != cache_.end()) return it->second;
+    if (cache_.size() >= 65536) cache_.clear();  // bounded memory; results are recomputed the same
+
+    Result res;
+    std::vector<std::string> candidates;
+    if (upstream == "-") {
+        candidates = model_.servers();
+    } else if (const auto* u = model_.upstream(upstream)) {
+        candidates = u->servers;
+    }
+    std::vector<std::string> fitting;
+    for (const auto& c : candidates)
+        if (fits(rec, upstream, c)) fitting.push_back(hostForServer(c));
+    if (fitting.empty() && !candidates.empty() && upstream != "-") {
+        // Nothing fits exactly (a configuration that differs from the recorded one): use the first
+        // server that has the upstream at all.
+        for (const auto& c : candidates) fitting.push_back(hostForServer(c));
+    }
+    if (!fitting.empty()) {
+        res.ok = true;
+        res.host = fitting.front();
+        res.others.assign(fitting.begin() + 1, fitting.end());
+    }
+    res.row = row(std::string(upstream), res.ok ? res.host : std::string(), res.others);
+    return cache_.emplace(key_, std::move(res)).first->second;
+}
+
+std::size_t HostInference::row(const std::string& upstream, const std::string& host, const std::vector<std::string>& others) {
+    auto key = std::make_tuple(upstream, host, others);
+    auto it = rowIndex_.find(key);
+    if (it != rowIndex_.end()) return it->second;
+    Stat s;
+    s.upstream = upstream;
+    s.host = host;
+    s.alternatives = others;
+    rows_.push_back(std::move(s));
+    rowIndex_.emplace(std::move(key), rows_.size() - 1);
+    return rows_.size() - 1;
+}
+
+bool HostInference::infer(trace::TraceRecord& rec) {
+    if (rec.hasHost) return true;
+    const std::string& upstream = rec.recorded.upstream;
+    if (upstream.empty()) {
+        ++failed_;
+        ++rows_[row("(not recorded)", {}, {})].requests;
+        rec.request.host.clear();
+        return false;
+    }
+    // Fast path: an upstream that only one server logs.
+    const NginxLogModel::UpstreamInfo* u = upstream == "-" ? nullptr : model_.upstream(upstream);
+    if (u && u->servers.size() == 1) {
+        auto it = single_.find(u);
+        if (it == single_.end()) it = single_.emplace(u, row(u->name, hostForServer(u->servers.front()), {})).first;
+        const Stat& st = rows_[it->second];
+        rec.request.host.assign(st.host);
+        ++rows_[it->second].requests;
+        ++inferred_;
+        return true;
+    }
+    const Result& r = resolve(rec, upstream);
+    ++rows_[r.row].requests;
+    if (!r.ok) {
+        ++failed_;
+        rec.request.host.clear();
+        return false;
+    }
+    ++inferred_;
+    if (!r.others.empty()) ++ambiguous_;
+    rec.request.host.assign(r.host);
+    return true;
+}
+
+std::vector<HostInference::Stat> HostInference::stats() const {
+    std::vector<Stat> out;
+    for (const auto& s : rows_)
+        if (s.requests) out.push_back(s);
+    std::sort(out.begin(), out.end(), [](const Stat& a, const Stat& b) {
+        return std::tie(a.upstream, a.host, a.alternatives) < std::tie(b.upstream, b.host, b.alternatives);
+    });
+    return out;
+}
+
+}  // namespace hs::replay

@@ -1,0 +1,512 @@
+#include "simulator/trace/nginx_log_format.h"
+
+#include "simulator/trace/time_parse.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+namespace hs::trace {
+
+namespace {
+
+bool isVarChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+bool isTokenChar(char c) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+    return std::strchr("!#$%&'*+-.^_`|~", c) != nullptr && c != '\0';
+}
+
+// "x_forwarded_for" -> "X-Forwarded-For"
+std::string headerName(std::string_view var) {
+    std::string out;
+    bool up = true;
+    for (char c : var) {
+        if (c == '_') {
+            out.push_back('-');
+            up = true;
+        } else {
+            out.push_back(up && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+            up = false;
+        }
+    }
+    return out;
+}
+
+int hexValue(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+void appendUtf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+}
+
+// "-" is how nginx logs an empty variable.
+bool dash(std::string_view v) { return v.empty() || (v.size() == 1 && v[0] == '-'); }
+
+}  // namespace
+
+void unescapeNginx(std::string_view in, std::string& out) {
+    out.clear();
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        char c = in[i];
+        if (c == '\\' && i + 1 < in.size()) {
+            char n = in[i + 1];
+            if (n == 'x' && i + 3 < in.size()) {
+                int hi = hexValue(in[i + 2]), lo = hexValue(in[i + 3]);
+                if (hi >= 0 && lo >= 0) {
+                    out.push_back(static_cast<char>(hi * 16 + lo));
+                    i += 3;
+                    continue;
+                }
+            }
+            if (n == '"' || n == '\\') {
+                out.push_back(n);
+                ++i;
+                continue;
+            }
+        }
+        out.push_back(c);
+    }
+}
+
+void unescapeJson(std::string_view in, std::string& out) {
+    out.clear();
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        char c = in[i];
+        if (c != '\\' || i + 1 >= in.size()) {
+            out.push_back(c);
+            continue;
+        }
+        char n = in[++i];
+        switch (n) {
+        case 'n': out.push_back('\n'); break;
+        case 't': out.push_back('\t'); break;
+        case 'r': out.push_back('\r'); break;
+        case 'b': out.push_back('\b'); break;
+        case 'f': out.push_back('\f'); break;
+        case 'u': {
+            std::uint32_t cp = 0;
+            bool ok = i + 4 < in.size();
+            for (int k = 1; ok && k <= 4; ++k) {
+                int h = hexValue(in[i + static_cast<std::size_t>(k)]);
+                if (h < 0) ok = false;
+                else cp = cp * 16 + static_cast<std::uint32_t>(h);
+            }
+            if (!ok) {
+                out += "\\u";
+                break;
+            }
+            i += 4;
+            appendUtf8(out, cp);
+            break;
+        }
+        default: out.push_back(n);  // \" \\ \/
+        }
+    }
+}
+
+std::optional<LogFormat> LogFormat::compile(std::string_view format, std::string& error) {
+    LogFormat f;
+    std::string_view s = format;
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    for (auto [prefix, esc] : {std::pair{"escape=json", Escape::Json}, std::pair{"escape=default", Escape::Default},
+                               std::pair{"escape=none", Escape::None}}) {
+        std::string_view p = prefix;
+        if (s.substr(0, p.size()) == p) {
+            f.escape_ = esc;
+            s.remove_prefix(p.size());
+            while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+        }
+    }
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+    if (s.empty()) {
+        error = "the log format is empty";
+        return std::nullopt;
+    }
+    f.text_ = std::string(s);
+    std::size_t i = 0;
+    while (i < s.size()) {
+        if (s[i] == '$' && i + 1 < s.size() && (isVarChar(s[i + 1]) || s[i + 1] == '{')) {
+            std::string name;
+            if (s[i + 1] == '{') {
+                auto close = s.find('}', i + 2);
+                if (close == std::string_view::npos) {
+                    error = "unclosed ${ in the log format at column " + std::to_string(i + 1);
+                    return std::nullopt;
+                }
+                name = std::string(s.substr(i + 2, close - i - 2));
+                i = close + 1;
+            } else {
+                std::size_t e = i + 1;
+                while (e < s.size() && isVarChar(s[e])) ++e;
+                name = std::string(s.substr(i + 1, e - i - 1));
+                i = e;
+            }
+            if (!f.tokens_.empty() && !f.tokens_.back().literal) {
+                error = "$" + f.tokens_.back().text + " and $" + name +
+                        " follow each other without text in between: their values cannot be told apart";
+                return std::nullopt;
+            }
+            Token t;
+            t.text = name;
+            using V = Var;
+            if (name == "remote_addr" || name == "the_real_ip" || name == "proxy_protocol_addr" || name == "realip_remote_addr")
+                t.var = V::RemoteAddr;
+            else if (name == "time_local") t.var = V::TimeLocal;
+            else if (name == "time_iso8601") t.var = V::TimeIso;
+            else if (name == "msec") t.var = V::Msec;
+            else if (name == "request") t.var = V::Request;
+            else if (name == "request_method") t.var = V::RequestMethod;
+            else if (name == "request_uri") t.var = V::RequestUri;
+            else if (name == "uri" || name == "document_uri") t.var = V::Uri;
+            else if (name == "args" || name == "query_string") t.var = V::Args;
+            else if (name == "status") t.var = V::Status;
+            else if (name == "http_host") t.var = V::HttpHost;
+            else if (name == "host") t.var = V::Host;
+            else if (name == "scheme") t.var = V::Scheme;
+            else if (name == "server_port") t.var = V::ServerPort;
+            else if (name == "ssl_server_name") t.var = V::SslServerName;
+            else if (name.rfind("http_", 0) == 0 && name.size() > 5) {
+                t.var = V::Header;
+                t.header = name == "http_cookie" ? "Cookie" : headerName(std::string_view(name).substr(5));
+            } else if (name.rfind("cookie_", 0) == 0 && name.size() > 7) {
+                t.var = V::Cookie;
+                t.header = name.substr(7);
+            } else if (name == "request_time") t.var = V::RequestTime;
+            else if (name == "proxy_upstream_name") t.var = V::UpstreamName;
+            else if (name == "proxy_alternative_upstream_name") t.var = V::AltUpstreamName;
+            else if (name == "upstream_addr") t.var = V::UpstreamAddr;
+            else if (name == "upstream_status") t.var = V::UpstreamStatus;
+            else if (name == "req_id" || name == "request_id") t.var = V::ReqId;
+            else if (name == "namespace") t.var = V::Namespace;
+            else if (name == "ingress_name") t.var = V::IngressName;
+            else if (name == "service_name") t.var = V::ServiceName;
+            else {
+                t.var = V::Ignore;
+                if (std::find(f.ignored_.begin(), f.ignored_.end(), "$" + name) == f.ignored_.end()) f.ignored_.push_back("$" + name);
+            }
+            t.list = name.rfind("upstream_", 0) == 0;
+            switch (t.var) {
+            case V::TimeLocal:
+            case V::TimeIso: f.fields_.time = true; break;
+            case V::Msec:
+                f.fields_.time = true;
+                f.timeResolution_ = 1'000'000;
+                break;
+            case V::Request: f.hasRequestLine_ = true; break;
+            case V::RequestUri: f.hasRequestUri_ = true; break;
+            case V::Uri: f.hasUri_ = true; break;
+            case V::Args: f.hasArgs_ = true; break;
+            case V::Status: f.fields_.status = true; break;
+            case V::HttpHost:
+            case V::Host: f.fields_.host = true; break;
+            case V::Scheme: f.fields_.scheme = true; break;
+            case V::UpstreamName: f.fields_.upstream = true; break;
+            case V::AltUpstreamName: f.fields_.alternative = true; break;
+            case V::UpstreamAddr: f.fields_.upstreamAddr = true; break;
+            default: break;
+            }
+            f.tokens_.push_back(std::move(t));
+            continue;
+        }
+        std::size_t e = i + 1;
+        while (e < s.size() && !(s[e] == '$' && e + 1 < s.size() && (isVarChar(s[e + 1]) || s[e + 1] == '{'))) ++e;
+        if (!f.tokens_.empty() && f.tokens_.back().literal) f.tokens_.back().text.append(s.substr(i, e - i));
+        else {
+            Token t;
+            t.literal = true;
+            t.text = std::string(s.substr(i, e - i));
+            f.tokens_.push_back(std::move(t));
+        }
+        i = e;
+    }
+    bool hasNs = false, hasIng = false, hasSvc = false;
+    for (const auto& t : f.tokens_) {
+        hasNs |= t.var == Var::Namespace && !t.literal;
+        hasIng |= t.var == Var::IngressName && !t.literal;
+        hasSvc |= t.var == Var::ServiceName && !t.literal;
+    }
+    f.fields_.ingress = hasNs && hasIng;
+    f.fields_.service = hasNs && hasSvc;
+    if (!f.hasRequestLine_ && !f.hasRequestUri_ && !f.hasUri_) {
+        error = "the log format records no request ($request, $request_uri or $uri): there is nothing to route";
+        return std::nullopt;
+    }
+    return f;
+}
+
+void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) const {
+    rec.kind = TraceRecord::Kind::Request;
+    rec.why.clear();
+    rec.hasTime = rec.hasHost = rec.hasScheme = false;
+    rec.recorded.clear();
+    sim::Request& r = rec.request;
+    r.method.assign("GET");
+    r.scheme.clear();
+    r.host.clear();
+    r.sni.clear();
+    r.target.clear();
+    r.timeNs = 0;
+    std::size_t headers = 0;
+    sc.cookie.clear();
+    std::string_view ns, ingressName, serviceName;
+    std::string_view port;
+    bool haveRequest = false;
+    std::string_view uriValue, argsValue;
+
+    auto bad = [&](std::string why) {
+        rec.kind = TraceRecord::Kind::Bad;
+        rec.why = std::move(why);
+    };
+    // Unescaped value: the raw slice when it has no backslash, else `sc.value`.
+    auto unescaped = [&](std::string_view v) -> std::string_view {
+        if (escape_ == Escape::None || std::memchr(v.data(), '\\', v.size()) == nullptr) return v;
+        if (escape_ == Escape::Json) unescapeJson(v, sc.value);
+        else unescapeNginx(v, sc.value);
+        return sc.value;
+    };
+
+    std::size_t pos = 0;
+    const std::size_t n = line.size();
+    for (std::size_t ti = 0; ti < tokens_.size(); ++ti) {
+        const Token& t = tokens_[ti];
+        if (t.literal) {
+            if (line.compare(pos, t.text.size(), t.text) != 0) {
+                std::string found(line.substr(pos, 12));
+                return bad("expected `" + t.text + "` at column " + std::to_string(pos + 1) +
+                           (pos >= n ? ", but the line ends there" : ", found `" + found + "`") +
+                           " (is this the log format the file was written with?)");
+            }
+            pos += t.text.size();
+            continue;
+        }
+        std::size_t end = n;
+        if (ti + 1 < tokens_.size()) {
+            const std::string& lit = tokens_[ti + 1].text;
+            std::size_t from = pos;
+            while (true) {
+                std::size_t at = lit.size() == 1 ? line.find(lit[0], from) : line.find(lit, from);
+                if (at == std::string_view::npos) {
+                    return bad("the line ends inside $" + t.text + " (no `" + lit + "` after column " + std::to_string(pos + 1) + ")");
+                }
+                // $upstream_* lists: "a, b" and "a : b" contain the space that ends the field.
+                if (t.list && lit[0] == ' ' &&
+                    ((at > pos && line[at - 1] == ',') || (at + 2 < n && line[at + 1] == ':' && line[at + 2] == ' ') ||
+                     (at >= pos + 2 && line[at - 1] == ':' && line[at - 2] == ' '))) {
+                    from = at + 1;
+                    continue;
+                }
+                // JSON escaping: an escaped quote is part of the value.
+                if (escape_ == Escape::Json && lit[0] == '"') {
+                    std::size_t bs = 0;
+                    while (at - bs > pos && line[at - bs - 1] == '\\') ++bs;
+                    if (bs % 2 == 1) {
+                        from = at + 1;
+                        continue;
+                    }
+                }
+                end = at;
+                break;
+            }
+        }
+        std::string_view v = line.substr(pos, end - pos);
+        pos = end;
+        switch (t.var) {
+        case Var::Ignore: break;
+        case Var::RemoteAddr:
+            if (!dash(v)) r.clientIP.assign(v);
+            break;
+        case Var::TimeLocal:
+            if (auto ns2 = parseTimeLocal(v)) {
+                r.timeNs = *ns2;
+                rec.hasTime = true;
+            } else {
+                return bad("$time_local `" + std::string(v.substr(0, 40)) + "` is not a time like 10/Oct/2000:13:55:36 -0700");
+            }
+            break;
+        case Var::TimeIso:
+            if (auto ns2 = parseIso8601(v)) {
+                r.timeNs = *ns2;
+                rec.hasTime = true;
+            } else {
+                return bad("$time_iso8601 `" + std::string(v.substr(0, 40)) + "` is not an ISO 8601 time");
+            }
+            break;
+        case Var::Msec:
+            if (auto ns2 = parseDecimalSeconds(v)) {
+                r.timeNs = *ns2;
+                rec.hasTime = true;
+            } else {
+                return bad("$msec `" + std::string(v.substr(0, 40)) + "` is not seconds since 1970");
+            }
+            break;
+        case Var::Request: {
+            if (dash(v)) {
+                rec.kind = TraceRecord::Kind::Skipped;
+                rec.why = "no request line: the client closed the connection before sending a request (nginx logs \"-\")";
+                return;
+            }
+            std::string_view req = unescaped(v);
+            auto sp1 = req.find(' ');
+            if (sp1 == std::string_view::npos || sp1 == 0)
+                return bad("request line `" + std::string(req.substr(0, 60)) + "` is not METHOD TARGET PROTOCOL");
+            std::string_view method = req.substr(0, sp1);
+            if (!std::all_of(method.begin(), method.end(), isTokenChar))
+                return bad("request line does not start with an HTTP method (TLS or binary data on a plain-HTTP port?)");
+            std::string_view rest = req.substr(sp1 + 1);
+            auto sp2 = rest.rfind(' ');
+            if (sp2 != std::string_view::npos && rest.substr(sp2 + 1).rfind("HTTP/", 0) == 0) rest = rest.substr(0, sp2);
+            if (rest.empty()) return bad("request line has no target");
+            r.method.assign(method);
+            if (rest.front() == '/' || rest == "*") {
+                r.target.assign(rest);
+            } else if (rest.rfind("http://", 0) == 0 || rest.rfind("https://", 0) == 0) {
+                // absolute-form (a proxy-style request): the authority is the host
+                bool https = rest[4] == 's';
+                std::string_view after = rest.substr(https ? 8 : 7);
+                auto slash = after.find('/');
+                std::string_view authority = after.substr(0, slash);
+                if (!rec.hasHost) {
+                    r.host.assign(authority);
+                    rec.hasHost = !authority.empty();
+                }
+                if (!rec.hasScheme) {
+                    r.scheme.assign(https ? "https" : "http");
+                    rec.hasScheme = true;
+                }
+                if (slash == std::string_view::npos) r.target.assign("/");
+                else r.target.assign(after.substr(slash));
+            } else {
+                return bad("request target `" + std::string(rest.substr(0, 60)) + "` is neither a path nor an absolute URL");
+            }
+            haveRequest = true;
+            break;
+        }
+        case Var::RequestMethod:
+            if (!dash(v)) r.method.assign(v);
+            break;
+        case Var::RequestUri:
+            if (!dash(v) && !haveRequest) {
+                r.target.assign(unescaped(v));
+                haveRequest = true;
+            }
+            break;
+        case Var::Uri: uriValue = v; break;
+        case Var::Args: argsValue = v; break;
+        case Var::Status: {
+            int st = 0;
+            auto res = std::from_chars(v.data(), v.data() + v.size(), st);
+            if (res.ec != std::errc() || res.ptr != v.data() + v.size() || st < 100 || st > 999)
+                return bad("$status `" + std::string(v.substr(0, 20)) + "` is not an HTTP status");
+            rec.recorded.status = st;
+            break;
+        }
+        case Var::HttpHost:
+        case Var::Host:
+            // $host is "_" (the catch-all's server_name) for requests without a Host header
+            if (!dash(v) && !(t.var == Var::Host && v == "_")) {
+                r.host.assign(unescaped(v));
+                rec.hasHost = true;
+            } else if (t.var == Var::Host || t.var == Var::HttpHost) {
+                rec.hasHost = true;  // recorded: the request had no Host
+            }
+            break;
+        case Var::Scheme:
+            if (v == "http" || v == "https") {
+                r.scheme.assign(v);
+                rec.hasScheme = true;
+            }
+            break;
+        case Var::ServerPort: port = v; break;
+        case Var::SslServerName:
+            if (!dash(v)) r.sni.assign(v);
+            break;
+        case Var::Header:
+            if (!dash(v)) {
+                std::string_view hv = unescaped(v);
+                rec.setHeader(headers++, t.header, hv);
+            }
+            break;
+        case Var::Cookie:
+            if (!dash(v)) {
+                if (!sc.cookie.empty()) sc.cookie += "; ";
+                sc.cookie.append(t.header).append(1, '=').append(v);
+            }
+            break;
+        case Var::RequestTime:
+            if (auto d = parseSecondsDuration(v)) rec.recorded.requestTimeNs = *d;
+            break;
+        case Var::UpstreamName:
+            rec.recorded.upstream.assign(v.empty() ? std::string_view("-") : v);
+            break;
+        case Var::AltUpstreamName:
+            if (!dash(v)) rec.recorded.alternative.assign(v);
+            break;
+        case Var::UpstreamAddr: rec.recorded.upstreamAddr.assign(v); break;
+        case Var::UpstreamStatus: rec.recorded.upstreamStatus.assign(v); break;
+        case Var::ReqId:
+            if (!dash(v)) rec.recorded.requestId.assign(v);
+            break;
+        case Var::Namespace: ns = v; break;
+        case Var::IngressName: ingressName = v; break;
+        case Var::ServiceName: serviceName = v; break;
+        }
+    }
+    if (pos != n)
+        return bad(std::to_string(n - pos) + " unexpected characters after the last field (`" + std::string(line.substr(pos, 20)) +
+                   "`): is this the log format the file was written with?");
+    if (!haveRequest) {
+        if (!dash(uriValue)) {
+            r.target.assign(unescaped(uriValue));
+            if (!dash(argsValue)) r.target.append(1, '?').append(argsValue);
+            haveRequest = true;
+        } else {
+            return bad("the line records no request path");
+        }
+    }
+    if (!sc.cookie.empty()) {
+        bool merged = false;
+        for (std::size_t i = 0; i < headers; ++i)
+            if (r.headers[i].name == "Cookie") {
+                r.headers[i].value.append("; ").append(sc.cookie);
+                merged = true;
+            }
+        if (!merged) rec.setHeader(headers++, "Cookie", sc.cookie);
+    }
+    rec.trimHeaders(headers);
+    if (!dash(port)) {
+        if (!rec.hasScheme && (port == "443" || port == "80")) {
+            r.scheme.assign(port == "443" ? "https" : "http");
+            rec.hasScheme = true;
+        }
+        bool defaultPort = (port == "443" && r.scheme == "https") || (port == "80" && r.scheme == "http");
+        if (rec.hasHost && !r.host.empty() && !defaultPort && r.host.find(':') == std::string::npos && r.host.front() != '[')
+            r.host.append(1, ':').append(port);
+    }
+    if (!ns.empty() && !dash(ns)) {
+        if (!dash(ingressName)) rec.recorded.ingress.assign(ns).append(1, '/').append(ingressName);
+        if (!dash(serviceName)) rec.recorded.service.assign(ns).append(1, '/').append(serviceName);
+    }
+}
+
+}  // namespace hs::trace

@@ -1,0 +1,311 @@
+#include "simulator/trace/trace_reader.h"
+
+#include "simulator/trace/detail/readers.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace hs::trace {
+
+const char* formatName(TraceFormat f) {
+    switch (f) {
+    case TraceFormat::Auto: return "auto";
+    case TraceFormat::Jsonl: return "jsonl";
+    case TraceFormat::Csv: return "csv";
+    case TraceFormat::IngressNginx: return "ingress-nginx";
+    case TraceFormat::NginxCombined: return "nginx";
+    case TraceFormat::Custom: return "custom";
+    case TraceFormat::Har: return "har";
+    }
+    return "auto";
+}
+
+std::optional<TraceFormat> formatFromName(std::string_view name) {
+    for (TraceFormat f : {TraceFormat::Auto, TraceFormat::Jsonl, TraceFormat::Csv, TraceFormat::IngressNginx,
+                          TraceFormat::NginxCombined, TraceFormat::Custom, TraceFormat::Har})
+        if (name == formatName(f)) return f;
+    if (name == "combined") return TraceFormat::NginxCombined;
+    if (name == "upstreaminfo") return TraceFormat::IngressNginx;
+    if (name == "json" || name == "ndjson") return TraceFormat::Jsonl;
+    return std::nullopt;
+}
+
+namespace detail {
+
+LineTraceReader::LineTraceReader(std::unique_ptr<ByteSource> source, const TraceOptions& options)
+    : source_(std::move(source)), lines_(*source_, options.maxLineBytes), options_(options) {
+    name_ = source_->name();
+}
+
+bool LineTraceReader::next(TraceRecord& rec) {
+    std::string_view line;
+    LineReader::Status st = lines_.next(line);
+    if (st == LineReader::Status::End) return false;
+    rec.line = lines_.lineNumber();
+    if (st == LineReader::Status::TooLong) {
+        rec.kind = TraceRecord::Kind::Bad;
+        rec.why = "line of " + std::to_string(lines_.skippedLength()) + " bytes is longer than the limit of " +
+                  std::to_string(lines_.maxLineBytes()) + " bytes (--max-line-bytes): skipped without reading it";
+        return true;
+    }
+    std::size_t b = 0;
+    while (b < line.size() && (line[b] == ' ' || line[b] == '\t')) ++b;
+    if (b == line.size()) {
+        rec.kind = TraceRecord::Kind::Skipped;
+        rec.why = "blank line";
+        return true;
+    }
+    if (allowsComments() && line[b] == '#') {
+        rec.kind = TraceRecord::Kind::Skipped;
+        rec.why = "comment";
+        return true;
+    }
+    rec.request.clientIP.assign(options_.defaultClientIP);
+    parseLine(line, rec);
+    if (rec.kind == TraceRecord::Kind::Request && !rec.hasScheme) rec.request.scheme.assign(options_.defaultScheme);
+    return true;
+}
+
+std::string applyUrl(std::string_view url, sim::Request& r, bool& hasHost, bool& hasScheme) {
+    if (url.empty()) return "empty URL";
+    for (char c : url)
+        if (static_cast<unsigned char>(c) < 0x20 || c == ' ' || c == 0x7f) return "URL contains a space or a control character";
+    if (url.front() == '/') {
+        r.target.assign(url);
+        return {};
+    }
+    auto sep = url.find("://");
+    if (sep == std::string_view::npos) return "URL `" + std::string(url.substr(0, 60)) + "` has no scheme (http:// or https://) and is not a path";
+    std::string_view scheme = url.substr(0, sep);
+    if (scheme == "https" || scheme == "HTTPS") r.scheme.assign("https");
+    else if (scheme == "http" || scheme == "HTTP") r.scheme.assign("http");
+    else return "URL scheme `" + std::string(scheme.substr(0, 20)) + "` is neither http nor https";
+    hasScheme = true;
+    std::string_view rest = url.substr(sep + 3);
+    std::size_t slash = 0;
+    while (slash < rest.size() && rest[slash] != '/' && rest[slash] != '?' && rest[slash] != '#') ++slash;
+    std::string_view authority = rest.substr(0, slash);
+    if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+    if (authority.empty()) return "URL has no host";
+    r.host.assign(authority);
+    hasHost = true;
+    std::string_view target = rest.substr(slash);
+    if (auto hash = target.find('#'); hash != std::string_view::npos) target = target.substr(0, hash);
+    if (target.empty() || target.front() != '/') {
+        r.target.assign("/");
+        r.target.append(target);
+    } else {
+        r.target.assign(target);
+    }
+    return {};
+}
+
+namespace {
+
+// The bytes detection looked at, then the rest of the source.
+class PrefixedSource final : public ByteSource {
+public:
+    PrefixedSource(std::string prefix, std::unique_ptr<ByteSource> inner) : prefix_(std::move(prefix)), inner_(std::move(inner)) {
+        name_ = inner_->name();
+    }
+    std::size_t read(char* out, std::size_t n) override {
+        if (pos_ < prefix_.size()) {
+            std::size_t k = std::min(n, prefix_.size() - pos_);
+            std::memcpy(out, prefix_.data() + pos_, k);
+            pos_ += k;
+            if (pos_ == prefix_.size()) std::string().swap(prefix_), pos_ = SIZE_MAX;
+            return k;
+        }
+        return inner_->read(out, n);
+    }
+    bool compressed() const override { return inner_->compressed(); }
+    const std::string& error() const override { return inner_->error(); }
+
+private:
+    std::string prefix_;
+    std::size_t pos_ = 0;
+    std::unique_ptr<ByteSource> inner_;
+};
+
+class NginxReader final : public LineTraceReader {
+public:
+    NginxReader(std::unique_ptr<ByteSource> source, const TraceOptions& options, TraceFormat format, LogFormat f)
+        : LineTraceReader(std::move(source), options), format_(format), log_(std::move(f)) {}
+    TraceFormat format() const override { return format_; }
+    const FormatFields& fields() const override { return log_.fields(); }
+    std::int64_t timeResolutionNs() const override { return log_.timeResolutionNs(); }
+    std::vector<std::string> notes() const override {
+        std::vector<std::string> out;
+        if (format_ == TraceFormat::Custom) out.push_back("log format: " + log_.text());
+        if (!log_.fields().host)
+            out.push_back("the log records no Host ($host or $http_host): hosts are inferred from the upstream and path, or taken from --host");
+        if (!log_.fields().scheme) out.push_back("the log records no scheme ($scheme, $server_port): requests are taken as " + options_.defaultScheme + " (--scheme)");
+        return out;
+    }
+
+protected:
+    void parseLine(std::string_view line, TraceRecord& rec) override { log_.parse(line, rec, scratch_); }
+
+private:
+    TraceFormat format_;
+    LogFormat log_;
+    LogFormat::Scratch scratch_;
+};
+
+LogFormat builtin(std::string_view text) {
+    std::string err;
+    return *LogFormat::compile(text, err);
+}
+
+std::string shorten(std::string_view s, std::size_t n = 100) {
+    std::string out;
+    for (char c : s.substr(0, n)) out.push_back(static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f ? '?' : c);
+    if (s.size() > n) out += "…";
+    return out;
+}
+
+bool csvHeader(std::string_view line) {
+    if (line.find(',') == std::string_view::npos) return false;
+    std::string lower;
+    for (char c : line) lower.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+    auto hasCol = [&](std::string_view name) {
+        std::size_t p = 0;
+        while ((p = lower.find(name, p)) != std::string::npos) {
+            bool startOk = p == 0 || lower[p - 1] == ',' || lower[p - 1] == '"';
+            std::size_t e = p + name.size();
+            bool endOk = e == lower.size() || lower[e] == ',' || lower[e] == '"';
+            if (startOk && endOk) return true;
+            ++p;
+        }
+        return false;
+    };
+    return hasCol("url") || hasCol("path") || hasCol("target");
+}
+
+OpenResult openFrom(std::unique_ptr<ByteSource> source, const TraceOptions& options) {
+    OpenResult out;
+    TraceFormat format = options.format;
+    if (!options.logFormat.empty()) {
+        if (format != TraceFormat::Auto && format != TraceFormat::Custom && format != TraceFormat::NginxCombined &&
+            format != TraceFormat::IngressNginx) {
+            out.error = std::string("--log-format describes an nginx log; it cannot be combined with --format ") + formatName(format);
+            return out;
+        }
+        std::string err;
+        auto f = LogFormat::compile(options.logFormat, err);
+        if (!f) {
+            out.error = "--log-format: " + err;
+            return out;
+        }
+        out.reader = detail::makeNginxReader(std::move(source), options, TraceFormat::Custom, std::move(*f));
+        return out;
+    }
+    switch (format) {
+    case TraceFormat::IngressNginx:
+        out.reader = detail::makeNginxReader(std::move(source), options, format, builtin(kIngressNginxLogFormat));
+        return out;
+    case TraceFormat::NginxCombined:
+        out.reader = detail::makeNginxReader(std::move(source), options, format, builtin(kCombinedLogFormat));
+        return out;
+    case TraceFormat::Custom: out.error = "--format custom needs --log-format '<nginx log_format string>'"; return out;
+    case TraceFormat::Jsonl: out.reader = detail::makeJsonlReader(std::move(source), options); return out;
+    case TraceFormat::Csv: out.reader = detail::makeCsvReader(std::move(source), options); return out;
+    case TraceFormat::Har: out.reader = detail::makeHarReader(std::move(source), options); return out;
+    case TraceFormat::Auto: break;
+    }
+
+    // Detection: read the first bytes, look at their lines, then hand them back in front of the
+    // rest of the source.
+    std::string prefix;
+    {
+        std::string chunk(64 * 1024, '\0');
+        while (prefix.size() < 256 * 1024) {
+            std::size_t n = source->read(chunk.data(), chunk.size());
+            if (n == 0) break;
+            prefix.append(chunk.data(), n);
+            if (std::count(prefix.begin(), prefix.end(), '\n') >= 12) break;
+        }
+    }
+    std::vector<std::string_view> lines;
+    {
+        std::string_view rest = prefix;
+        while (!rest.empty() && lines.size() < 12) {
+            auto nl = rest.find('\n');
+            std::string_view l = rest.substr(0, nl);
+            if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+            if (l.find_first_not_of(" \t") != std::string_view::npos) lines.push_back(l);
+            if (nl == std::string_view::npos) break;
+            rest.remove_prefix(nl + 1);
+        }
+    }
+    std::string name = source->name();
+    std::string inputError = source->error();
+    auto wrapped = std::make_unique<PrefixedSource>(std::move(prefix), std::move(source));
+    if (lines.empty()) {
+        out.error = inputError.empty() ? name + " is empty: there are no requests to replay"
+                                       : name + ": " + inputError + "; no complete line could be read";
+        return out;
+    }
+    std::string_view first = lines.front();
+    std::string_view firstTrim = first.substr(first.find_first_not_of(" \t"));
+    if (firstTrim.front() == '{' || firstTrim.front() == '[') {
+        if (detail::isJsonObjectLine(firstTrim) && !detail::looksLikeHarLine(firstTrim)) {
+            out.reader = detail::makeJsonlReader(std::move(wrapped), options);
+        } else {
+            out.reader = detail::makeHarReader(std::move(wrapped), options);
+        }
+        return out;
+    }
+    LogFormat upstreaminfo = builtin(kIngressNginxLogFormat), combined = builtin(kCombinedLogFormat);
+    std::size_t okUpstream = 0, okCombined = 0;
+    TraceRecord rec;
+    LogFormat::Scratch sc;
+    std::string whyUpstream, whyCombined;
+    for (auto l : lines) {
+        upstreaminfo.parse(l, rec, sc);
+        if (rec.kind != TraceRecord::Kind::Bad) ++okUpstream;
+        else if (whyUpstream.empty()) whyUpstream = rec.why;
+        combined.parse(l, rec, sc);
+        if (rec.kind != TraceRecord::Kind::Bad) ++okCombined;
+        else if (whyCombined.empty()) whyCombined = rec.why;
+    }
+    if (okUpstream > 0 && okUpstream * 2 >= lines.size()) {
+        out.reader = detail::makeNginxReader(std::move(wrapped), options, TraceFormat::IngressNginx, std::move(upstreaminfo));
+        return out;
+    }
+    if (okCombined > 0 && okCombined * 2 >= lines.size()) {
+        out.reader = detail::makeNginxReader(std::move(wrapped), options, TraceFormat::NginxCombined, std::move(combined));
+        return out;
+    }
+    if (csvHeader(first)) {
+        out.reader = detail::makeCsvReader(std::move(wrapped), options);
+        return out;
+    }
+    out.error = "cannot tell the format of " + name +
+                ": its first lines are neither JSON Lines, HAR, CSV with a header row (url or path column), an "
+                "ingress-nginx access log (" + whyUpstream + ") nor an nginx combined log. First line: `" + shorten(first) +
+                "`. Give --format, or --log-format '<the nginx log_format your controller uses>'";
+    return out;
+}
+
+}  // namespace
+
+std::unique_ptr<TraceReader> makeNginxReader(std::unique_ptr<ByteSource> source, const TraceOptions& options,
+                                             TraceFormat format, LogFormat logFormat) {
+    return std::make_unique<NginxReader>(std::move(source), options, format, std::move(logFormat));
+}
+
+}  // namespace detail
+
+OpenResult openTrace(const std::string& path, const TraceOptions& options) {
+    std::string error;
+    auto source = ByteSource::open(path, error);
+    if (!source) return {nullptr, error};
+    return detail::openFrom(std::move(source), options);
+}
+
+OpenResult openTraceBytes(std::string bytes, const std::string& name, const TraceOptions& options) {
+    return detail::openFrom(ByteSource::fromMemory(std::move(bytes), name), options);
+}
+
+}  // namespace hs::trace
