@@ -25,6 +25,18 @@ int hexValue(char c) {
 UriError normalizeUri(std::string_view raw, std::string& out) {
     out.clear();
     if (raw.empty() || raw.front() != '/') return UriError::NotAbsolute;
+    // Fast path (replays): without '%', "//" and "/." there is nothing to decode, merge or resolve,
+    // so $uri is the path itself.
+    bool plain = true;
+    for (std::size_t k = 0; plain && k < raw.size(); ++k) {
+        char c = raw[k];
+        if (c == '%') plain = false;
+        else if (c == '/' && k + 1 < raw.size() && (raw[k + 1] == '/' || raw[k + 1] == '.')) plain = false;
+    }
+    if (plain) {
+        out.assign(raw);
+        return UriError::None;
+    }
     out.reserve(raw.size());
     // One pass: decode, merge slashes, resolve dot segments. `out` always starts with '/'.
     std::size_t i = 0;

@@ -221,6 +221,7 @@ public:
     }
 
     std::uint32_t catchAll() const { return catchAll_; }
+    bool anyEwma() const { return anyEwma_; }
     const std::vector<std::string>& noTlsLocations() const { return noTls_; }
 
 private:
@@ -259,6 +260,7 @@ private:
                 if (x.appRoot == kNone && l.ann && !l.ann->appRoot.empty()) x.appRoot = li;
             }
         }
+        for (const Upstream& u : c.upstreams) anyEwma_ = anyEwma_ || u.balancer.kind == BalancerKind::Ewma;
         std::string_view list = c.settings.noTLSRedirectLocations;
         while (!list.empty()) {
             auto comma = list.find(',');
@@ -278,6 +280,7 @@ private:
     NameMap wildcard_;  // ".foo.com" -> server
     std::unordered_set<std::string> certHosts_;
     std::uint32_t catchAll_ = 0;
+    bool anyEwma_ = false;
     std::vector<std::string> noTls_;
     struct RegexError {
         std::uint32_t server, location;
@@ -357,7 +360,8 @@ Balancer* Session::balancer(std::uint32_t up) {
 }
 
 void Session::observe(const Decision& d, double rtt, double now) {
-    if (d.upstream.empty() || d.endpoint.empty()) return;
+    // Only EWMA balancers learn from responses; replays call this once per request (fast path).
+    if (!t_->anyEwma() || d.upstream.empty() || d.endpoint.empty()) return;
     std::uint32_t up = t_->cfg().upstreamIndex(d.upstream);
     if (up == kNone || !balancers_[up]) return;
     const auto& keys = balancers_[up]->endpointKeys();
@@ -504,7 +508,9 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
         if (sameAsHost && ex) sni = host_;
         const Server& ss = sameAsHost ? server : c.servers[t.findServer(sni, tmp_)];
         bool own = ss.hasCertificate && !ss.isCatchAll();
-        d.tlsCertificate = own ? ss.certificate : "default";
+        // if/else, not `?:`: the conditional would copy the string into a temporary (fast path)
+        if (own) d.tlsCertificate = ss.certificate;
+        else d.tlsCertificate = "default";
         if (ex) {
             Hop& h = d.addHop(Stage::Tls);
             h.decision = "certificate " + d.tlsCertificate;
@@ -636,10 +642,11 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
     if (info) {
         d.routeKind = "Ingress";
         d.ingress = info->key;
-        d.host = server.isCatchAll() ? std::string() : server.hostname;
+        if (!server.isCatchAll()) d.host = server.hostname;  // no temporary copy (fast path)
     }
     if (const HTTPIngressPath* p = ingressPath(c, loc)) {
-        d.path = p->path.empty() ? "/" : p->path;
+        if (p->path.empty()) d.path = "/";
+        else d.path = p->path;
         d.pathType = pathTypeName(p->pathType);
     }
     if (ex) {

@@ -3,6 +3,7 @@
 #include "model/json_writer.h"
 #include "simulator/nginx/nginx_table.h"
 #include "simulator/replay/cluster_edit.h"
+#include "simulator/replay/detail/fast_hash.h"
 #include "simulator/replay/host_inference.h"
 #include "simulator/replay/nginx_log_model.h"
 #include "simulator/replay/verify.h"
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <limits>
 #include <ostream>
 #include <unordered_map>
 
@@ -100,11 +102,6 @@ std::string reasonClass(std::string_view why) {
     return out;
 }
 
-struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
-
 class Interner {
 public:
     std::uint32_t id(std::string_view s) {
@@ -119,7 +116,7 @@ public:
     std::size_t size() const { return names_.size(); }
 
 private:
-    std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> map_;
+    detail::StringMap<std::uint32_t> map_;
     std::vector<std::string> names_;
 };
 
@@ -139,7 +136,7 @@ struct Slot {
 // What one (ingress, service, upstream, endpoint, pod) combination maps to.
 struct Route {
     std::uint32_t ingress = 0, service = 0, pod = UINT32_MAX;
-    std::string upstream, endpoint, ingressName;
+    sim::Decision observed;  // upstream, endpoint, ingress: what observe/requestFinished read
 };
 
 struct Event {
@@ -248,6 +245,7 @@ private:
     bool verifyActive_ = false;
     bool trackConnections_ = true;
     sim::Rng rng_;
+    double spare_ = std::numeric_limits<double>::quiet_NaN();  // Distribution::sample's second normal
 
     ReplayResult res_;
     std::map<std::string, ReasonRow> badRows_, skippedRows_;
@@ -257,7 +255,7 @@ private:
     std::vector<trace::TraceRecord> batch_;
     std::vector<std::int64_t> arrivals_;
     std::size_t batchSize_ = 0;
-    trace::TraceRecord lookahead_;
+    std::size_t lookSlot_ = 0;
     bool haveLookahead_ = false, eof_ = false;
     bool haveT0_ = false;
     std::int64_t t0_ = 0;            // trace time of the first request
@@ -272,14 +270,16 @@ private:
     std::vector<Slot> slots_;
     std::vector<std::uint32_t> freeSlots_;
     std::vector<Pod> pods_;
-    std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> podIds_;
+    detail::StringMap<std::uint32_t> podIds_;
     std::vector<Route> routes_;
-    std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> routeIds_;
+    detail::StringMap<std::uint32_t> routeIds_;
     Interner ingresses_, services_;
     std::vector<CountRow> ingressCounts_, serviceCounts_;
     std::array<std::uint64_t, 1000> statusCounts_{};
     std::uint64_t proxied_ = 0;
     std::int64_t bucketNs_ = 10 * kSec;
+    std::size_t bucketIdx_ = 0;
+    std::int64_t bucketFrom_ = 0, bucketTo_ = 0;  // the last bucket looked up
     std::int64_t simEnd_ = 0;
     std::vector<std::pair<std::string, Distribution>> podTimes_;  // ServiceTime events and pod settings, in order
 
@@ -290,22 +290,23 @@ private:
 
     // scratch
     sim::Decision d_;
-    sim::Decision obs_;
     sim::Request finReq_;
     std::string key_, line_;
     model::JsonWriter jw_;
 };
 
 bool Engine::nextBatch() {
+    // Records are read straight into their batch slot; only the one that starts the next batch
+    // (read last time, left in its slot) moves to slot 0: one swap per batch, not per record.
     batchSize_ = 0;
     if (haveLookahead_) {
-        std::swap(batch_[0], lookahead_);
+        if (lookSlot_ != 0) std::swap(batch_[0], batch_[lookSlot_]);
         batchSize_ = 1;
         haveLookahead_ = false;
     }
     const std::int64_t res = reader_.timeResolutionNs();
     while (!eof_ && !stop_ && batchSize_ < kBatch) {
-        trace::TraceRecord& rec = lookahead_;
+        trace::TraceRecord& rec = batch_[batchSize_];
         if (!reader_.next(rec)) {
             eof_ = true;
             break;
@@ -342,16 +343,14 @@ bool Engine::nextBatch() {
         }
         lastTrace_ = t;
         rec.request.timeNs = t;
-        if (batchSize_ == 0) {
-            std::swap(batch_[0], rec);
-            batchSize_ = 1;
-            continue;
-        }
-        if (res > 1 && t == batch_[0].request.timeNs && !opt_.backToBack) {
-            std::swap(batch_[batchSize_++], rec);
+        // A batch holds requests of one timestamp when it has to be spread (coarse resolution);
+        // otherwise any requests in order.
+        if (batchSize_ == 0 || res <= 1 || opt_.backToBack || t == batch_[0].request.timeNs) {
+            ++batchSize_;
             continue;
         }
         haveLookahead_ = true;
+        lookSlot_ = batchSize_;
         break;
     }
     if (batchSize_ == 0) return false;
@@ -361,7 +360,7 @@ bool Engine::nextBatch() {
         for (std::size_t i = 0; i < batchSize_; ++i) arrivals_[i] = t0_ + static_cast<std::int64_t>(backToBack_++);
     } else {
         std::int64_t t = batch_[0].request.timeNs;
-        if (batchSize_ == 1 || res <= 1) {
+        if (batchSize_ == 1 || res <= 1 || batch_[batchSize_ - 1].request.timeNs != t) {
             for (std::size_t i = 0; i < batchSize_; ++i) arrivals_[i] = simTime(batch_[i].request.timeNs);
         } else {
             // spread over [t, t + resolution), after anything already placed in it
@@ -412,7 +411,16 @@ std::uint32_t Engine::podFor(std::string_view key, std::string_view service) {
 }
 
 PodReport::Bucket& Engine::bucket(Pod& p, std::int64_t now) {
-    auto i = static_cast<std::size_t>(std::max<std::int64_t>(0, now - t0_) / bucketNs_);
+    std::size_t i;
+    if (now >= bucketFrom_ && now < bucketTo_) {
+        i = bucketIdx_;  // times move forward: almost always the bucket of the previous call
+    } else {
+        i = static_cast<std::size_t>(std::max<std::int64_t>(0, now - t0_) / bucketNs_);
+        bucketIdx_ = i;
+        bucketFrom_ = t0_ + static_cast<std::int64_t>(i) * bucketNs_;
+        bucketTo_ = bucketFrom_ + bucketNs_;
+        if (now < t0_) bucketFrom_ = INT64_MIN;
+    }
     while (i >= kMaxBuckets) {
         // a very long trace: double the width for every Pod (merging pairs)
         bucketNs_ *= 2;
@@ -431,6 +439,9 @@ PodReport::Bucket& Engine::bucket(Pod& p, std::int64_t now) {
             s.swap(merged);
         }
         i = static_cast<std::size_t>(std::max<std::int64_t>(0, now - t0_) / bucketNs_);
+        bucketIdx_ = i;
+        bucketFrom_ = t0_ + static_cast<std::int64_t>(i) * bucketNs_;
+        bucketTo_ = bucketFrom_ + bucketNs_;
     }
     auto& s = p.report.series;
     if (s.size() <= i) s.resize(i + 1);
@@ -444,7 +455,7 @@ void Engine::startService(Pod& pod, std::uint32_t podIdx, std::uint32_t slot, st
     pod.report.maxInFlight = std::max(pod.report.maxInFlight, pod.inFlight);
     auto& b = bucket(pod, now);
     b.maxInFlight = std::max(b.maxInFlight, pod.inFlight);
-    std::int64_t service = pod.dist.sample(rng_);
+    std::int64_t service = pod.dist.sample(rng_, spare_);
     heap_.push_back({now + service, seq_++, slot});
     std::push_heap(heap_.begin(), heap_.end(), std::greater<>());
     (void)podIdx;
@@ -464,14 +475,11 @@ void Engine::complete(const Event& e) {
     b.latencySumNs += latency;
     simEnd_ = std::max(simEnd_, e.t);
     const Route& rt = routes_[s.route];
-    if (!rt.upstream.empty()) {
-        obs_.upstream = rt.upstream;
-        obs_.endpoint = rt.endpoint;
-        obs_.ingress = rt.ingressName;
-        session_->observe(obs_, static_cast<double>(latency) / 1e9, static_cast<double>(e.t) / 1e9);
+    if (!rt.observed.upstream.empty()) {
+        session_->observe(rt.observed, static_cast<double>(latency) / 1e9, static_cast<double>(e.t) / 1e9);
         if (trackConnections_) {
             finReq_.clientIP = s.clientIP;
-            session_->requestFinished(obs_, finReq_);
+            session_->requestFinished(rt.observed, finReq_);
         }
     }
     freeSlots_.push_back(e.slot);
@@ -517,9 +525,9 @@ void Engine::arrive(trace::TraceRecord& rec, std::int64_t now) {
         rt.service = services_.id(d_.service.empty() ? std::string_view("(none)") : std::string_view(d_.service));
         if (ingressCounts_.size() < ingresses_.size()) ingressCounts_.resize(ingresses_.size());
         if (serviceCounts_.size() < services_.size()) serviceCounts_.resize(services_.size());
-        rt.upstream = d_.upstream;
-        rt.endpoint = d_.endpoint;
-        rt.ingressName = d_.ingress;
+        rt.observed.upstream = d_.upstream;
+        rt.observed.endpoint = d_.endpoint;
+        rt.observed.ingress = d_.ingress;
         if (!d_.endpoint.empty()) rt.pod = podFor(d_.pod.empty() ? std::string_view(d_.endpoint) : std::string_view(d_.pod), d_.service);
         routeId = static_cast<std::uint32_t>(routes_.size());
         routes_.push_back(std::move(rt));

@@ -93,7 +93,13 @@ bool HostInference::infer(trace::TraceRecord& rec) {
         rec.request.host.clear();
         return false;
     }
-    // Fast path: an upstream that only one server logs.
+    // Fast path: an upstream that only one server logs (the same as the previous line's: no lookup).
+    if (lastRow_ != SIZE_MAX && upstream == lastUpstream_) {
+        rec.request.host.assign(rows_[lastRow_].host);
+        ++rows_[lastRow_].requests;
+        ++inferred_;
+        return true;
+    }
     const NginxLogModel::UpstreamInfo* u = upstream == "-" ? nullptr : model_.upstream(upstream);
     if (u && u->servers.size() == 1) {
         auto it = single_.find(u);
@@ -102,6 +108,8 @@ bool HostInference::infer(trace::TraceRecord& rec) {
         rec.request.host.assign(st.host);
         ++rows_[it->second].requests;
         ++inferred_;
+        lastUpstream_ = upstream;
+        lastRow_ = it->second;
         return true;
     }
     const Result& r = resolve(rec, upstream);

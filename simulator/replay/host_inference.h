@@ -53,11 +53,14 @@ private:
     std::unique_ptr<sim::RouteSession> probe_;
     sim::Request probeRequest_;
     sim::Decision probeDecision_;
-    std::unordered_map<std::string, Result> cache_;
+    detail::StringMap<Result> cache_;
     std::string key_;
     std::vector<Stat> rows_;
     std::map<std::tuple<std::string, std::string, std::vector<std::string>>, std::size_t> rowIndex_;
     std::unordered_map<const NginxLogModel::UpstreamInfo*, std::size_t> single_;  // upstream → row
+    // the previous single-server upstream (consecutive lines often share it)
+    std::string lastUpstream_;
+    std::size_t lastRow_ = SIZE_MAX;
     std::uint64_t inferred_ = 0, ambiguous_ = 0, failed_ = 0;
 };
 

@@ -49,18 +49,23 @@ const NginxLogModel::UpstreamInfo* NginxLogModel::upstream(std::string_view name
     return it == byName_.end() ? nullptr : &upstreams_[it->second];
 }
 
-std::string_view NginxLogModel::upstreamName(const sim::Request& r, const sim::Decision& d) const {
-    if (d.location.empty()) return "-";  // app-root, 400: answered before any location
+const NginxLogModel::UpstreamInfo* NginxLogModel::loggedUpstream(const sim::Request& r, const sim::Decision& d) const {
+    if (d.location.empty()) return nullptr;  // app-root, 400: answered before any location
     key_.assign(d.server).append(1, '\x1f').append(d.location);
     auto it = locations_.find(key_);
-    if (it == locations_.end() || it->second.upstream == kNoUpstream) return "-";
+    if (it == locations_.end() || it->second.upstream == kNoUpstream) return nullptr;
     // nginx's own 301 to add a slash happens while finding the location: the location's `set
     // $proxy_upstream_name` never runs. Tell it from the 301s a location answers itself.
     if (d.outcome == sim::Outcome::Redirect && d.status == 301 && !it->second.redirectAnnotation) {
         bool sslRedirect = redirectCode_ == 301 && r.scheme == "http" && d.redirectLocation.rfind("https://", 0) == 0;
-        if (!sslRedirect) return "-";
+        if (!sslRedirect) return nullptr;
     }
-    return upstreams_[it->second.upstream].name;
+    return &upstreams_[it->second.upstream];
+}
+
+std::string_view NginxLogModel::upstreamName(const sim::Request& r, const sim::Decision& d) const {
+    const UpstreamInfo* u = loggedUpstream(r, d);
+    return u ? std::string_view(u->name) : std::string_view("-");
 }
 
 }  // namespace hs::replay

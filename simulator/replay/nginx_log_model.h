@@ -12,6 +12,7 @@
 // model. Only meaningful for the ingress-nginx profile (valid() is false otherwise).
 
 #include "simulator/decision.h"
+#include "simulator/replay/detail/fast_hash.h"
 #include "simulator/request.h"
 #include "simulator/route_table.h"
 
@@ -29,17 +30,17 @@ public:
     explicit NginxLogModel(const sim::RouteTable& table);
     bool valid() const { return valid_; }
 
+    struct UpstreamInfo;
     // $proxy_upstream_name for this decision.
     std::string_view upstreamName(const sim::Request& r, const sim::Decision& d) const;
+    // The same as the upstream's record; nullptr for "-".
+    const UpstreamInfo* loggedUpstream(const sim::Request& r, const sim::Decision& d) const;
     // $proxy_alternative_upstream_name: the canary upstream the request went to, or "".
     static std::string_view alternativeName(const sim::Decision& d) { return d.canary ? std::string_view(d.upstream) : std::string_view(); }
     // nginx proxied the request (so $upstream_addr names an endpoint and $status is the backend's).
     static bool proxied(const sim::Decision& d) { return !d.endpoint.empty(); }
 
-    struct Hash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-    };
+    using Hash = detail::FastHash;
     struct UpstreamInfo {
         std::string name;
         std::unordered_set<std::string, Hash, std::equal_to<>> endpoints;  // "ip:port"

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace hs::replay {
@@ -17,7 +18,7 @@ namespace fs = std::filesystem;
 
 // ---- distributions ----------------------------------------------------------------------------
 
-std::int64_t Distribution::sample(sim::Rng& rng) const {
+std::int64_t Distribution::sample(sim::Rng& rng, double& spare) const {
     double v = 0;
     switch (kind) {
     case Kind::Constant: v = static_cast<double>(a); break;
@@ -27,9 +28,23 @@ std::int64_t Distribution::sample(sim::Rng& rng) const {
         break;
     }
     case Kind::LogNormal: {
-        // Box–Muller; sigma from the p99 (z = 2.3263)
-        double u1 = rng.unit(), u2 = rng.unit();
-        double z = std::sqrt(-2.0 * std::log(1.0 - u1)) * std::cos(2.0 * 3.14159265358979323846 * u2);
+        // a standard normal by Marsaglia's polar method (two per draw, the second kept in
+        // `spare`); sigma from the p99 (z = 2.3263)
+        double z;
+        if (spare == spare) {
+            z = spare;
+            spare = std::numeric_limits<double>::quiet_NaN();
+        } else {
+            double x, y, q;
+            do {
+                x = 2.0 * rng.unit() - 1.0;
+                y = 2.0 * rng.unit() - 1.0;
+                q = x * x + y * y;
+            } while (q >= 1.0 || q == 0.0);
+            double f = std::sqrt(-2.0 * std::log(q) / q);
+            z = x * f;
+            spare = y * f;
+        }
         double mu = std::log(static_cast<double>(std::max<std::int64_t>(a, 1)));
         double sigma = b > a ? std::log(static_cast<double>(b) / static_cast<double>(a)) / 2.3263478740408408 : 0.0;
         v = std::exp(mu + sigma * z);

@@ -25,8 +25,9 @@ struct Distribution {
     std::int64_t a = 20 * kMs;   // constant: the value; exponential: the mean; lognormal: the median; uniform: min
     std::int64_t b = 150 * kMs;  // lognormal: the 99th percentile; uniform: max
 
-    // One sample (>= 1 µs), from `rng` (deterministic for a seed on one build).
-    std::int64_t sample(sim::Rng& rng) const;
+    // One sample (>= 1 µs), from `rng` (deterministic for a seed on one build). `spare` holds the
+    // second normal variate of the last polar-method draw (NaN when none); owned by the caller.
+    std::int64_t sample(sim::Rng& rng, double& spare) const;
     std::string describe() const;  // "lognormal median 20ms p99 150ms"
 };
 

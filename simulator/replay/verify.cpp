@@ -23,12 +23,10 @@ const char* ruleName(sim::CanaryRule r) {
 }  // namespace
 
 std::string_view lastUpstreamAddr(std::string_view s) {
-    // "a, b": after the last comma; "a : b": after " : "; a plain "ip:port" has a colon too
-    auto comma = s.rfind(", ");
-    auto group = s.rfind(" : ");
-    std::size_t from = 0;
-    if (comma != std::string_view::npos) from = comma + 2;
-    if (group != std::string_view::npos && group + 3 > from) from = group + 3;
+    // "a, b": after the last comma; "a : b": after " : "; a plain "ip:port" has a colon but no
+    // space, so the separators are the spaces: the address is what follows the last one.
+    std::size_t from = s.size();
+    while (from > 0 && s[from - 1] != ' ') --from;
     std::string_view out = s.substr(from);
     while (!out.empty() && out.front() == ' ') out.remove_prefix(1);
     while (!out.empty() && out.back() == ' ') out.remove_suffix(1);
@@ -66,7 +64,8 @@ void Verifier::check(const trace::TraceRecord& rec, const sim::Decision& d) {
     const trace::Recorded& rc = rec.recorded;
     ok_ = true;
     bool any = false;
-    std::string_view simUpstream = model_->upstreamName(rec.request, d);
+    const NginxLogModel::UpstreamInfo* simInfo = model_->loggedUpstream(rec.request, d);
+    std::string_view simUpstream = simInfo ? std::string_view(simInfo->name) : std::string_view("-");
 
     if (fields_.upstream && !rc.upstream.empty()) {
         any = true;
@@ -76,7 +75,7 @@ void Verifier::check(const trace::TraceRecord& rec, const sim::Decision& d) {
         any = true;
         bool recCanary = !rc.alternative.empty();
         if (d.canaryRule == sim::CanaryRule::Weight) {
-            const auto* u = model_->upstream(simUpstream);
+            const auto* u = simInfo;
             if (recCanary && u && rc.alternative != u->alternative)
                 disagree("canary", rc.alternative, u->alternative.empty() ? std::string("(no canary)") : u->alternative, rec);
             else ++canaryByWeight_;
@@ -101,7 +100,10 @@ void Verifier::check(const trace::TraceRecord& rec, const sim::Decision& d) {
         }
         if (recProxied) {
             const std::string& served = rc.alternative.empty() ? rc.upstream : rc.alternative;
-            const auto* u = model_->upstream(served);
+            // the recorded upstream is usually the simulated one: no second lookup then
+            const auto* u = simInfo && simInfo->name == served ? simInfo
+                            : d.canary && d.upstream == served ? model_->upstream(d.upstream)
+                                                               : model_->upstream(served);
             std::string_view addr = lastUpstreamAddr(rc.upstreamAddr);
             if (u && u->externalName) {
                 ++endpointsNotChecked_;
@@ -119,8 +121,7 @@ void Verifier::check(const trace::TraceRecord& rec, const sim::Decision& d) {
     }
     if (fields_.service && !rc.service.empty()) {
         any = true;
-        const auto* u = model_->upstream(simUpstream);
-        std::string simService = u ? u->service : d.service;
+        std::string simService = simInfo ? simInfo->service : d.service;
         if (rc.service != simService) disagree("service", rc.service, simService.empty() ? std::string("(none)") : simService, rec);
     }
     if (any) {

@@ -120,7 +120,10 @@ protected:
                 r.target.assign(v);
                 haveTarget = true;
                 break;
-            case Col::Client: r.clientIP.assign(v); break;
+            case Col::Client:
+                r.clientIP.assign(v);
+                rec.hasClient = true;
+                break;
             case Col::Sni: r.sni.assign(v); break;
             case Col::Header: rec.setHeader(headers++, c.name, v); break;
             case Col::Cookie:

@@ -146,6 +146,7 @@ private:
             } else if (key == "client" || key == "clientIP") {
                 if ((ec = v.get_string().get(sv))) return "\"" + std::string(key) + "\" must be a string";
                 r.clientIP.assign(sv);
+                rec.hasClient = true;
             } else if (key == "sni") {
                 if ((ec = v.get_string().get(sv))) return "\"sni\" must be a string";
                 r.sni.assign(sv);

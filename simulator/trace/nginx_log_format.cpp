@@ -3,6 +3,7 @@
 #include "simulator/trace/time_parse.h"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cstring>
 
@@ -58,6 +59,26 @@ void appendUtf8(std::string& out, std::uint32_t cp) {
         out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
         out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
     }
+}
+
+// The first `c` in [p, e): eight bytes at a time (most log fields are short, where a memchr call
+// costs more than the search), memchr for long runs.
+const char* findByte(const char* p, const char* e, char c) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    const std::uint64_t pattern = ones * static_cast<unsigned char>(c);
+    const char* swarEnd = e - p > 64 ? p + 64 : e;
+    while (swarEnd - p >= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p, 8);
+        std::uint64_t x = w ^ pattern;
+        std::uint64_t t = (x - ones) & ~x & highs;  // the lowest set bit marks the first match
+        if (t) return p + (std::countr_zero(t) >> 3);
+        p += 8;
+    }
+    if (swarEnd != e) return static_cast<const char*>(std::memchr(p, c, static_cast<std::size_t>(e - p)));
+    for (; p < e; ++p)
+        if (*p == c) return p;
+    return nullptr;
 }
 
 // "-" is how nginx logs an empty variable.
@@ -246,6 +267,17 @@ std::optional<LogFormat> LogFormat::compile(std::string_view format, std::string
         hasIng |= t.var == Var::IngressName && !t.literal;
         hasSvc |= t.var == Var::ServiceName && !t.literal;
     }
+    for (std::size_t k = 0; k < f.tokens_.size(); ++k) {
+        Token& t = f.tokens_[k];
+        if (t.literal) continue;
+        if (k + 1 == f.tokens_.size()) {
+            t.last = true;
+        } else {
+            const std::string& lit = f.tokens_[k + 1].text;  // a literal: variables never follow each other
+            t.delim = lit[0];
+            t.delimRest = lit.substr(1);
+        }
+    }
     f.fields_.ingress = hasNs && hasIng;
     f.fields_.service = hasNs && hasSvc;
     if (!f.hasRequestLine_ && !f.hasRequestUri_ && !f.hasUri_) {
@@ -261,8 +293,7 @@ void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) cons
     rec.hasTime = rec.hasHost = rec.hasScheme = false;
     rec.recorded.clear();
     sim::Request& r = rec.request;
-    r.method.assign("GET");
-    r.scheme.clear();
+    r.method.clear();  // GET unless the line says; the scheme is set by the reader when not here
     r.host.clear();
     r.sni.clear();
     r.target.clear();
@@ -288,38 +319,50 @@ void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) cons
 
     std::size_t pos = 0;
     const std::size_t n = line.size();
+    const char* const base = line.data();
     for (std::size_t ti = 0; ti < tokens_.size(); ++ti) {
         const Token& t = tokens_[ti];
         if (t.literal) {
-            if (line.compare(pos, t.text.size(), t.text) != 0) {
+            const std::size_t len = t.text.size();
+            bool ok = n - pos >= len;
+            for (std::size_t k = 0; ok && k < len; ++k) ok = base[pos + k] == t.text[k];
+            if (!ok) {
                 std::string found(line.substr(pos, 12));
                 return bad("expected `" + t.text + "` at column " + std::to_string(pos + 1) +
                            (pos >= n ? ", but the line ends there" : ", found `" + found + "`") +
                            " (is this the log format the file was written with?)");
             }
-            pos += t.text.size();
+            pos += len;
             continue;
         }
         std::size_t end = n;
-        if (ti + 1 < tokens_.size()) {
-            const std::string& lit = tokens_[ti + 1].text;
+        if (!t.last) {
+            // the value ends where the next literal starts: its first byte by memchr, then the rest
             std::size_t from = pos;
+            const std::size_t restLen = t.delimRest.size();
             while (true) {
-                std::size_t at = lit.size() == 1 ? line.find(lit[0], from) : line.find(lit, from);
-                if (at == std::string_view::npos) {
-                    return bad("the line ends inside $" + t.text + " (no `" + lit + "` after column " + std::to_string(pos + 1) + ")");
+                const char* hit = from < n ? findByte(base + from, base + n, t.delim) : nullptr;
+                if (!hit)
+                    return bad("the line ends inside $" + t.text + " (no `" + std::string(1, t.delim) + std::string(t.delimRest) +
+                               "` after column " + std::to_string(pos + 1) + ")");
+                std::size_t at = static_cast<std::size_t>(hit - base);
+                bool match = n - at - 1 >= restLen;
+                for (std::size_t k = 0; match && k < restLen; ++k) match = base[at + 1 + k] == t.delimRest[k];
+                if (!match) {
+                    from = at + 1;
+                    continue;
                 }
                 // $upstream_* lists: "a, b" and "a : b" contain the space that ends the field.
-                if (t.list && lit[0] == ' ' &&
-                    ((at > pos && line[at - 1] == ',') || (at + 2 < n && line[at + 1] == ':' && line[at + 2] == ' ') ||
-                     (at >= pos + 2 && line[at - 1] == ':' && line[at - 2] == ' '))) {
+                if (t.list && t.delim == ' ' &&
+                    ((at > pos && base[at - 1] == ',') || (at + 2 < n && base[at + 1] == ':' && base[at + 2] == ' ') ||
+                     (at >= pos + 2 && base[at - 1] == ':' && base[at - 2] == ' '))) {
                     from = at + 1;
                     continue;
                 }
                 // JSON escaping: an escaped quote is part of the value.
-                if (escape_ == Escape::Json && lit[0] == '"') {
+                if (escape_ == Escape::Json && t.delim == '"') {
                     std::size_t bs = 0;
-                    while (at - bs > pos && line[at - bs - 1] == '\\') ++bs;
+                    while (at - bs > pos && base[at - bs - 1] == '\\') ++bs;
                     if (bs % 2 == 1) {
                         from = at + 1;
                         continue;
@@ -329,17 +372,30 @@ void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) cons
                 break;
             }
         }
-        std::string_view v = line.substr(pos, end - pos);
+        std::string_view v(base + pos, end - pos);
         pos = end;
+        if (!t.last) {
+            // the literal after the value was matched while finding its end: step over it
+            pos += 1 + t.delimRest.size();
+            ++ti;
+        }
         switch (t.var) {
         case Var::Ignore: break;
         case Var::RemoteAddr:
-            if (!dash(v)) r.clientIP.assign(v);
+            if (!dash(v)) {
+                r.clientIP.assign(v);
+                rec.hasClient = true;
+            }
             break;
         case Var::TimeLocal:
-            if (auto ns2 = parseTimeLocal(v)) {
+            if (v.size() == sc.lastTime.size() && std::memcmp(v.data(), sc.lastTime.data(), v.size()) == 0) {
+                r.timeNs = sc.lastTimeNs;
+                rec.hasTime = true;
+            } else if (auto ns2 = parseTimeLocal(v)) {
                 r.timeNs = *ns2;
                 rec.hasTime = true;
+                sc.lastTime.assign(v);
+                sc.lastTimeNs = *ns2;
             } else {
                 return bad("$time_local `" + std::string(v.substr(0, 40)) + "` is not a time like 10/Oct/2000:13:55:36 -0700");
             }
@@ -484,6 +540,7 @@ void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) cons
             return bad("the line records no request path");
         }
     }
+    if (r.method.empty()) r.method.assign("GET");
     if (!sc.cookie.empty()) {
         bool merged = false;
         for (std::size_t i = 0; i < headers; ++i)
@@ -499,7 +556,7 @@ void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) cons
             r.scheme.assign(port == "443" ? "https" : "http");
             rec.hasScheme = true;
         }
-        bool defaultPort = (port == "443" && r.scheme == "https") || (port == "80" && r.scheme == "http");
+        bool defaultPort = rec.hasScheme && ((port == "443" && r.scheme == "https") || (port == "80" && r.scheme == "http"));
         if (rec.hasHost && !r.host.empty() && !defaultPort && r.host.find(':') == std::string::npos && r.host.front() != '[')
             r.host.append(1, ':').append(port);
     }

@@ -40,6 +40,8 @@ public:
     // Buffers reused from line to line by one reader (a LogFormat itself is immutable).
     struct Scratch {
         std::string value, cookie;
+        std::string lastTime;          // the previous line's time text and value: most lines
+        std::int64_t lastTimeNs = 0;   // of a busy log share the second
     };
     // Parses one line into `rec`: kind Request, or Bad/Skipped with `why`. Leaves request.scheme
     // empty when the line does not tell it (the reader applies its default).
@@ -65,6 +67,10 @@ private:
         Var var = Var::Ignore;
         std::string header;     // Header: the header name ("User-Agent"); Cookie: the cookie name
         bool list = false;      // $upstream_*: values like "a, b : c" contain spaces
+        // variables: how the value ends (the next literal's text; none for the last token)
+        char delim = 0;
+        std::string delimRest;  // the rest of that literal after its first byte
+        bool last = false;
     };
 
     std::vector<Token> tokens_;

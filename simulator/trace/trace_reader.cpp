@@ -60,9 +60,13 @@ bool LineTraceReader::next(TraceRecord& rec) {
         rec.why = "comment";
         return true;
     }
-    rec.request.clientIP.assign(options_.defaultClientIP);
+    rec.hasClient = false;
     parseLine(line, rec);
-    if (rec.kind == TraceRecord::Kind::Request && !rec.hasScheme) rec.request.scheme.assign(options_.defaultScheme);
+    if (rec.kind == TraceRecord::Kind::Request) {
+        // defaults for what the line does not say (compared first: usually already in place)
+        if (!rec.hasScheme && rec.request.scheme != options_.defaultScheme) rec.request.scheme.assign(options_.defaultScheme);
+        if (!rec.hasClient && rec.request.clientIP != options_.defaultClientIP) rec.request.clientIP.assign(options_.defaultClientIP);
+    }
     return true;
 }
 

@@ -60,6 +60,7 @@ struct TraceRecord {
     bool hasTime = false;    // request.timeNs is the trace's timestamp (Unix epoch, ns)
     bool hasHost = false;    // request.host came from the trace (else inferred later)
     bool hasScheme = false;  // request.scheme came from the trace
+    bool hasClient = false;  // request.clientIP came from the trace
     Recorded recorded;
 
     // Sets a request header by position, reusing the slot's strings (readers call it for
@@ -67,7 +68,7 @@ struct TraceRecord {
     void setHeader(std::size_t i, std::string_view name, std::string_view value) {
         auto& h = request.headers;
         if (i < h.size()) {
-            h[i].name.assign(name);
+            if (std::string_view(h[i].name) != name) h[i].name.assign(name);  // same name line after line
             h[i].value.assign(value);
         } else {
             h.push_back({std::string(name), std::string(value)});
