@@ -87,7 +87,8 @@ private:
         auto ec = parser_.iterate(line.data(), line.size(), line.size() + LineReader::kPadding).get(doc);
         if (ec) return "not JSON: " + sjError(ec);
         od::object obj;
-        if ((ec = doc.get_object().get(obj))) return "not a JSON object: " + sjError(ec);
+        if ((ec = doc.get_object().get(obj)))
+            return ec == simdjson::INCORRECT_TYPE ? "not a JSON object (each line must be one {...})" : "not JSON: " + sjError(ec);
         for (auto field : obj) {
             std::string_view key;
             if ((ec = field.unescaped_key().get(key))) return "not JSON: " + sjError(ec);

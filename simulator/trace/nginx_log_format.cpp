@@ -81,6 +81,23 @@ const char* findByte(const char* p, const char* e, char c) {
     return nullptr;
 }
 
+// A piece of a line for a message: at most `n` bytes, bytes outside printable ASCII as \xHH.
+std::string printable(std::string_view v, std::size_t n = 40) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : v.substr(0, n)) {
+        if (c >= 0x20 && c < 0x7f) {
+            out.push_back(static_cast<char>(c));
+        } else {
+            out += "\\x";
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 15]);
+        }
+    }
+    if (v.size() > n) out += "…";
+    return out;
+}
+
 // "-" is how nginx logs an empty variable.
 bool dash(std::string_view v) { return v.empty() || (v.size() == 1 && v[0] == '-'); }
 
@@ -327,7 +344,7 @@ void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) cons
             bool ok = n - pos >= len;
             for (std::size_t k = 0; ok && k < len; ++k) ok = base[pos + k] == t.text[k];
             if (!ok) {
-                std::string found(line.substr(pos, 12));
+                std::string found = printable(line.substr(pos), 12);
                 return bad("expected `" + t.text + "` at column " + std::to_string(pos + 1) +
                            (pos >= n ? ", but the line ends there" : ", found `" + found + "`") +
                            " (is this the log format the file was written with?)");
@@ -397,7 +414,7 @@ void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) cons
                 sc.lastTime.assign(v);
                 sc.lastTimeNs = *ns2;
             } else {
-                return bad("$time_local `" + std::string(v.substr(0, 40)) + "` is not a time like 10/Oct/2000:13:55:36 -0700");
+                return bad("$time_local `" + printable(v) + "` is not a time like 10/Oct/2000:13:55:36 -0700");
             }
             break;
         case Var::TimeIso:
@@ -405,7 +422,7 @@ void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) cons
                 r.timeNs = *ns2;
                 rec.hasTime = true;
             } else {
-                return bad("$time_iso8601 `" + std::string(v.substr(0, 40)) + "` is not an ISO 8601 time");
+                return bad("$time_iso8601 `" + printable(v) + "` is not an ISO 8601 time");
             }
             break;
         case Var::Msec:
@@ -413,7 +430,7 @@ void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) cons
                 r.timeNs = *ns2;
                 rec.hasTime = true;
             } else {
-                return bad("$msec `" + std::string(v.substr(0, 40)) + "` is not seconds since 1970");
+                return bad("$msec `" + printable(v) + "` is not seconds since 1970");
             }
             break;
         case Var::Request: {
@@ -425,7 +442,7 @@ void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) cons
             std::string_view req = unescaped(v);
             auto sp1 = req.find(' ');
             if (sp1 == std::string_view::npos || sp1 == 0)
-                return bad("request line `" + std::string(req.substr(0, 60)) + "` is not METHOD TARGET PROTOCOL");
+                return bad("request line `" + printable(req, 60) + "` is not METHOD TARGET PROTOCOL");
             std::string_view method = req.substr(0, sp1);
             if (!std::all_of(method.begin(), method.end(), isTokenChar))
                 return bad("request line does not start with an HTTP method (TLS or binary data on a plain-HTTP port?)");
@@ -453,7 +470,7 @@ void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) cons
                 if (slash == std::string_view::npos) r.target.assign("/");
                 else r.target.assign(after.substr(slash));
             } else {
-                return bad("request target `" + std::string(rest.substr(0, 60)) + "` is neither a path nor an absolute URL");
+                return bad("request target `" + printable(rest, 60) + "` is neither a path nor an absolute URL");
             }
             haveRequest = true;
             break;
@@ -473,7 +490,7 @@ void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) cons
             int st = 0;
             auto res = std::from_chars(v.data(), v.data() + v.size(), st);
             if (res.ec != std::errc() || res.ptr != v.data() + v.size() || st < 100 || st > 999)
-                return bad("$status `" + std::string(v.substr(0, 20)) + "` is not an HTTP status");
+                return bad("$status `" + printable(v, 20) + "` is not an HTTP status");
             rec.recorded.status = st;
             break;
         }
@@ -529,7 +546,7 @@ void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) cons
         }
     }
     if (pos != n)
-        return bad(std::to_string(n - pos) + " unexpected characters after the last field (`" + std::string(line.substr(pos, 20)) +
+        return bad(std::to_string(n - pos) + " unexpected characters after the last field (`" + printable(line.substr(pos), 20) +
                    "`): is this the log format the file was written with?");
     if (!haveRequest) {
         if (!dash(uriValue)) {

@@ -242,53 +242,56 @@ OpenResult openFrom(std::unique_ptr<ByteSource> source, const TraceOptions& opti
             rest.remove_prefix(nl + 1);
         }
     }
+    // Decide while `lines` still point into `prefix` (moving a short string would move its bytes).
     std::string name = source->name();
     std::string inputError = source->error();
-    auto wrapped = std::make_unique<PrefixedSource>(std::move(prefix), std::move(source));
     if (lines.empty()) {
         out.error = inputError.empty() ? name + " is empty: there are no requests to replay"
                                        : name + ": " + inputError + "; no complete line could be read";
         return out;
     }
+    enum class Pick { Jsonl, Har, Upstream, Combined, Csv, Unknown } pick = Pick::Unknown;
     std::string_view first = lines.front();
     std::string_view firstTrim = first.substr(first.find_first_not_of(" \t"));
-    if (firstTrim.front() == '{' || firstTrim.front() == '[') {
-        if (detail::isJsonObjectLine(firstTrim) && !detail::looksLikeHarLine(firstTrim)) {
-            out.reader = detail::makeJsonlReader(std::move(wrapped), options);
-        } else {
-            out.reader = detail::makeHarReader(std::move(wrapped), options);
-        }
-        return out;
-    }
     LogFormat upstreaminfo = builtin(kIngressNginxLogFormat), combined = builtin(kCombinedLogFormat);
-    std::size_t okUpstream = 0, okCombined = 0;
-    TraceRecord rec;
-    LogFormat::Scratch sc;
-    std::string whyUpstream, whyCombined;
-    for (auto l : lines) {
-        upstreaminfo.parse(l, rec, sc);
-        if (rec.kind != TraceRecord::Kind::Bad) ++okUpstream;
-        else if (whyUpstream.empty()) whyUpstream = rec.why;
-        combined.parse(l, rec, sc);
-        if (rec.kind != TraceRecord::Kind::Bad) ++okCombined;
-        else if (whyCombined.empty()) whyCombined = rec.why;
+    std::string whyUpstream;
+    if (firstTrim.front() == '{' || firstTrim.front() == '[') {
+        pick = detail::isJsonObjectLine(firstTrim) && !detail::looksLikeHarLine(firstTrim) ? Pick::Jsonl : Pick::Har;
+    } else {
+        std::size_t okUpstream = 0, okCombined = 0;
+        TraceRecord rec;
+        LogFormat::Scratch sc;
+        for (auto l : lines) {
+            upstreaminfo.parse(l, rec, sc);
+            if (rec.kind != TraceRecord::Kind::Bad) ++okUpstream;
+            else if (whyUpstream.empty()) whyUpstream = rec.why;
+            combined.parse(l, rec, sc);
+            if (rec.kind != TraceRecord::Kind::Bad) ++okCombined;
+        }
+        if (okUpstream > 0 && okUpstream * 2 >= lines.size()) pick = Pick::Upstream;
+        else if (okCombined > 0 && okCombined * 2 >= lines.size()) pick = Pick::Combined;
+        else if (csvHeader(first)) pick = Pick::Csv;
     }
-    if (okUpstream > 0 && okUpstream * 2 >= lines.size()) {
+    if (pick == Pick::Unknown) {
+        out.error = "cannot tell the format of " + name +
+                    ": its first lines are neither JSON Lines, HAR, CSV with a header row (url or path column), an "
+                    "ingress-nginx access log (" + whyUpstream + ") nor an nginx combined log. First line: `" + shorten(first) +
+                    "`. Give --format, or --log-format '<the nginx log_format your controller uses>'";
+        return out;
+    }
+    auto wrapped = std::make_unique<PrefixedSource>(std::move(prefix), std::move(source));
+    switch (pick) {
+    case Pick::Jsonl: out.reader = detail::makeJsonlReader(std::move(wrapped), options); break;
+    case Pick::Har: out.reader = detail::makeHarReader(std::move(wrapped), options); break;
+    case Pick::Upstream:
         out.reader = detail::makeNginxReader(std::move(wrapped), options, TraceFormat::IngressNginx, std::move(upstreaminfo));
-        return out;
-    }
-    if (okCombined > 0 && okCombined * 2 >= lines.size()) {
+        break;
+    case Pick::Combined:
         out.reader = detail::makeNginxReader(std::move(wrapped), options, TraceFormat::NginxCombined, std::move(combined));
-        return out;
+        break;
+    case Pick::Csv: out.reader = detail::makeCsvReader(std::move(wrapped), options); break;
+    case Pick::Unknown: break;
     }
-    if (csvHeader(first)) {
-        out.reader = detail::makeCsvReader(std::move(wrapped), options);
-        return out;
-    }
-    out.error = "cannot tell the format of " + name +
-                ": its first lines are neither JSON Lines, HAR, CSV with a header row (url or path column), an "
-                "ingress-nginx access log (" + whyUpstream + ") nor an nginx combined log. First line: `" + shorten(first) +
-                "`. Give --format, or --log-format '<the nginx log_format your controller uses>'";
     return out;
 }
 
