@@ -192,7 +192,8 @@ private:
             trackConnections_ = std::any_of(cfg->ingresses.begin(), cfg->ingresses.end(),
                                             [](const sim::nginx::IngressInfo& i) { return i.ann.limitConnections > 0; });
         }
-        routeIds_.clear();  // names are re-interned against the new table's strings
+        routeKeys_.clear();  // keys are looked up again against the new table's decisions
+        routeOfKey_.clear();
     }
 
     void problem(const std::string& what) {
@@ -270,9 +271,10 @@ private:
     std::vector<Slot> slots_;
     std::vector<std::uint32_t> freeSlots_;
     std::vector<Pod> pods_;
-    detail::StringMap<std::uint32_t> podIds_;
+    detail::FlatIndex podIds_;  // ids are indexes into pods_
     std::vector<Route> routes_;
-    detail::StringMap<std::uint32_t> routeIds_;
+    detail::FlatIndex routeKeys_;            // (ingress, service, upstream, endpoint, pod) of this table
+    std::vector<std::uint32_t> routeOfKey_;  // routeKeys_ id → routes_ index
     Interner ingresses_, services_;
     std::vector<CountRow> ingressCounts_, serviceCounts_;
     std::array<std::uint64_t, 1000> statusCounts_{};
@@ -377,8 +379,8 @@ bool Engine::nextBatch() {
 }
 
 std::uint32_t Engine::podFor(std::string_view key, std::string_view service) {
-    auto it = podIds_.find(key);
-    if (it != podIds_.end()) return it->second;
+    std::uint32_t known = podIds_.find(key);
+    if (known != detail::FlatIndex::kNone) return known;
     Pod p;
     p.report.name = std::string(key);
     p.report.service = std::string(service);
@@ -404,10 +406,8 @@ std::uint32_t Engine::podFor(std::string_view key, std::string_view service) {
     p.dist = dist;
     p.report.concurrency = conc;
     p.report.queueLimit = queue;
-    auto id = static_cast<std::uint32_t>(pods_.size());
     pods_.push_back(std::move(p));
-    podIds_.emplace(std::string(key), id);
-    return id;
+    return podIds_.insert(key);  // == pods_.size() - 1
 }
 
 PodReport::Bucket& Engine::bucket(Pod& p, std::int64_t now) {
@@ -512,13 +512,14 @@ void Engine::arrive(trace::TraceRecord& rec, std::int64_t now) {
     if (opt_.decisions) writeDecision(rec, d_, now);
     (void)traceNs;
 
-    // counts per Ingress, Service, Pod: one lookup for the whole combination
-    key_.assign(d_.ingress).append(1, '\x1f').append(d_.service).append(1, '\x1f').append(d_.upstream).append(1, '\x1f');
-    key_.append(d_.endpoint).append(1, '\x1f').append(d_.pod);
-    auto it = routeIds_.find(key_);
+    // counts per Ingress, Service, Pod: one lookup for the whole combination (the upstream names
+    // the Service, the endpoint the Pod)
+    key_.assign(d_.upstream).append(1, '\x1f').append(d_.endpoint).append(1, '\x1f').append(d_.ingress);
+    if (d_.upstream.empty()) key_.append(1, '\x1f').append(d_.service);
+    std::uint32_t keyId = routeKeys_.find(key_);
     std::uint32_t routeId;
-    if (it != routeIds_.end()) {
-        routeId = it->second;
+    if (keyId != detail::FlatIndex::kNone) {
+        routeId = routeOfKey_[keyId];
     } else {
         Route rt;
         rt.ingress = ingresses_.id(d_.ingress.empty() ? std::string_view("(none)") : std::string_view(d_.ingress));
@@ -531,7 +532,8 @@ void Engine::arrive(trace::TraceRecord& rec, std::int64_t now) {
         if (!d_.endpoint.empty()) rt.pod = podFor(d_.pod.empty() ? std::string_view(d_.endpoint) : std::string_view(d_.pod), d_.service);
         routeId = static_cast<std::uint32_t>(routes_.size());
         routes_.push_back(std::move(rt));
-        routeIds_.emplace(key_, routeId);
+        routeKeys_.insert(key_);
+        routeOfKey_.push_back(routeId);
     }
     const Route& rt = routes_[routeId];
     ++ingressCounts_[rt.ingress].requests;

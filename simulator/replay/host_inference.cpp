@@ -102,14 +102,14 @@ bool HostInference::infer(trace::TraceRecord& rec) {
     }
     const NginxLogModel::UpstreamInfo* u = upstream == "-" ? nullptr : model_.upstream(upstream);
     if (u && u->servers.size() == 1) {
-        auto it = single_.find(u);
-        if (it == single_.end()) it = single_.emplace(u, row(u->name, hostForServer(u->servers.front()), {})).first;
-        const Stat& st = rows_[it->second];
-        rec.request.host.assign(st.host);
-        ++rows_[it->second].requests;
+        if (single_.size() < model_.upstreamCount()) single_.resize(model_.upstreamCount(), SIZE_MAX);
+        std::size_t& slot = single_[u->id];
+        if (slot == SIZE_MAX) slot = row(u->name, hostForServer(u->servers.front()), {});
+        rec.request.host.assign(rows_[slot].host);
+        ++rows_[slot].requests;
         ++inferred_;
         lastUpstream_ = upstream;
-        lastRow_ = it->second;
+        lastRow_ = slot;
         return true;
     }
     const Result& r = resolve(rec, upstream);

@@ -57,7 +57,7 @@ private:
     std::string key_;
     std::vector<Stat> rows_;
     std::map<std::tuple<std::string, std::string, std::vector<std::string>>, std::size_t> rowIndex_;
-    std::unordered_map<const NginxLogModel::UpstreamInfo*, std::size_t> single_;  // upstream → row
+    std::vector<std::size_t> single_;  // upstream id → row (SIZE_MAX: none yet)
     // the previous single-server upstream (consecutive lines often share it)
     std::string lastUpstream_;
     std::size_t lastRow_ = SIZE_MAX;

@@ -43,12 +43,16 @@ public:
     using Hash = detail::FastHash;
     struct UpstreamInfo {
         std::string name;
-        std::unordered_set<std::string, Hash, std::equal_to<>> endpoints;  // "ip:port"
+        detail::FlatIndex endpoints;  // "ip:port"
+        bool hasEndpoint(std::string_view addr) const { return endpoints.find(addr) != detail::FlatIndex::kNone; }
         bool externalName = false;  // nginx logs the resolved address, which the snapshot cannot know
         std::vector<std::string> servers;  // server names with a location that logs this upstream
         std::string alternative;           // its canary upstream, if any
         std::string service;               // "ns/name" of its Service ($service_name logs it)
+        std::uint32_t id = 0;              // position among the upstreams (dense, for per-upstream arrays)
+        std::uint32_t primary = UINT32_MAX;  // a canary upstream: the upstream it is the alternative of
     };
+    std::size_t upstreamCount() const { return upstreams_.size(); }
     const UpstreamInfo* upstream(std::string_view name) const;
     // Every server name ("_" for the catch-all), sorted.
     const std::vector<std::string>& servers() const { return servers_; }
@@ -57,13 +61,14 @@ private:
     bool valid_ = false;
     int redirectCode_ = 308;
     std::vector<UpstreamInfo> upstreams_;
-    std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> byName_;
+    detail::FlatIndex byName_;  // ids are indexes into upstreams_
     // "server\x1flocation text" → index of the logged upstream name (kNoUpstream for "-")
     struct LocationInfo {
         std::uint32_t upstream;
         bool redirectAnnotation;  // permanent/temporal-redirect: nginx `return`s inside the location
     };
-    std::unordered_map<std::string, LocationInfo, Hash, std::equal_to<>> locations_;
+    detail::FlatIndex locationIndex_;
+    std::vector<LocationInfo> locations_;  // by locationIndex_ id
     std::vector<std::string> servers_;
     mutable std::string key_;
 };

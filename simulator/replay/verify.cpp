@@ -107,7 +107,7 @@ void Verifier::check(const trace::TraceRecord& rec, const sim::Decision& d) {
             std::string_view addr = lastUpstreamAddr(rc.upstreamAddr);
             if (u && u->externalName) {
                 ++endpointsNotChecked_;
-            } else if (u && u->endpoints.find(addr) == u->endpoints.end()) {
+            } else if (u && !u->hasEndpoint(addr)) {
                 disagree("endpoint", std::string(addr) + " in " + served, "not an endpoint of " + served + " in the snapshot", rec);
             }
         }

@@ -107,6 +107,15 @@ private:
     }
 
     std::size_t readPlain(char* out, std::size_t n) {
+        if (inPos_ == inLen_ && !rawEnd_ && n >= in_.size() / 2) {
+            // a big read with nothing buffered: straight into the caller's buffer (one copy less)
+            long r = raw_->read(out, n, error_);
+            if (r <= 0) {
+                rawEnd_ = done_ = true;
+                return 0;
+            }
+            return static_cast<std::size_t>(r);
+        }
         if (!fill()) {
             done_ = true;
             return 0;

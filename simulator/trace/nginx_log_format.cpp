@@ -7,6 +7,10 @@
 #include <charconv>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace hs::trace {
 
 namespace {
@@ -63,7 +67,32 @@ void appendUtf8(std::string& out, std::uint32_t cp) {
 
 // The first `c` in [p, e): eight bytes at a time (most log fields are short, where a memchr call
 // costs more than the search), memchr for long runs.
-const char* findByte(const char* p, const char* e, char c) {
+// When `backslash` is given, it is set if a '\\' occurs before the match (the value needs
+// unescaping): found in the same pass instead of another one.
+const char* findByte(const char* p, const char* e, char c, bool* backslash = nullptr) {
+#if defined(__SSE2__)
+    // 16 bytes per step: a field shorter than that (most are) ends in the first step, so the
+    // loop exit is predictable
+    const __m128i pat = _mm_set1_epi8(c);
+    const __m128i bsl = _mm_set1_epi8('\\');
+    while (e - p >= 16) {
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        auto m = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, pat)));
+        if (backslash) {
+            auto b = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, bsl)));
+            if (b && (!m || std::countr_zero(b) < std::countr_zero(m))) *backslash = true;
+        }
+        if (m) return p + std::countr_zero(m);
+        p += 16;
+    }
+#endif
+    if (backslash) {
+        for (const char* q = p; q < e; ++q) {
+            if (*q == c) return q;
+            if (*q == '\\') *backslash = true;
+        }
+        return nullptr;
+    }
     constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
     const std::uint64_t pattern = ones * static_cast<unsigned char>(c);
     const char* swarEnd = e - p > 64 ? p + 64 : e;
@@ -327,8 +356,11 @@ void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) cons
         rec.why = std::move(why);
     };
     // Unescaped value: the raw slice when it has no backslash, else `sc.value`.
+    bool backslash = false;  // the current value contains a '\\' (known from the delimiter search)
+    bool backslashKnown = false;
     auto unescaped = [&](std::string_view v) -> std::string_view {
-        if (escape_ == Escape::None || std::memchr(v.data(), '\\', v.size()) == nullptr) return v;
+        if (escape_ == Escape::None) return v;
+        if (backslashKnown ? !backslash : std::memchr(v.data(), '\\', v.size()) == nullptr) return v;
         if (escape_ == Escape::Json) unescapeJson(v, sc.value);
         else unescapeNginx(v, sc.value);
         return sc.value;
@@ -353,12 +385,14 @@ void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) cons
             continue;
         }
         std::size_t end = n;
+        backslash = false;
+        backslashKnown = !t.last;
         if (!t.last) {
             // the value ends where the next literal starts: its first byte by memchr, then the rest
             std::size_t from = pos;
             const std::size_t restLen = t.delimRest.size();
             while (true) {
-                const char* hit = from < n ? findByte(base + from, base + n, t.delim) : nullptr;
+                const char* hit = from < n ? findByte(base + from, base + n, t.delim, escape_ == Escape::None ? nullptr : &backslash) : nullptr;
                 if (!hit)
                     return bad("the line ends inside $" + t.text + " (no `" + std::string(1, t.delim) + std::string(t.delimRest) +
                                "` after column " + std::to_string(pos + 1) + ")");
