@@ -54,8 +54,11 @@ DiffSide sideOf(const sim::Request& r, const sim::Decision& d, bool withRule) {
     s.status = d.status;
     s.service = d.service;
     s.canary = d.canary;
-    if (withRule && !d.ingress.empty())
-        s.rule = (d.routeKind.empty() ? std::string("Ingress") : d.routeKind) + " " + d.ingress + " " + d.pathType + " " + d.path;
+    if (withRule && !d.ingress.empty()) {
+        s.rule = (d.routeKind.empty() ? std::string("Ingress") : d.routeKind) + " " + d.ingress;
+        if (!d.pathType.empty()) s.rule += " " + d.pathType;
+        if (!d.path.empty()) s.rule += " " + d.path;
+    }
     if (!d.upstreamPath.empty()) s.rewrite = rewriteKey(r.target, d.upstreamPath);
     if (!d.redirectLocation.empty()) s.redirect = redirectKey(r, d.redirectLocation);
     return s;

@@ -523,7 +523,7 @@ void Engine::arrive(trace::TraceRecord& rec, std::int64_t now) {
     } else {
         Route rt;
         rt.ingress = ingresses_.id(d_.ingress.empty() ? std::string_view("(none)") : std::string_view(d_.ingress));
-        rt.service = services_.id(d_.service.empty() ? std::string_view("(none)") : std::string_view(d_.service));
+        rt.service = services_.id(d_.service.empty() ? std::string_view("(none: the controller answered)") : std::string_view(d_.service));
         if (ingressCounts_.size() < ingresses_.size()) ingressCounts_.resize(ingresses_.size());
         if (serviceCounts_.size() < services_.size()) serviceCounts_.resize(services_.size());
         rt.observed.upstream = d_.upstream;

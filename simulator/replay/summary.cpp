@@ -235,11 +235,25 @@ void ReplayResult::writeText(std::ostream& out) const {
     out << "Time       " << trace::formatIso8601Ms(firstTraceNs) << " … " << trace::formatIso8601Ms(lastTraceNs) << ", simulated "
         << dur(simulatedNs) << "\n";
 
-    out << "\nOutcomes  ";
+    out << "\nOutcomes   ";
+    const char* sep = "";
     for (std::size_t i = 0; i < outcomes.size(); ++i)
-        if (outcomes[i]) out << " " << sim::outcomeName(static_cast<sim::Outcome>(i)) << " " << outcomes[i] << " (" << pct(outcomes[i], requests) << ")";
-    out << "\nStatuses  ";
-    for (const auto& [k, v] : statuses) out << " " << k << " " << v;
+        if (outcomes[i]) {
+            out << sep << sim::outcomeName(static_cast<sim::Outcome>(i)) << " " << outcomes[i] << " (" << pct(outcomes[i], requests) << ")";
+            sep = " · ";
+        }
+    out << "\nStatuses   ";
+    sep = "";
+    if (auto p = statuses.find("proxied"); p != statuses.end()) {
+        out << "proxied to Pods " << p->second;
+        sep = " · ";
+    }
+    for (const auto& [k, v] : statuses)
+        if (k != "proxied") {
+            out << sep << k << " " << v;
+            sep = " · ";
+        }
+    out << "  (the controller's own answers by status)";
     out << "\nLatency    proxied requests, arrival → response:";
     if (latency.count())
         out << " p50 " << dur(latency.quantile(0.5)) << " · p90 " << dur(latency.quantile(0.9)) << " · p99 " << dur(latency.quantile(0.99))
