@@ -45,9 +45,12 @@ std::int64_t Distribution::sample(sim::Rng& rng, double& spare) const {
             z = x * f;
             spare = y * f;
         }
-        double mu = std::log(static_cast<double>(std::max<std::int64_t>(a, 1)));
-        double sigma = b > a ? std::log(static_cast<double>(b) / static_cast<double>(a)) / 2.3263478740408408 : 0.0;
-        v = std::exp(mu + sigma * z);
+        if (!prepared_) {
+            mu_ = std::log(static_cast<double>(std::max<std::int64_t>(a, 1)));
+            sigma_ = b > a ? std::log(static_cast<double>(b) / static_cast<double>(a)) / 2.3263478740408408 : 0.0;
+            prepared_ = true;
+        }
+        v = std::exp(mu_ + sigma_ * z);
         break;
     }
     case Kind::Uniform: v = static_cast<double>(a + rng.range(0, std::max<std::int64_t>(0, b - a))); break;

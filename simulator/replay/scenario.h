@@ -29,6 +29,12 @@ struct Distribution {
     // second normal variate of the last polar-method draw (NaN when none); owned by the caller.
     std::int64_t sample(sim::Rng& rng, double& spare) const;
     std::string describe() const;  // "lognormal median 20ms p99 150ms"
+
+private:
+    // lognormal: ln(median) and sigma, computed at the first sample (not per sample): set kind,
+    // a and b before sampling
+    mutable double mu_ = 0, sigma_ = 0;
+    mutable bool prepared_ = false;
 };
 
 // Per-Pod model settings; unset fields fall back (Pod pattern → Service pattern → defaults).
