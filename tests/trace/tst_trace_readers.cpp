@@ -499,6 +499,7 @@ private slots:
 
     void gigabyteLineUsesBoundedMemory() {
         const std::uint64_t size = std::uint64_t(1) << 30;
+        const long before = maxRssMiB();  // the peak so far (earlier tests, sanitizer overhead)
         HugeLineSource src(size);
         trace::LineReader lines(src);
         std::string_view l;
@@ -508,7 +509,8 @@ private slots:
         QCOMPARE(std::string(l), std::string("after"));
         QCOMPARE(lines.lineNumber(), std::uint64_t(2));
         QCOMPARE(int(lines.next(l)), int(trace::LineReader::Status::End));
-        QVERIFY2(maxRssMiB() < 200, qPrintable(QString("peak RSS %1 MiB").arg(maxRssMiB())));
+        // the 1 GB line went by in a bounded buffer: the peak grew by a few MiB at most
+        QVERIFY2(maxRssMiB() - before < 64, qPrintable(QString("peak RSS %1 MiB, %2 MiB before").arg(maxRssMiB()).arg(before)));
     }
 };
 
