@@ -90,7 +90,8 @@ int runDiff(const Args& args, Io& io) {
     }
     if (!rep.inputError.empty()) io.err << "warning: " << *traceFile << ": " << rep.inputError << '\n';
     if (rep.lines == 0) {
-        io.err << "error: " << *traceFile << " is empty: there are no requests to compare\n";
+        if (rep.inputError.empty()) io.err << "error: " << *traceFile << " is empty: there are no requests to compare\n";
+        else io.err << "error: nothing could be read from " << *traceFile << "\n";
         return kExitUsage;
     }
     if (rep.stoppedByStrict || rep.requests == 0) {

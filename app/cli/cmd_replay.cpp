@@ -223,12 +223,14 @@ int runReplay(const Args& args, Io& io) {
 
     if (!result.inputError.empty()) io.err << "warning: " << *traceFile << ": " << result.inputError << '\n';
     if (result.lines == 0) {
-        io.err << "error: " << *traceFile << " is empty: there are no requests to replay\n";
+        if (result.inputError.empty()) io.err << "error: " << *traceFile << " is empty: there are no requests to replay\n";
+        else io.err << "error: nothing could be read from " << *traceFile << "\n";
         return kExitUsage;
     }
     if (result.stoppedByStrict) return kExitUsage;
     if (result.requests == 0) {
-        io.err << "error: none of the " << result.lines << " lines of " << *traceFile << " is a request Hopscope can replay\n";
+        io.err << "error: none of the " << result.lines << (result.format == "har" ? " entries" : " lines") << " of " << *traceFile
+               << " is a request Hopscope can replay\n";
         return kExitUsage;
     }
     // Findings: disagreements in verify mode are what CI wants to fail on.

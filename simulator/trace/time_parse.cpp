@@ -29,7 +29,8 @@ int monthFromName(std::string_view m) {
 
 bool validDate(int y, int mo, int d, int h, int mi, int s) {
     static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= days[mo - 1] && h <= 23 && mi <= 59 && s <= 60;
+    // years whose nanoseconds since 1970 fit in 64 bits (1678–2261)
+    return y >= 1678 && y <= 2261 && mo >= 1 && mo <= 12 && d >= 1 && d <= days[mo - 1] && h <= 23 && mi <= 59 && s <= 60;
 }
 
 std::int64_t toNs(int y, int mo, int d, int h, int mi, int s) {

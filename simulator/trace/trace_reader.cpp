@@ -256,7 +256,13 @@ OpenResult openFrom(std::unique_ptr<ByteSource> source, const TraceOptions& opti
     LogFormat upstreaminfo = builtin(kIngressNginxLogFormat), combined = builtin(kCombinedLogFormat);
     std::string whyUpstream;
     if (firstTrim.front() == '{' || firstTrim.front() == '[') {
-        pick = detail::isJsonObjectLine(firstTrim) && !detail::looksLikeHarLine(firstTrim) ? Pick::Jsonl : Pick::Har;
+        // JSON Lines when most lines are one object each (a damaged first line does not make it
+        // a HAR); a HAR on one line has a "log" object; else a pretty-printed HAR
+        std::size_t objects = 0;
+        for (auto l : lines) objects += detail::isJsonObjectLine(l);
+        if (detail::looksLikeHarLine(firstTrim)) pick = Pick::Har;
+        else if (objects > 0 && objects * 2 >= lines.size()) pick = Pick::Jsonl;
+        else pick = Pick::Har;
     } else {
         std::size_t okUpstream = 0, okCombined = 0;
         TraceRecord rec;

@@ -77,6 +77,8 @@ private slots:
         QTest::newRow("time_local bad month") << "local" << "10/Foo/2000:13:55:36 -0700" << qint64(-1);
         QTest::newRow("time_local 31 Feb") << "local" << "31/Feb/2000:13:55:36 -0700" << qint64(-1);
         QTest::newRow("time_local short") << "local" << "10/Oct/2000:13:55" << qint64(-1);
+        QTest::newRow("time_local year 9999 (beyond 64-bit ns)") << "local" << "10/Oct/9999:13:55:36 +0000" << qint64(-1);
+        QTest::newRow("iso year 0001") << "iso" << "0001-01-01T00:00:00Z" << qint64(-1);
         QTest::newRow("iso Z millis") << "iso" << "2026-11-25T08:00:01.250Z" << qint64(1795593601250000000);
         QTest::newRow("iso offset") << "iso" << "2000-10-10T13:55:36-07:00" << qint64(971211336000000000);
         QTest::newRow("iso nanos, space") << "iso" << "2026-11-25 08:00:01.000000001+00:00" << qint64(1795593601000000001);
