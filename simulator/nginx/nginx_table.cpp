@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -120,7 +121,26 @@ StaticMatch findStatic(const Trie& t, std::string_view uri) {
 // Transparent hashing: lookups by string_view without building a std::string (replay fast path).
 struct NameHash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    // Host names, eight bytes at a time with a multiply-xorshift mix: cheaper than std::hash's
+    // byte loop on the per-request server lookup (fast path).
+    std::size_t operator()(std::string_view s) const noexcept {
+        std::uint64_t h = s.size() * 0x9E3779B97F4A7C15ULL;
+        std::size_t i = 0;
+        for (; i + 8 <= s.size(); i += 8) {
+            std::uint64_t w;
+            std::memcpy(&w, s.data() + i, 8);
+            h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+            h ^= h >> 32;
+        }
+        if (i < s.size()) {
+            std::uint64_t w = 0;
+            std::memcpy(&w, s.data() + i, s.size() - i);
+            h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+        }
+        h ^= h >> 29;
+        h *= 0xBF58476D1CE4E5B9ULL;
+        return static_cast<std::size_t>(h ^ (h >> 32));
+    }
 };
 using NameMap = std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>>;
 

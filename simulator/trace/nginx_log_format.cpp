@@ -322,6 +322,8 @@ std::optional<LogFormat> LogFormat::compile(std::string_view format, std::string
             const std::string& lit = f.tokens_[k + 1].text;  // a literal: variables never follow each other
             t.delim = lit[0];
             t.delimRest = lit.substr(1);
+            t.restLen = t.delimRest.size() <= 4 ? static_cast<std::uint8_t>(t.delimRest.size()) : 255;
+            for (std::size_t r = 0; r < t.delimRest.size() && r < 4; ++r) t.rest[r] = t.delimRest[r];
         }
     }
     f.fields_.ingress = hasNs && hasIng;
@@ -398,7 +400,11 @@ void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) cons
                                "` after column " + std::to_string(pos + 1) + ")");
                 std::size_t at = static_cast<std::size_t>(hit - base);
                 bool match = n - at - 1 >= restLen;
-                for (std::size_t k = 0; match && k < restLen; ++k) match = base[at + 1 + k] == t.delimRest[k];
+                if (match && t.restLen != 255) {
+                    for (std::size_t k = 0; k < t.restLen; ++k) match &= base[at + 1 + k] == t.rest[k];
+                } else {
+                    for (std::size_t k = 0; match && k < restLen; ++k) match = base[at + 1 + k] == t.delimRest[k];
+                }
                 if (!match) {
                     from = at + 1;
                     continue;

@@ -70,6 +70,8 @@ private:
         // variables: how the value ends (the next literal's text; none for the last token)
         char delim = 0;
         std::string delimRest;  // the rest of that literal after its first byte
+        char rest[4] = {};      // its first bytes, inline (no pointer to follow in the hot loop)
+        std::uint8_t restLen = 0;  // delimRest.size() when ≤ 4, else 255
         bool last = false;
     };
 
