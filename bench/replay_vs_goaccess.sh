@@ -62,7 +62,7 @@ read -r ga_cpu ga_wall ga_rss < <(run goaccess goaccess "$log" --no-global-confi
 rate() { awk -v n="$lines" -v t="$1" 'BEGIN { printf "%.0f", n / t }'; }
 printf "%-34s %12s %10s %10s %12s\n" "program" "lines/s" "CPU s" "wall s" "peak RSS MB"
 printf "%-34s %12s %10s %10s %12s\n" "hopscope-cli replay (1 core)" "$(rate "$hs_cpu")" "$hs_cpu" "$hs_wall" "$((hs_rss / 1024))"
-printf "%-34s %12s %10s %10s %12s\n" "goaccess $(goaccess --version | head -1 | awk '{print $3}' | tr -d '.')" "$(rate "$ga_cpu")" "$ga_cpu" "$ga_wall" "$((ga_rss / 1024))"
+printf "%-34s %12s %10s %10s %12s\n" "goaccess $(goaccess --version | head -1 | grep -o '[0-9][0-9.]*[0-9]')" "$(rate "$ga_cpu")" "$ga_cpu" "$ga_wall" "$((ga_rss / 1024))"
 awk -v h="$hs_cpu" -v g="$ga_cpu" 'BEGIN { printf "ratio (hopscope ÷ goaccess, lines per CPU second): %.1f×\n", g / h }'
 echo
 
