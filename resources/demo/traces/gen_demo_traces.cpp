@@ -30,9 +30,9 @@ public:
     explicit GzipBuf(const std::string& path) : out_(path, std::ios::binary | std::ios::trunc) {
         std::memset(&z_, 0, sizeof z_);
         deflateInit2(&z_, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-        gz_header h{};
-        h.os = 3;  // Unix, always: the bytes do not depend on the build machine
-        deflateSetHeader(&z_, &h);
+        // zlib keeps a pointer to the header and writes it at the first deflate: a member, not a local
+        header_.os = 3;  // Unix, always; time 0: the bytes do not depend on the build machine or clock
+        deflateSetHeader(&z_, &header_);
         buf_.resize(1 << 16);
         setp(buf_.data(), buf_.data() + buf_.size());
     }
@@ -74,6 +74,7 @@ private:
 
     std::ofstream out_;
     z_stream z_{};
+    gz_header header_{};
     std::string buf_;
     bool closed_ = false;
 };
