@@ -141,6 +141,7 @@ private:
     }
 
     std::uint32_t addUpstream(Upstream u) {
+        u.serviceKey = u.serviceNs + "/" + u.serviceName;
         auto it = byName_.find(u.name);
         if (it != byName_.end()) {
             c().upstreams[it->second] = std::move(u);

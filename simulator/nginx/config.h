@@ -38,6 +38,7 @@ struct IgnoredIngress {
 struct Upstream {
     std::string name;  // "ns-svc-port"
     std::string serviceNs, serviceName, port;  // port as the Ingress wrote it (number or name)
+    std::string serviceKey;                    // ns/name
     ResolvedBackend backend;
     BalancerConfig balancer;
     std::uint32_t creator = kNone;  // IngressInfo that created it (its annotations set balancing)

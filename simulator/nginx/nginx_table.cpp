@@ -17,6 +17,14 @@ using namespace hs::model;
 
 namespace {
 
+// Heterogeneous lookup: find by string_view without building a std::string (no allocation).
+struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+using HostMap = std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>>;
+using HostSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
+
 // ---- regular expressions (PCRE2, as nginx) ----------------------------------------------------
 
 struct Regex {
@@ -122,6 +130,7 @@ struct ServerIndex {
     std::vector<Regex> regexes;   // regex mode: one per location, in order
     std::vector<Regex> rewrites;  // per location: `(?i)path` when it rewrites
     std::uint32_t appRoot = kNone;  // first location with app-root
+    std::vector<std::string> rendered;  // Location::render, precomputed
 };
 
 class Table;
@@ -173,8 +182,8 @@ public:
     const ServerIndex& idx(std::uint32_t s) const { return servers_[s]; }
 
     // Server lookup (nginx: exact names, then the one-label wildcard regex, then the default).
-    std::uint32_t findServer(std::string_view host, std::string& why) const {
-        auto it = exact_.find(std::string(host));
+    std::uint32_t findServer(std::string_view host) const {
+        auto it = exact_.find(host);
         if (it != exact_.end()) return it->second;
         auto dot = host.find('.');
         if (dot != std::string_view::npos && dot > 0) {
@@ -183,20 +192,19 @@ public:
                 return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
             });
             if (word) {
-                auto w = wildcard_.find(std::string(host.substr(dot)));
+                auto w = wildcard_.find(host.substr(dot));
                 if (w != wildcard_.end()) return w->second;
             }
         }
-        why = "no server_name matches";
         return catchAll_;
     }
 
     bool certificateFor(std::string_view host) const {
-        // lua certificate.lua: exact host, else the one-label wildcard entry
-        if (auto it = certHosts_.find(std::string(host)); it != certHosts_.end()) return true;
+        // lua certificate.lua: exact host, else the one-label wildcard entry ("*.rest")
+        if (certHosts_.find(host) != certHosts_.end()) return true;
         auto dot = host.find('.');
         if (dot == std::string_view::npos) return false;
-        return certHosts_.count("*" + std::string(host.substr(dot))) > 0;
+        return certWildcards_.find(host.substr(dot)) != certWildcards_.end();
     }
 
     std::uint32_t catchAll() const { return catchAll_; }
@@ -214,9 +222,16 @@ private:
             else exact_.emplace(toLower(s.hostname), si);
             for (const auto& a : s.aliases) exact_.emplace(toLower(a), si);
             if (s.hasCertificate && !s.isCatchAll()) {
-                certHosts_.insert(toLower(s.hostname));
-                for (const auto& a : s.aliases) certHosts_.insert(toLower(a));
+                auto addCert = [&](const std::string& name) {
+                    std::string lower = toLower(name);
+                    if (lower.size() > 1 && lower[0] == '*') certWildcards_.insert(lower.substr(1));
+                    else certHosts_.insert(lower);
+                };
+                addCert(s.hostname);
+                for (const auto& a : s.aliases) addCert(a);
             }
+            x.rendered.reserve(s.locations.size());
+            for (const Location& l : s.locations) x.rendered.push_back(l.render(s.regexMode));
             x.rewrites.resize(s.locations.size());
             if (s.regexMode) x.regexes.reserve(s.locations.size());
             for (std::uint32_t li = 0; li < s.locations.size(); ++li) {
@@ -251,9 +266,10 @@ private:
     std::shared_ptr<const ClusterState> state_;
     std::shared_ptr<const Config> cfg_;
     std::vector<ServerIndex> servers_;
-    std::unordered_map<std::string, std::uint32_t> exact_;
-    std::unordered_map<std::string, std::uint32_t> wildcard_;  // ".foo.com" -> server
-    std::unordered_set<std::string> certHosts_;
+    HostMap exact_;
+    HostMap wildcard_;  // ".foo.com" -> server
+    HostSet certHosts_;
+    HostSet certWildcards_;  // ".foo.com" for "*.foo.com" servers with certificates
     std::uint32_t catchAll_ = 0;
     std::vector<std::string> noTls_;
     struct RegexError {
@@ -450,7 +466,20 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
         if (const std::string* p = r.header("X-Forwarded-Proto")) scheme = *p;
 
     // --- host -------------------------------------------------------------------------------
-    host_ = r.hostName();
+    {
+        // nginx's $host: lowercased, without port and trailing dot (no allocation once grown)
+        std::string_view h = r.host;
+        if (!h.empty() && h.front() == '[') {
+            auto close = h.find(']');
+            if (close != std::string_view::npos) h = h.substr(0, close + 1);
+        } else if (auto colon = h.rfind(':'); colon != std::string_view::npos) {
+            h = h.substr(0, colon);
+        }
+        while (!h.empty() && h.back() == '.') h.remove_suffix(1);
+        host_.assign(h);
+        for (char& ch : host_)
+            if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    }
     if (host_.find('/') != std::string::npos || host_.find("..") != std::string::npos ||
         host_.find('\0') != std::string::npos) {
         d.outcome = Outcome::BadRequest;
@@ -462,18 +491,21 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
         }
         return;
     }
-    std::string hostWhy;
-    std::uint32_t si = t.findServer(host_, hostWhy);
+    std::uint32_t si = t.findServer(host_);
     const Server& server = c.servers[si];
     const ServerIndex& sx = t.idx(si);
     d.server = server.hostname;
 
     if (r.scheme == "https") {
         // SNI picks the certificate; Host picks the route (A.6).
-        std::string sni = r.sni.empty() ? host_ : toLower(r.sni);
-        const Server& ss = c.servers[t.findServer(sni, tmp_)];
+        tmp_.assign(r.sni.empty() ? std::string_view(host_) : std::string_view(r.sni));
+        for (char& ch : tmp_)
+            if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+        const std::string& sni = tmp_;
+        const Server& ss = c.servers[t.findServer(sni)];
         bool own = ss.hasCertificate && !ss.isCatchAll();
-        d.tlsCertificate = own ? ss.certificate : "default";
+        if (own) d.tlsCertificate = ss.certificate;
+        else d.tlsCertificate = "default";
         if (ex) {
             Hop& h = d.addHop(Stage::Tls);
             h.decision = "certificate " + d.tlsCertificate;
@@ -601,14 +633,16 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
     }
     const Location& loc = server.locations[li];
     const IngressInfo* info = loc.ingress != kNone ? &c.ingresses[loc.ingress] : nullptr;
-    d.location = loc.render(server.regexMode);
+    d.location = sx.rendered[li];
     if (info) {
         d.routeKind = "Ingress";
         d.ingress = info->key;
-        d.host = server.isCatchAll() ? std::string() : server.hostname;
+        if (server.isCatchAll()) d.host.clear();
+        else d.host = server.hostname;
     }
     if (const HTTPIngressPath* p = ingressPath(c, loc)) {
-        d.path = p->path.empty() ? "/" : p->path;
+        if (p->path.empty()) d.path = "/";
+        else d.path = p->path;
         d.pathType = pathTypeName(p->pathType);
     }
     if (ex) {
@@ -905,7 +939,7 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
 
     // --- service and endpoints ----------------------------------------------------------------
     d.upstream = upstream->name;
-    d.service = upstream->serviceNs + "/" + upstream->serviceName;
+    d.service = upstream->serviceKey;
     if (upstream->backend.servicePort) {
         d.servicePort = upstream->backend.servicePort->port;
         d.servicePortName = upstream->backend.servicePort->name;
