@@ -460,6 +460,23 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
         return;
     }
 
+    if (ex) {
+        // Every path of the hosts that matched, and why it does not take the request.
+        Hop& h = d.addHop(Stage::Path);
+        h.decision = "no path matches " + uri_;
+        h.reason = "no Exact or Prefix path of the rules for this host takes the path";
+        for (int lv = 0; lv < 3; ++lv) {
+            if (!levels[lv]) continue;
+            for (std::uint32_t idx : *levels[lv]) {
+                const PathEntry& e = t.entries()[idx];
+                std::string_view rp = e.rulePath.empty() ? std::string_view("/") : std::string_view(e.rulePath);
+                h.rejected.push_back({describe(e, t.ingressKey(e.ingress)),
+                                      e.exact ? "Exact " + std::string(rp) + " takes only " + std::string(rp) + " itself"
+                                              : "Prefix " + std::string(rp) + " does not match " + uri_ + ": " + prefixMismatch(rp, uri_)});
+            }
+        }
+    }
+
     // No rule: the default backend of the Ingress whose host matched, else the oldest Ingress
     // that has only a defaultBackend, else any Ingress's defaultBackend (oldest).
     std::uint32_t def = kNone;
