@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <climits>
 #include <map>
+#include <tuple>
 
 namespace hs::sim::gce {
 
@@ -424,12 +425,15 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
             return;
         }
     } else {
-        // Without --gce-ingress: assume DNS sends the host to the load balancer that names it.
-        std::pair<int, std::size_t> best{-1, 0};
+        // Without --gce-ingress: assume DNS sends the host to the load balancer that names it. An
+        // Ingress that failed translation still counts when its rules name the host (its load
+        // balancer is stale or missing: not-served), but loses ties against synced ones.
+        std::tuple<int, std::size_t, int> best{-1, 0, 0};
         const HostRule* which = nullptr;
         for (const UrlMap& m : t.maps()) {
-            if (!m.error.empty()) continue;
-            auto s = hostScore(m, host_, &which);
+            auto hs = hostScore(m, host_, &which);
+            std::tuple<int, std::size_t, int> s{hs.first, hs.second, m.error.empty() ? 1 : 0};
+            if (std::get<0>(s) == 0 && !m.error.empty()) continue;
             if (s > best) {
                 best = s;
                 chosen = &m;
