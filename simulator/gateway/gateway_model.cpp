@@ -85,6 +85,7 @@ void buildListeners(const ClusterState& st, Model& m) {
             li.routable = l.protocol == "HTTP" || l.protocol == "HTTPS";
             li.https = l.protocol == "HTTPS";
             li.notProgrammed = classProblem;
+            li.server = key + " " + l.name;
             std::string lf = "spec.listeners[" + std::to_string(i) + "]";
             if (li.https) {
                 if (l.tlsMode == "Passthrough") li.certProblem = "tls.mode Passthrough: the Gateway does not terminate TLS, so HTTPRoutes cannot apply";

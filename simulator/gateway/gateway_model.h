@@ -32,6 +32,7 @@ struct ListenerInfo {
     std::string certProblem;      // why no certificate is usable (HTTPS only)
     std::string notProgrammed;    // why the listener serves nothing (no GatewayClass, ...)
     std::vector<std::uint32_t> attachments;  // into Model::attachments, route order
+    std::string server;  // "ns/gateway listener", Decision::server (built once, copied per request)
     std::string describe() const;  // "gateway/edge listener https (HTTPS 443, hostname shop.example.com)"
 };
 

@@ -330,7 +330,7 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
         d.outcome = Outcome::NotServed;
         return;
     }
-    d.server = listener->gatewayKey + " " + listener->listener->name;
+    d.server = listener->server;
 
     if (https) {
         if (listener->certificate.empty()) {

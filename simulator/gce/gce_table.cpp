@@ -75,6 +75,7 @@ struct UrlMap {
     std::vector<std::string> certNotes;  // parallel: where each came from
     std::string frontendConfig;
     std::vector<Note> notes;
+    std::string server;  // Decision::server: "load balancer of ns/name (IP)"
 };
 
 struct Ignored {
@@ -329,6 +330,7 @@ void Table::build() {
                 m.ip = lb.ip;
                 break;
             }
+        m.server = "load balancer of " + m.key + (m.ip.empty() ? std::string() : " (" + m.ip + ")");
         if (const std::string* ah = lookup(ing.meta.annotations, kAllowHttp)) m.allowHttp = !(*ah == "false" || *ah == "False" || *ah == "0");
         if (const std::string* pre = lookup(ing.meta.annotations, kPreSharedCert)) {
             std::string_view list = *pre;
@@ -453,7 +455,7 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
         }
     }
     d.ingress = chosen->key;
-    d.server = "load balancer of " + chosen->key + (chosen->ip.empty() ? std::string() : " (" + chosen->ip + ")");
+    d.server = chosen->server;
     if (ex) {
         Hop& h = d.addHop(Stage::Host);
         h.decision = d.server;
