@@ -75,8 +75,7 @@ private:
     std::shared_ptr<const Table> t_;
     Rng rng_;
     std::vector<RoundRobinState> rr_;
-    std::string uri_, host_;
-    std::vector<std::uint32_t> scratch_;
+    std::string uri_, host_, sni_;
 };
 
 class Table final : public RouteTable, public std::enable_shared_from_this<Table> {
@@ -113,22 +112,21 @@ public:
     std::uint32_t defaultOf(std::uint32_t ingress) const { return defaultByIngress_[ingress]; }
     const std::vector<std::string>& allHosts() const { return hosts_; }
 
-    // The TLS Secret for a server name: the first Ingress (age order) whose tls[].hosts covers it.
-    std::string certificateFor(std::string_view sni, std::string& why) const {
-        for (std::uint32_t i = 0; i < ingresses_.size(); ++i)
-            for (const IngressTLS& t : ingresses_[i]->tls)
-                for (const std::string& h : t.hosts)
-                    if (!sni.empty() && hostMatches(h, sni, WildcardSpan::OneLabel)) {
-                        if (t.secretName.empty()) {
-                            why = keys_[i] + " lists " + h + " in tls[] without a secretName (SNI only): the controller's default certificate";
-                            return "default";
-                        }
-                        why = keys_[i] + " lists " + h + " in tls[].hosts with Secret " + t.secretName;
-                        return objectKey(ingresses_[i]->meta.ns, t.secretName);
-                    }
-        why = "no Ingress lists " + (sni.empty() ? std::string("a name for a request without SNI") : std::string(sni)) +
-              " in tls[].hosts: the controller's default certificate";
-        return "default";
+    // The TLS Secret for a server name: the first Ingress (age order) whose tls[].hosts covers it;
+    // "default" when none does. `why` is filled only when explaining (fast mode builds no text).
+    const std::string& certificateFor(std::string_view sni, std::string* why) const {
+        static const std::string kDefault = "default";
+        for (const TlsEntry& e : tls_)
+            if (!sni.empty() && hostMatches(e.host, sni, WildcardSpan::OneLabel)) {
+                if (why)
+                    *why = e.secret.empty() ? keys_[e.ingress] + " lists " + e.host + " in tls[] without a secretName (SNI only): the controller's default certificate"
+                                            : keys_[e.ingress] + " lists " + e.host + " in tls[].hosts with Secret " + e.secret;
+                return e.secret.empty() ? kDefault : e.secret;
+            }
+        if (why)
+            *why = "no Ingress lists " + (sni.empty() ? std::string("a name for a request without SNI") : std::string(sni)) +
+                   " in tls[].hosts: the controller's default certificate";
+        return kDefault;
     }
 
 private:
@@ -147,6 +145,12 @@ private:
     std::vector<std::uint32_t> defaults_;
     std::vector<std::uint32_t> defaultByIngress_;
     std::vector<std::string> hosts_;  // every rule host, for explanations
+    struct TlsEntry {
+        std::uint32_t ingress;
+        std::string host;    // tls[].hosts entry
+        std::string secret;  // "ns/name"; empty: SNI only, no secretName
+    };
+    std::vector<TlsEntry> tls_;  // Ingress age order, then listed order
 };
 
 std::uint32_t Table::backendFor(const Ingress& ing, const IngressServiceBackend& b) {
@@ -182,6 +186,9 @@ void Table::build() {
     for (std::uint32_t i = 0; i < ingresses_.size(); ++i) {
         const Ingress& ing = *ingresses_[i];
         keys_.push_back(ing.meta.key());
+        for (const IngressTLS& t : ing.tls)
+            for (const std::string& h : t.hosts)
+                tls_.push_back({i, h, t.secretName.empty() ? std::string() : objectKey(ing.meta.ns, t.secretName)});
         auto add = [&](PathEntry e, const IngressBackend& b) {
             if (b.service) e.backend = backendFor(ing, *b.service);
             else if (b.resource) e.resource = &*b.resource;
@@ -352,9 +359,15 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
     d.profile = "spec";
     host_ = r.hostName();
     if (r.scheme == "https") {
-        std::string sni = r.sni.empty() ? host_ : toLower(r.sni);
+        if (r.sni.empty()) sni_ = host_;
+        else {
+            sni_ = r.sni;
+            for (char& c : sni_)
+                if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        }
+        const std::string& sni = sni_;
         std::string why;
-        d.tlsCertificate = t.certificateFor(sni, why);
+        d.tlsCertificate = t.certificateFor(sni, ex ? &why : nullptr);
         if (ex) {
             Hop& h = d.addHop(Stage::Tls);
             h.decision = "certificate " + d.tlsCertificate;
