@@ -1,6 +1,9 @@
 #include "simulator/route_table.h"
 
+#include "simulator/gateway/gateway_table.h"
+#include "simulator/gce/gce_table.h"
 #include "simulator/nginx/nginx_table.h"
+#include "simulator/spec/spec_table.h"
 
 namespace hs::sim {
 
@@ -29,9 +32,9 @@ std::shared_ptr<const RouteTable> compileRouteTable(std::shared_ptr<const model:
         nginx::Settings s = nginx::settingsFor(*state, options);
         return nginx::compileNginx(std::move(state), s);
     }
-    case Profile::GatewayApi:
-    case Profile::Gce:
-    case Profile::Spec: break;
+    case Profile::GatewayApi: return gateway::compileGateway(std::move(state), options);
+    case Profile::Gce: return gce::compileGce(std::move(state), options);
+    case Profile::Spec: return spec::compileSpec(std::move(state), options);
     }
     return nullptr;
 }
