@@ -33,6 +33,7 @@ struct Command {
     std::string usage;  // one line after the program name
     std::vector<OptionSpec> options;
     int (*run)(const Args& args, Io& io);
+    bool hidden = false;  // not listed by --help nor completed (build helpers such as `manpage`)
 };
 
 const std::vector<Command>& commands();
@@ -62,5 +63,7 @@ void printDecision(std::ostream& out, const sim::Request& r, const sim::Decision
 Command lintCommand();
 Command graphCommand();
 Command routeCommand();
+Command completionCommand();  // cmd_completion.cpp: `completion bash|zsh|fish`
+Command manpageCommand();     // cmd_completion.cpp: hidden `manpage` (groff, for the installer)
 
 }  // namespace hs::cli
