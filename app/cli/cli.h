@@ -33,6 +33,7 @@ struct Command {
     std::string usage;  // one line after the program name
     std::vector<OptionSpec> options;
     int (*run)(const Args& args, Io& io);
+    bool hidden = false;  // not listed by --help nor completed (build helpers such as `manpage`)
 };
 
 const std::vector<Command>& commands();
@@ -63,5 +64,7 @@ Command lintCommand();
 Command graphCommand();
 Command routeCommand();
 Command checkCommand();
+Command completionCommand();  // cmd_completion.cpp: `completion bash|zsh|fish`
+Command manpageCommand();     // cmd_completion.cpp: hidden `manpage` (groff, for the installer)
 
 }  // namespace hs::cli
