@@ -237,10 +237,11 @@ double CheckReport::coveragePercent() const {
 
 namespace {
 
-std::vector<RuleRef> rulesOf(const ClusterState& st, Profile p) {
+std::vector<RuleRef> rulesOf(const ClusterState& st, Profile p, const RouteTable* table) {
     std::vector<RuleRef> out;
     if (p == Profile::GatewayApi) {
         for (const auto& r : st.httpRoutes().all()) {
+            if (table && !table->serves({Kind::HTTPRoute, r->meta.ns, r->meta.name})) continue;
             std::string hosts;
             for (const auto& h : r->hostnames) hosts += (hosts.empty() ? "" : ",") + h;
             for (const auto& rule : r->rules) {
@@ -253,14 +254,21 @@ std::vector<RuleRef> rulesOf(const ClusterState& st, Profile p) {
         }
         return out;
     }
-    for (const auto& ing : st.ingresses().all())
+    for (const auto& ing : st.ingresses().all()) {
+        if (table && !table->serves({Kind::Ingress, ing->meta.ns, ing->meta.name})) continue;
         for (const auto& rule : ing->rules)
             for (const auto& path : rule.paths)
-                out.push_back({"Ingress", ing->meta.key(), rule.host, path.path.empty() ? "/" : path.path, pathTypeName(path.pathType)});
+                out.push_back({"Ingress", ing->meta.key(), rule.host, path.path.empty() ? "/" : path.path, pathTypeName(path.pathType),
+                               path.backend.service ? ing->meta.ns + "/" + path.backend.service->name : std::string()});
+    }
     return out;
 }
 
 bool covers(const RuleRef& r, const Decision& d) {
+    // A canary answers on its primary's rule; it covers the canary Ingress's own rule too.
+    if (d.canary && r.kind == "Ingress" && d.routeKind == "Ingress" && r.service == d.service && d.host == r.host &&
+        d.path == r.path)
+        return true;
     if (d.ingress != r.object || d.routeKind != r.kind) return false;
     if (r.kind == "Ingress" && d.host != r.host) return false;
     return d.path == r.path && d.pathType == r.pathType;
@@ -277,8 +285,6 @@ CheckReport runChecks(const TestFile& file, std::shared_ptr<const ClusterState> 
                       const CheckOptions& options) {
     CheckReport rep;
     Profile mainProfile = file.profile.value_or(defaults.profile);
-    rep.rules = rulesOf(*state, mainProfile);
-    rep.covered.assign(rep.rules.size(), false);
     std::map<Profile, std::shared_ptr<const RouteTable>> tables;
     auto tableFor = [&](Profile p) {
         auto& table = tables[p];
@@ -292,6 +298,8 @@ CheckReport runChecks(const TestFile& file, std::shared_ptr<const ClusterState> 
         }
         return table;
     };
+    rep.rules = rulesOf(*state, mainProfile, tableFor(mainProfile).get());
+    rep.covered.assign(rep.rules.size(), false);
     for (const RouteTest& t : file.tests) {
         Profile p = t.profile.value_or(mainProfile);
         auto table = tableFor(p);

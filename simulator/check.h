@@ -76,6 +76,7 @@ struct RuleRef {
     std::string host;
     std::string path;
     std::string pathType;
+    std::string service;  // the backend Service (ns/name), for canary coverage
     std::string display() const;
 };
 

@@ -56,6 +56,9 @@ public:
     // ignored Ingresses, invalid annotations), located in the manifests where possible.
     virtual model::Diagnostics lint() const = 0;
     virtual const model::ClusterState& state() const = 0;
+    // Whether the modelled controller serves this Ingress/HTTPRoute at all (coverage counts only
+    // what it serves). Default: yes.
+    virtual bool serves(const model::ObjectRef& /*route*/) const { return true; }
 };
 
 // Compiles a snapshot for a profile. Never fails: problems become lint() findings and decisions.

@@ -176,6 +176,12 @@ public:
     }
     const ClusterState& state() const override { return *state_; }
     Diagnostics lint() const override;
+    bool serves(const ObjectRef& r) const override {
+        if (r.kind != Kind::Ingress) return false;
+        return std::none_of(cfg_->ignored.begin(), cfg_->ignored.end(), [&](const IgnoredIngress& ig) {
+            return ig.ingress->meta.ns == r.ns && ig.ingress->meta.name == r.name;
+        });
+    }
 
     const Config& cfg() const { return *cfg_; }
     std::shared_ptr<const Config> cfgShared() const { return cfg_; }
