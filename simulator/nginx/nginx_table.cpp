@@ -176,6 +176,7 @@ public:
     }
     const ClusterState& state() const override { return *state_; }
     Diagnostics lint() const override;
+    std::vector<RuleView> rules() const override;
     bool serves(const ObjectRef& r) const override {
         if (r.kind != Kind::Ingress) return false;
         return std::none_of(cfg_->ignored.begin(), cfg_->ignored.end(), [&](const IgnoredIngress& ig) {
@@ -333,6 +334,150 @@ Diagnostics Table::lint() const {
         out.push_back(std::move(d));
     }
     sortDiagnostics(out);
+    return out;
+}
+
+// ---- rules for the graph ----------------------------------------------------------------------
+
+namespace {
+BackendView upstreamView(const Upstream& u) {
+    BackendView b;
+    b.service = u.serviceKey;
+    if (u.backend.servicePort) {
+        b.port = u.backend.servicePort->port;
+        b.portName = u.backend.servicePort->name;
+    }
+    for (const auto& e : u.backend.endpoints) b.endpoints.push_back({e.hostPort, e.podKey, e.node, e.ready});
+    b.problem = u.backend.problem;
+    return b;
+}
+}  // namespace
+
+std::vector<RuleView> Table::rules() const {
+    std::vector<RuleView> out;
+    const Config& c = *cfg_;
+    auto base = [&](const IngressInfo& info, int ri, int pi) {
+        RuleView v;
+        v.route = {Kind::Ingress, info.ingress->meta.ns, info.ingress->meta.name};
+        v.entry = "IngressClass " + info.className + " (" + c.settings.controllerClass + ")";
+        v.entryId = "class/" + info.className;
+        v.rule = ri;
+        v.pathIndex = pi;
+        if (ri >= 0) {
+            const auto& rule = info.ingress->rules[static_cast<std::size_t>(ri)];
+            const auto& p = rule.paths[static_cast<std::size_t>(pi)];
+            v.host = rule.host;
+            v.path = p.path.empty() ? "/" : p.path;
+            v.pathType = pathTypeName(p.pathType);
+        } else {
+            v.path = "(default backend)";
+        }
+        return v;
+    };
+    auto locationOf = [&](std::uint32_t ingress, int ri, int pi) -> std::pair<const Server*, const Location*> {
+        for (const Server& s : c.servers)
+            for (const Location& l : s.locations)
+                if (l.ingress == ingress && l.rule == ri && l.pathIndex == pi && !l.exactTwin) return {&s, &l};
+        return {nullptr, nullptr};
+    };
+    for (std::uint32_t i = 0; i < c.ingresses.size(); ++i) {
+        const IngressInfo& info = c.ingresses[i];
+        const Ingress& ing = *info.ingress;
+        if (ing.defaultBackend && ing.defaultBackend->service) {
+            RuleView v = base(info, -1, -1);
+            std::string name = ing.meta.ns + "-" + ing.defaultBackend->service->name + "-" +
+                               (ing.defaultBackend->service->port.number ? std::to_string(ing.defaultBackend->service->port.number)
+                                                                         : ing.defaultBackend->service->port.name);
+            if (std::uint32_t up = c.upstreamIndex(name); up != kNone) v.backends.push_back(upstreamView(c.upstreams[up]));
+            if (!v.backends.empty() && v.backends.front().endpoints.empty()) {
+                v.status = RuleView::Status::Broken;
+                v.reason = v.backends.front().problem;
+            }
+            out.push_back(std::move(v));
+        }
+        for (std::size_t ri = 0; ri < ing.rules.size(); ++ri)
+            for (std::size_t pi = 0; pi < ing.rules[ri].paths.size(); ++pi) {
+                const auto& path = ing.rules[ri].paths[pi];
+                RuleView v = base(info, static_cast<int>(ri), static_cast<int>(pi));
+                if (!path.backend.service) {
+                    v.status = RuleView::Status::Broken;
+                    v.reason = "resource backend: ingress-nginx uses the default backend";
+                    out.push_back(std::move(v));
+                    continue;
+                }
+                std::string name = ing.meta.ns + "-" + path.backend.service->name + "-" +
+                                   (path.backend.service->port.number ? std::to_string(path.backend.service->port.number)
+                                                                      : path.backend.service->port.name);
+                std::uint32_t up = c.upstreamIndex(name);
+                if (info.canary) {
+                    // A canary carries traffic through its primary's location.
+                    bool merged = false;
+                    std::string share;
+                    for (const Upstream& u : c.upstreams)
+                        if (!u.alternatives.empty() && u.alternatives.front() == up) merged = true;
+                    if (up != kNone) {
+                        BackendView b = upstreamView(c.upstreams[up]);
+                        b.canary = true;
+                        const auto& tp = c.upstreams[up].trafficShaping;
+                        b.label = "canary";
+                        if (!tp.header.empty()) b.label += " header " + tp.header;
+                        if (tp.weight > 0) b.label += " " + std::to_string(tp.weight * 100 / std::max(100, tp.weightTotal)) + "%";
+                        v.backends.push_back(std::move(b));
+                    }
+                    if (!merged) {
+                        v.status = RuleView::Status::Broken;
+                        v.reason = "canary without a primary location with the same host, path and pathType: discarded";
+                    }
+                    out.push_back(std::move(v));
+                    continue;
+                }
+                auto [server, loc] = locationOf(i, static_cast<int>(ri), static_cast<int>(pi));
+                if (!loc) {
+                    v.status = RuleView::Status::Shadowed;
+                    for (const auto& sk : c.skipped)
+                        if (sk.ingress == i && sk.rule == static_cast<int>(ri) && sk.pathIndex == static_cast<int>(pi))
+                            v.reason = "the older Ingress " + sk.owner + " already defines " + sk.path + " on " + sk.host;
+                    if (v.reason.empty()) v.reason = "not used by the controller";
+                    out.push_back(std::move(v));
+                    continue;
+                }
+                const Upstream& u = c.upstreams[loc->upstream];
+                v.backends.push_back(upstreamView(u));
+                for (std::size_t a = 0; a < u.alternatives.size(); ++a) {
+                    BackendView b = upstreamView(c.upstreams[u.alternatives[a]]);
+                    b.canary = true;
+                    b.label = a == 0 ? "canary" : "canary (unused: only the first counts)";
+                    v.backends.push_back(std::move(b));
+                }
+                if (loc->usesCustomDefault && loc->customDefaultUpstream != kNone) {
+                    BackendView b = upstreamView(c.upstreams[loc->customDefaultUpstream]);
+                    b.label = "default-backend (no endpoints)";
+                    v.backends.push_back(std::move(b));
+                } else if (u.backend.endpoints.empty()) {
+                    v.status = RuleView::Status::Broken;
+                    v.reason = u.backend.problem.empty() ? "no endpoints" : u.backend.problem;
+                }
+                out.push_back(std::move(v));
+            }
+    }
+    for (const auto& ig : c.ignored)
+        for (std::size_t ri = 0; ri < ig.ingress->rules.size(); ++ri)
+            for (std::size_t pi = 0; pi < ig.ingress->rules[ri].paths.size(); ++pi) {
+                const auto& rule = ig.ingress->rules[ri];
+                RuleView v;
+                v.route = {Kind::Ingress, ig.ingress->meta.ns, ig.ingress->meta.name};
+                std::string cls = ig.ingress->ingressClassName.value_or("");
+                v.entry = cls.empty() ? "no IngressClass" : "IngressClass " + cls;
+                v.entryId = "class/" + cls;
+                v.host = rule.host;
+                v.path = rule.paths[pi].path.empty() ? "/" : rule.paths[pi].path;
+                v.pathType = pathTypeName(rule.paths[pi].pathType);
+                v.rule = static_cast<int>(ri);
+                v.pathIndex = static_cast<int>(pi);
+                v.status = RuleView::Status::NotServed;
+                v.reason = ig.reason;
+                out.push_back(std::move(v));
+            }
     return out;
 }
 
