@@ -62,6 +62,7 @@ const std::vector<Command>& commands() {
         v.push_back(lintCommand());
         v.push_back(graphCommand());
         v.push_back(routeCommand());
+        v.push_back(exportNginxCommand());
         return v;
     }();
     return all;

@@ -62,5 +62,6 @@ void printDecision(std::ostream& out, const sim::Request& r, const sim::Decision
 Command lintCommand();
 Command graphCommand();
 Command routeCommand();
+Command exportNginxCommand();
 
 }  // namespace hs::cli
