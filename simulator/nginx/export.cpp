@@ -212,9 +212,10 @@ private:
                  "    set_real_ip_from 127.0.0.1;\n"
                  "    real_ip_header " << kHeaderTestClientIp << ";\n\n";
         }
-        d << "    # The HTTPS redirect ingress-nginx makes in Lua (lua_ingress.lua): to https://<Host without port>\n"
+        d << "    # The HTTPS redirect ingress-nginx makes in Lua (lua_ingress.lua): to https://<Host without port\n"
+             "    # (an IPv6 literal keeps its brackets)>\n"
              "    # <request URI with one trailing / dropped, unless preserve-trailing-slash>.\n"
-             "    map $http_host $hs_redirect_host {\n        default \"\";\n        \"~^([^:]*)\" $1;\n    }\n"
+             "    map $http_host $hs_redirect_host {\n        default \"\";\n        \"~^(\\[[^]]*\\])\" $1;\n        \"~^([^:]*)\" $1;\n    }\n"
              "    map $request_uri $hs_request_uri_noslash {\n        default $request_uri;\n        \"~^(.*)/$\" $1;\n    }\n";
         d << "    # ssl-redirect applies when Lua finds a certificate for $host (exactly, else as *.<parent>).\n"
              "    map $host $hs_has_cert {\n        default 0;\n";
@@ -364,7 +365,7 @@ private:
             }
             name = (l.pathType == PathType::Exact && !special ? "= " : "") + word(l.path);
         }
-        if (special) ex.location = l.path;  // as rendered: a plain prefix location
+        ex.written = name;
 
         d << "\n        # " << oneLine(locationComment(l, ex)) << " (id " << ex.id << ")\n";
         if (!ex.rendered) {

@@ -40,6 +40,8 @@ struct ExportedLocation {
     std::string id;          // "s3.l7"
     std::string server;      // Server::hostname
     std::string location;    // Location::render(regexMode), as Decision::location has it
+    std::string written;     // how the configuration names it (the controller's health check and
+                             // status page stay plain prefixes in regex mode)
     std::string ingress;     // "ns/name"; empty for the controller's own locations
     std::string path;        // the Ingress path as written ("" when the location has no Ingress path)
     std::string pathType;    // its pathType name ("" likewise)
