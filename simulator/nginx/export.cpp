@@ -22,11 +22,6 @@ const ExportedLocation* NginxExport::location(std::string_view id) const {
 
 namespace {
 
-// The controller's own listeners: the built-in default backend (ingress-nginx runs it on 8181)
-// and Hopscope's stand-in for upstreams without endpoints (the controller's Lua balancer
-// answers 503 for them; plain nginx needs a server to send the request to).
-constexpr int kDefaultBackendPort = 8181;
-constexpr int kNoEndpointsPort = 8182;
 constexpr const char* kEchoUpstream = "hs_echo";
 
 // nginx's tokenizer ends a bare word at whitespace, ';', '{' or '}' and treats quotes, '#' and
@@ -247,7 +242,7 @@ private:
             if (u.backend.externalName) {
                 for (const auto& ep : u.backend.endpoints)
                     d << "        # ExternalName: ingress-nginx resolves " << oneLine(ep.hostPort) << " at request time\n";
-                d << "        server 127.0.0.1:" << kNoEndpointsPort << ";  # stand-in (this export does not resolve names)\n";
+                d << "        server 127.0.0.1:" << o_.noEndpointsPort << ";  # stand-in (this export does not resolve names)\n";
                 needNoEndpoints_ = true;
             } else if (!u.backend.endpoints.empty()) {
                 for (const auto& ep : u.backend.endpoints) {
@@ -256,12 +251,12 @@ private:
                     d << "\n";
                 }
             } else if (u.isDefault) {
-                d << "        server 127.0.0.1:" << kDefaultBackendPort << ";  # the controller's default backend: 404\n";
+                d << "        server 127.0.0.1:" << o_.defaultBackendPort << ";  # the controller's default backend: 404\n";
                 needDefaultBackend_ = true;
             } else {
                 d << "        # no endpoints" << (u.backend.problem.empty() ? "" : ": " + oneLine(u.backend.problem))
                   << " — ingress-nginx answers 503\n"
-                     "        server 127.0.0.1:" << kNoEndpointsPort << ";  # stand-in that answers 503\n";
+                     "        server 127.0.0.1:" << o_.noEndpointsPort << ";  # stand-in that answers 503\n";
                 needNoEndpoints_ = true;
             }
             d << "    }\n\n";
@@ -287,10 +282,10 @@ private:
         }
         if (needDefaultBackend_)
             d << "    # The controller's built-in default backend.\n"
-                 "    server {\n        listen 127.0.0.1:" << kDefaultBackendPort << ";\n        return 404;\n    }\n\n";
+                 "    server {\n        listen 127.0.0.1:" << o_.defaultBackendPort << ";\n        return 404;\n    }\n\n";
         if (needNoEndpoints_)
             d << "    # Stand-in for upstreams without endpoints (ingress-nginx's balancer answers 503).\n"
-                 "    server {\n        listen 127.0.0.1:" << kNoEndpointsPort << ";\n        return 503;\n    }\n\n";
+                 "    server {\n        listen 127.0.0.1:" << o_.noEndpointsPort << ";\n        return 503;\n    }\n\n";
     }
 
     void identity(std::ostream& d, const std::string& indent, const std::string& serverId, const std::string& locId) const {

@@ -23,6 +23,10 @@ struct ExportOptions {
     bool forTest = false;
     int listenPort = 80;     // the plain-HTTP listener (for-test: on 127.0.0.1 only)
     std::string echoSocket;  // for-test: absolute path of the echo server's unix socket
+    // readable: loopback ports of the stand-ins for the controller's default backend (ingress-nginx
+    // runs it on 8181) and for upstreams without endpoints.
+    int defaultBackendPort = 8181;
+    int noEndpointsPort = 8182;
     std::string source;      // what the cluster came from, for the header comment
 };
 
