@@ -7,6 +7,7 @@
 #include <pcre2.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <unordered_map>
 #include <unordered_set>
@@ -145,6 +146,7 @@ private:
     std::vector<std::unique_ptr<Balancer>> balancers_;
     pcre2_match_data* md_ = nullptr;
     std::string uri_, host_, key_, tmp_;
+    Request absolute_;  // an absolute-form request in origin form (route())
     struct Bucket {
         double excess = 0;  // in requests
         double last = -1;
@@ -417,6 +419,46 @@ bool validNginxHost(std::string_view h) {
     return hostLen > 0;
 }
 
+constexpr std::size_t kMaxRequestLine = 8192;
+
+// Splits an absolute-form request-target (scheme "://" authority [path]) the way nginx's request
+// line parser does; `out` becomes `r` with the origin-form target ("/" when the path is empty).
+bool splitAbsoluteForm(std::string_view target, std::string_view& authority, Request& out, const Request& r) {
+    std::size_t i = 0;
+    while (i < target.size() && (std::isalnum(static_cast<unsigned char>(target[i])) || target[i] == '+' || target[i] == '-' || target[i] == '.'))
+        ++i;
+    if (i == 0 || !std::isalpha(static_cast<unsigned char>(target[0])) || target.compare(i, 3, "://") != 0) return false;
+    std::string_view rest = target.substr(i + 3);
+    std::size_t end = rest.find_first_of("/?");
+    authority = rest.substr(0, end);
+    std::string_view path = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+    out = r;
+    out.target.clear();
+    if (path.empty() || path.front() != '/') out.target.push_back('/');
+    out.target.append(path);
+    return true;
+}
+
+// The host of an absolute-form target: nginx's request line parser takes letters, digits, '.' and
+// '-' (or an IPv6 literal in brackets) and an optional numeric port, then validates it like a Host
+// header. `http://a_b.example.com/` is a 400 although `Host: a_b.example.com` is fine.
+bool validTargetHost(std::string_view a) {
+    std::size_t i = 0;
+    if (!a.empty() && a.front() == '[') {
+        i = a.find(']');
+        if (i == std::string_view::npos) return false;
+        ++i;
+    } else {
+        while (i < a.size() && (std::isalnum(static_cast<unsigned char>(a[i])) || a[i] == '.' || a[i] == '-')) ++i;
+    }
+    if (i < a.size()) {
+        if (a[i] != ':') return false;
+        for (std::size_t k = i + 1; k < a.size(); ++k)
+            if (!std::isdigit(static_cast<unsigned char>(a[k]))) return false;
+    }
+    return validNginxHost(a);
+}
+
 // ngx_escape_uri's tables: URI escapes space, #, %, ?, controls and bytes >= 0x7f; ARGS also
 // &, + and ;. Upper-case hex, as nginx writes it.
 enum class EscapeSet { Uri, Args };
@@ -517,12 +559,33 @@ void describeLocation(const Config& c, const Location& l, bool regexMode, std::s
     }
 }
 
-void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
+void Session::route(const Request& request, Decision& d, const RouteOptions& o) {
     d.clear();
     const Table& t = *t_;
     const Config& c = t.cfg();
     const bool ex = o.explain;
     d.profile = "ingress-nginx";
+
+    // nginx reads the request line into large_client_header_buffers (ingress-nginx's default
+    // 4 8k): a line longer than 8192 bytes with its CRLF is answered 414 before anything else.
+    // Fixed after the differential test: an 8178-byte target was routed.
+    if (request.method.size() + 1 + request.target.size() + std::string_view(" HTTP/1.1\r\n").size() > kMaxRequestLine) {
+        d.outcome = Outcome::BadRequest;
+        d.status = 414;
+        if (ex) {
+            Hop& h = d.addHop(Stage::Path);
+            h.decision = "414 Request-URI Too Large";
+            h.reason = "the request line is longer than nginx's large header buffer (8k, large-client-header-buffers)";
+        }
+        return;
+    }
+    // An absolute-form target ("GET http://h/p HTTP/1.1", as proxies send it): nginx takes the
+    // server name from it instead of the Host header and routes the rest as the URI; $http_host
+    // (app-root, the HTTPS redirect) stays the header. Fixed after the differential test:
+    // `GET http://shop.example.com/api/x` was a 400 ("does not start with /").
+    std::string_view authority;
+    const bool absoluteForm = splitAbsoluteForm(request.target, authority, absolute_, request);
+    const Request& r = absoluteForm ? absolute_ : request;
 
     // scheme as the controller sees it (X-Forwarded-Proto with use-forwarded-headers)
     std::string_view scheme = r.scheme;
@@ -530,8 +593,14 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
         if (const std::string* p = r.header("X-Forwarded-Proto")) scheme = *p;
 
     // --- host -------------------------------------------------------------------------------
-    host_ = r.hostName();
-    if (!r.host.empty() && !validNginxHost(r.host)) {
+    if (absoluteForm) {
+        Request named;  // the name in the target, lower-cased, without port (rare: may allocate)
+        named.host.assign(authority);
+        host_ = named.hostName();
+    } else {
+        host_ = r.hostName();
+    }
+    if (absoluteForm ? !validTargetHost(authority) : !r.host.empty() && !validNginxHost(r.host)) {
         d.outcome = Outcome::BadRequest;
         d.status = 400;
         if (ex) {
@@ -851,6 +920,8 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
             }
         }
     }
+
+    if (absoluteForm && !rewritten) d.upstreamPath = r.target;  // nginx proxies the origin form
 
     // --- Lua rewrite: HTTPS redirect, then the canary decision ------------------------------
     if (ann && scheme == "http") {

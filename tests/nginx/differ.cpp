@@ -16,7 +16,7 @@ enum class Kind { Bad, Redirect, Forbidden, Unavailable, Proxied, Self, Other };
 
 const char* kindName(Kind k) {
     switch (k) {
-    case Kind::Bad: return "400";
+    case Kind::Bad: return "rejected (400/414)";
     case Kind::Redirect: return "redirect";
     case Kind::Forbidden: return "403";
     case Kind::Unavailable: return "503 (location denied)";
@@ -106,7 +106,7 @@ Verdict Differ::compare(const TestRequest& t, std::size_t i, const HttpResponse&
     // nginx's answer.
     const std::string* echo = n.header(sim::nginx::kHeaderEcho);
     Kind nk = Kind::Other;
-    if (n.status == 400) nk = Kind::Bad;
+    if (n.status == 400 || n.status == 414) nk = Kind::Bad;
     else if (isRedirect(n.status)) nk = Kind::Redirect;
     else if (n.status == 403) nk = Kind::Forbidden;
     else if (n.status == 503 && !echo) nk = Kind::Unavailable;
@@ -119,6 +119,8 @@ Verdict Differ::compare(const TestRequest& t, std::size_t i, const HttpResponse&
 
     std::vector<std::string> diffs;
     if (nk != mk) diffs.push_back(std::string("answer: nginx ") + kindName(nk) + " vs hopscope " + kindName(mk));
+    if (nk == mk && nk == Kind::Bad && n.status != d.status)
+        diffs.push_back("rejection status " + std::to_string(n.status) + " vs " + std::to_string(d.status));
     if (nk == mk && nk == Kind::Redirect) {
         if (n.status != d.status) diffs.push_back("redirect status " + std::to_string(n.status) + " vs " + std::to_string(d.status));
         std::string nl = nRedirect ? *nRedirect : std::string("(none)");

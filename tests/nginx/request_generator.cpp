@@ -305,6 +305,7 @@ std::vector<std::pair<std::string, std::string>> mutatePath(const std::string& t
     add("special", base + "%C3%A9t%C3%A9");
     add("special", path + "+x");
     add("special", path + "~");
+    add("raw-utf8", base + "\xC3\xA9t\xC3\xA9");
     return m;
 }
 
@@ -419,6 +420,19 @@ std::vector<TestRequest> generateRequests(const Config& c, const GeneratorOption
         }
     }
     // hosts no rule names
+    // request lines at nginx's 8k large header buffer (line = target + 15 bytes with "GET " and
+    // " HTTP/1.1\r\n"), and a 64 KB path
+    for (std::size_t len : {8177u, 8178u, 65536u}) {
+        const HostVariant& h = allHosts[rng.below(allHosts.size())];
+        finish({h.host, true, "/" + std::string(len - 1, 'a'), false, {}, "long-line"});
+    }
+    // absolute-form targets: nginx routes by the name in the target, not the Host header
+    for (std::size_t k = 0; k < o.crossSamples / 5 && !allPaths.empty(); ++k) {
+        const HostVariant& h = allHosts[rng.below(allHosts.size())];
+        const auto& [m, t] = allPaths[rng.below(allPaths.size())];
+        const char* scheme = rng.chance(20) ? "HTTPS://" : "http://";
+        finish({"unknown.test", true, scheme + h.host + t, false, {}, "absolute-form+" + m});
+    }
     const std::vector<HostVariant> odd = {{"unknown.test", "host-unknown"}, {"UNKNOWN.test:80", "host-unknown"},
                                           {"127.0.0.1", "host-ip"},         {"[::1]", "host-ipv6"},
                                           {"[::1]:8080", "host-ipv6"},      {"localhost", "host-unknown"},

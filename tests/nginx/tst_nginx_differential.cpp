@@ -276,6 +276,16 @@ private slots:
             << "regex" << "absrw.test" << "/goq/a/c+d?x=1" << false << "203.0.113.10";
         QTest::newRow("bug 5: a final ? in rewrite-target drops the request's arguments, was /na/x?&y=1")
             << "regex" << "rewrite.test" << "/noargs/x?y=1" << false << "203.0.113.10";
+        QTest::newRow("bug 6: a request line over nginx's 8k buffer is a 414, was routed")
+            << "demo" << "shop.example.com" << QString("/") + QString(8177, 'a') << false << "203.0.113.10";
+        QTest::newRow("bug 6: a request line of exactly 8192 bytes is still routed")
+            << "demo" << "shop.example.com" << QString("/") + QString(8176, 'a') << false << "203.0.113.10";
+        QTest::newRow("bug 7: an absolute-form target routes by its host, was a 400")
+            << "demo" << "unknown.test" << "http://shop.example.com/api/x?y=1" << false << "203.0.113.10";
+        QTest::newRow("bug 7: an absolute-form target with an upper-case scheme and a port")
+            << "demo" << "blog.example.com" << "HTTPS://Shop.Example.com:8443/admin" << true << "10.1.1.1";
+        QTest::newRow("bug 7: an absolute-form host with '_' is a 400 (Host headers may have it)")
+            << "demo" << "unknown.test" << "http://a_b.tenants.example.com/" << false << "203.0.113.10";
         QTest::newRow("spec: the HTTPS redirect for an IPv6-literal Host drops the port, kept it")
             << "redirects" << "[::1]:8080" << "/secure/x" << false << "203.0.113.10";
     }
