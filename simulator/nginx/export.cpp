@@ -160,8 +160,8 @@ private:
              "# The server/location structure Hopscope's ingress-nginx profile builds: one server per host,\n"
              "# locations in the controller's order with its modifiers (= exact, prefix, ~* regex mode), and the\n"
              "# redirects, rewrites and allow lists ingress-nginx's template writes. What the controller decides in\n"
-             "# Lua per request (canary, load balancing, affinity, rate-limit and custom-error handling) is shown\n"
-             "# as comments; the HTTPS redirect it makes in Lua is written as nginx maps. See docs/export-nginx.md.\n";
+             "# Lua per request (canary, load balancing, affinity, custom errors) and its rate limits are shown as\n"
+             "# comments; the HTTPS redirect it makes in Lua is written as nginx maps. See docs/export-nginx.md.\n";
         if (o_.forTest)
             d << "#\n# --for-test: plain HTTP on 127.0.0.1:" << o_.listenPort
               << "; every location proxies to the echo server and names itself in\n"

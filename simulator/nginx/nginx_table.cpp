@@ -644,6 +644,8 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
             h.decision = "server " + server.hostname;
             h.reason = "exact server name " + server.hostname + (server.creator != kNone ? " (created by " + c.ingresses[server.creator].key + ", the oldest Ingress with this host)" : "");
         }
+        if (absoluteForm)
+            h.reason += "; the host comes from the absolute-form request target, which nginx prefers to the Host header";
         // Rejected candidates matter when the request did not find its own exact server.
         if (server.isCatchAll() || server.isWildcard()) {
             auto dot = host_.find('.');
