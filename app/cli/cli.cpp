@@ -64,6 +64,7 @@ const std::vector<Command>& commands() {
         v.push_back(graphCommand());
         v.push_back(routeCommand());
         v.push_back(checkCommand());
+        v.push_back(exportNginxCommand());
         v.push_back(completionCommand());
         v.push_back(manpageCommand());
         return v;

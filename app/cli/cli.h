@@ -64,6 +64,7 @@ Command lintCommand();
 Command graphCommand();
 Command routeCommand();
 Command checkCommand();
+Command exportNginxCommand();
 Command completionCommand();  // cmd_completion.cpp: `completion bash|zsh|fish`
 Command manpageCommand();     // cmd_completion.cpp: hidden `manpage` (groff, for the installer)
 
