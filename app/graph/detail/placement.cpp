@@ -2,6 +2,7 @@
 
 #include "app/graph/detail/isotonic.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace hs::graph::detail {
@@ -10,6 +11,9 @@ namespace {
 
 // Weight of a vertex that has no neighbour to follow: it stays put unless pushed.
 constexpr double kIdleWeight = 0.01;
+// With a previous layout, a vertex of it weighs 1 (it wants to stay) and a new one at most this:
+// where they compete for room, the new one gives way.
+constexpr double kNewWeight = 0.05;
 
 class Placer {
 public:
@@ -101,6 +105,7 @@ private:
                 for (std::uint32_t u : lg_.ups(v)) sum += pull_[u] * y_[u], sumW += pull_[u];
                 for (std::uint32_t u : lg_.downs(v)) sum += pull_[u] * y_[u], sumW += pull_[u];
                 if (sumW > 0) target = sum / sumW, weight = sumW;
+                if (!in_.previousY.empty()) weight = std::min(weight, 1.0) * kNewWeight;
             }
             z_[i] = target - off[i];
             w_[i] = weight;
