@@ -21,7 +21,10 @@ std::size_t codePoints(std::string_view s) {
 }
 
 double textWidth(std::string_view text, TextRole role, const LayoutOptions& o) {
-    if (o.measure) return o.measure(text, role);
+    if (o.measure) {
+        double w = o.measure(text, role);
+        return w >= 0 && std::isfinite(w) ? w : 0.0;  // a broken measure must not poison the layout
+    }
     return static_cast<double>(codePoints(text)) * (role == TextRole::Label ? o.labelCharWidth : o.detailCharWidth);
 }
 
@@ -121,7 +124,7 @@ private:
             for (std::uint32_t v : order_.layers[l])
                 if (!lg_.isBend(v)) w = std::max(w, width_[v]);
             out_.columns.push_back({lg_.layerLane[l], x, w});
-            x += w + opt_.laneGap;
+            x += w + std::max(opt_.laneGap, 1.0);
         }
         // Without a previous layout the picture starts at y = 0; with one it keeps its frame.
         double dy = 0;
@@ -221,7 +224,8 @@ Rect nodeSize(const GraphNode& n, const LayoutOptions& o) {
     if (!n.detail.empty()) text = std::max(text, textWidth(n.detail, TextRole::Detail, o));
     double w = std::clamp(text + 2 * o.paddingX, o.minNodeWidth, std::max(o.minNodeWidth, o.maxNodeWidth));
     double h = 2 * o.paddingY + (n.detail.empty() ? 1 : 2) * o.lineHeight;
-    return {0, 0, w, h};
+    // Nonsense options (negative sizes) still give boxes that can be told apart.
+    return {0, 0, std::max(w, 1.0), std::max(h, 1.0)};
 }
 
 Layout computeLayout(const Graph& g, const LayoutOptions& options, const LayoutMemo* previous) {

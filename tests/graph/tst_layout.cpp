@@ -281,7 +281,15 @@ void TestLayout::geometry_data() {
     tiny.paddingX = tiny.paddingY = 0;
     tiny.minNodeWidth = 1;
     tiny.labelCharWidth = tiny.detailCharWidth = 1;
+    LayoutOptions nonsense;
+    nonsense.lineHeight = -5;
+    nonsense.paddingX = nonsense.paddingY = -3;
+    nonsense.laneGap = -10;
+    nonsense.nodeGap = -3;
+    nonsense.namespaceGap = -1;
+    nonsense.measure = [](std::string_view, TextRole) { return std::nan(""); };
     QTest::newRow("demo") << demoRouting() << LayoutOptions{};
+    QTest::newRow("demo, negative sizes, NaN text widths") << demoRouting() << nonsense;
     QTest::newRow("demo, wide labels, no gaps") << demoRouting() << wide;
     QTest::newRow("demo, tiny boxes") << demoRouting() << tiny;
     QTest::newRow("cluster 60 ingresses") << clusterGraph(60, 1) << LayoutOptions{};
