@@ -12,10 +12,22 @@ namespace hs::graph::detail {
 
 namespace {
 
-constexpr int kPatience = 4;               // sweeps without a better count before giving up
-constexpr int kMaxTransposePasses = 12;    // per layer and call
+constexpr int kPatience = 2;               // sweeps without a better count before giving up
+constexpr int kMaxTransposePasses = 24;    // per layer and call
+constexpr int kBlockFailures = 2;          // rejected block moves in a row before giving up on one
 constexpr int kFinalRounds = 6;            // block moves + transposition over all layers, at the end
 constexpr std::uint32_t kNone = 0xffffffffu;
+
+// Neighbour lists are short (a Pod has one or two Services): insertion sort beats std::sort there.
+template <class It>
+void sortShort(It first, It last) {
+    if (last - first > 16) {
+        std::sort(first, last);
+        return;
+    }
+    for (It i = first; i != last; ++i)
+        for (It j = i; j != first && *j < *(j - 1); --j) std::iter_swap(j, j - 1);
+}
 
 // Pairs (a, b) with a from A, b from B and a > b; both sorted ascending. O(|A| + |B|).
 std::uint64_t crossPairs(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) {
@@ -35,7 +47,7 @@ std::uint64_t countPair(const LayeredGraph& lg, const Ordering& o, std::uint32_t
     for (std::uint32_t u : o.layers[l]) {
         ends.clear();
         for (std::uint32_t w : lg.downs(u)) ends.push_back(o.pos[w]);
-        std::sort(ends.begin(), ends.end());
+        sortShort(ends.begin(), ends.end());
         for (std::uint32_t p : ends) {
             total += tree.greater(p);
             tree.add(p);
@@ -334,6 +346,37 @@ private:
         return current;
     }
 
+    // Per vertex on one side of `cut`, a representative of its connected part there (joined by
+    // segments on that side only); empty if that side is one part or none. Depends on the graph
+    // only, so it is computed once per cut and side.
+    const std::vector<std::uint32_t>& blockRoots(std::uint32_t cut, bool below) {
+        const std::size_t slot = 2 * std::size_t{cut} + (below ? 1 : 0);
+        if (roots_.size() != 2 * std::size_t{lg_.layerCount()}) {
+            roots_.assign(2 * std::size_t{lg_.layerCount()}, {});
+            rootsDone_.assign(roots_.size(), 0);
+        }
+        auto& root = roots_[slot];
+        if (rootsDone_[slot]) return root;
+        rootsDone_[slot] = 1;
+        const std::uint32_t lo = below ? cut + 1 : 0, hi = below ? lg_.layerCount() : cut;
+        parent_.resize(lg_.vertexCount());
+        for (std::uint32_t l = lo; l < hi; ++l)
+            for (std::uint32_t v : o_.layers[l]) parent_[v] = v;
+        std::size_t parts = 0;
+        for (std::uint32_t l = lo; l < hi; ++l) parts += o_.layers[l].size();
+        for (std::uint32_t l = lo; l + 1 < hi; ++l)
+            for (std::uint32_t v : o_.layers[l])
+                for (std::uint32_t w : lg_.downs(v)) {
+                    std::uint32_t a = findRoot(v), b = findRoot(w);
+                    if (a != b) parent_[std::max(a, b)] = std::min(a, b), --parts;
+                }
+        if (parts < 2) return root;
+        root.assign(lg_.vertexCount(), kNone);
+        for (std::uint32_t l = lo; l < hi; ++l)
+            for (std::uint32_t v : o_.layers[l]) root[v] = findRoot(v);
+        return root;
+    }
+
     // The connected parts of the layers on one side of layer `cut` (joined by their own segments
     // only) can be permuted without crossings among each other: they are made contiguous, in the
     // order of the barycenter of their links to the cut layer. Sweeps cannot do this: they move
@@ -342,25 +385,24 @@ private:
     std::int64_t moveBlocks(std::uint32_t cut, bool below, std::int64_t current) {
         const std::uint32_t lo = below ? cut + 1 : 0, hi = below ? lg_.layerCount() : cut;  // layers [lo, hi)
         if (lo >= hi) return current;
-        parent_.resize(lg_.vertexCount());
-        for (std::uint32_t l = lo; l < hi; ++l)
-            for (std::uint32_t v : o_.layers[l]) parent_[v] = v;
-        for (std::uint32_t l = lo; l + 1 < hi; ++l)
-            for (std::uint32_t v : o_.layers[l])
-                for (std::uint32_t w : lg_.downs(v)) {
-                    std::uint32_t a = findRoot(v), b = findRoot(w);
-                    if (a != b) parent_[std::max(a, b)] = std::min(a, b);
-                }
+        // A move that failed twice in a row (blocks grouped by a hub, say) is not tried again.
+        const std::size_t slot = 2 * std::size_t{cut} + (below ? 1 : 0);
+        if (blockFails_.size() != 2 * std::size_t{lg_.layerCount()}) blockFails_.assign(2 * std::size_t{lg_.layerCount()}, 0);
+        if (blockFails_[slot] >= kBlockFailures) return current;
+        const std::vector<std::uint32_t>& root = blockRoots(cut, below);
+        if (root.empty()) return current;  // a single block
         // Blocks numbered in order of appearance, from the layer next to the cut outwards.
         const std::uint32_t next = below ? cut + 1 : cut - 1;
         blockOf_.resize(lg_.vertexCount());
-        blockOfRoot_.assign(lg_.vertexCount(), kNone);
+        blockOfRoot_.resize(lg_.vertexCount());
+        ++stampNow_;
+        if (blockStamp_.size() != lg_.vertexCount()) blockStamp_.assign(lg_.vertexCount(), 0);
         std::uint32_t blocks = 0;
         for (std::uint32_t k = 0; k < hi - lo; ++k) {
             std::uint32_t l = below ? lo + k : hi - 1 - k;
             for (std::uint32_t v : o_.layers[l]) {
-                std::uint32_t r = findRoot(v);
-                if (blockOfRoot_[r] == kNone) blockOfRoot_[r] = blocks++;
+                std::uint32_t r = root[v];
+                if (blockStamp_[r] != stampNow_) blockStamp_[r] = stampNow_, blockOfRoot_[r] = blocks++;
                 blockOf_[v] = blockOfRoot_[r];
             }
         }
@@ -395,7 +437,11 @@ private:
             updatePos(l);
         }
         std::int64_t c = total();
-        if (c < current) return c;
+        if (c < current) {
+            blockFails_[slot] = 0;
+            return c;
+        }
+        ++blockFails_[slot];
         for (std::uint32_t l = lo; l < hi; ++l) {
             o_.layers[l].swap(saved_[l - lo]);
             updatePos(l);
@@ -419,11 +465,11 @@ private:
         for (std::uint32_t i = 0; i < n; ++i) {
             std::size_t at = tUp_.size();
             for (std::uint32_t w : lg_.ups(layer[i])) tUp_.push_back(o_.pos[w]);
-            std::sort(tUp_.begin() + static_cast<std::ptrdiff_t>(at), tUp_.end());
+            sortShort(tUp_.begin() + static_cast<std::ptrdiff_t>(at), tUp_.end());
             tUpBegin_[i + 1] = static_cast<std::uint32_t>(tUp_.size());
             at = tDown_.size();
             for (std::uint32_t w : lg_.downs(layer[i])) tDown_.push_back(o_.pos[w]);
-            std::sort(tDown_.begin() + static_cast<std::ptrdiff_t>(at), tDown_.end());
+            sortShort(tDown_.begin() + static_cast<std::ptrdiff_t>(at), tDown_.end());
             tDownBegin_[i + 1] = static_cast<std::uint32_t>(tDown_.size());
         }
         auto ups = [&](std::uint32_t i) {
@@ -434,10 +480,17 @@ private:
         };
         perm_.resize(n);
         std::iota(perm_.begin(), perm_.end(), 0u);
+        // Pairs (i, i + 1) to look at: all at first, then only those next to a swap.
+        cand_.resize(n - 1);
+        std::iota(cand_.begin(), cand_.end(), 0u);
+        stamp_.assign(n, -1);
         bool any = false;
-        for (int pass = 0; pass < kMaxTransposePasses; ++pass) {
-            bool swapped = false;
-            for (std::uint32_t i = 0; i + 1 < n; ++i) {
+        for (int pass = 0; pass < kMaxTransposePasses && !cand_.empty(); ++pass) {
+            next_.clear();
+            auto recheck = [&](std::uint32_t i) {
+                if (stamp_[i] != pass) stamp_[i] = pass, next_.push_back(i);
+            };
+            for (std::uint32_t i : cand_) {
                 std::uint32_t a = perm_[i], b = perm_[i + 1];
                 if (locked_[layer[a]] && locked_[layer[b]]) continue;
                 std::uint64_t keep = crossPairs(ups(a), ups(b)) + crossPairs(downs(a), downs(b));
@@ -445,11 +498,13 @@ private:
                 std::uint64_t flip = crossPairs(ups(b), ups(a)) + crossPairs(downs(b), downs(a));
                 if (flip < keep) {
                     std::swap(perm_[i], perm_[i + 1]);
-                    swapped = true;
+                    any = true;
+                    if (i > 0) recheck(i - 1);
+                    if (i + 2 < n) recheck(i + 1);
                 }
             }
-            if (!swapped) break;
-            any = true;
+            std::sort(next_.begin(), next_.end());
+            cand_.swap(next_);
         }
         if (!any) return false;
         out_.resize(n);
@@ -473,7 +528,13 @@ private:
     std::vector<double> frameKey_, fitValues_, fitWeights_;
     IsotonicScratch iso_;
     std::vector<std::uint32_t> tUpBegin_, tUp_, tDownBegin_, tDown_;
-    std::vector<std::uint32_t> parent_, blockOf_, blockOfRoot_;
+    std::vector<std::uint32_t> parent_, blockOf_, blockOfRoot_, cand_, next_;
+    std::vector<std::vector<std::uint32_t>> roots_;  // per cut and side, see blockRoots()
+    std::vector<char> rootsDone_;
+    std::vector<int> blockFails_;  // per cut and side: block moves rejected in a row
+    std::vector<std::uint32_t> blockStamp_;
+    std::uint32_t stampNow_ = 0;
+    std::vector<int> stamp_;
     std::vector<double> blockSum_, blockLinks_, blockFirst_;
     std::vector<std::vector<std::uint32_t>> saved_;
     std::vector<std::uint64_t> pairCount_, savedCount_;  // crossings between layer l and l + 1
