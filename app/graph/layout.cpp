@@ -55,6 +55,7 @@ public:
         oi.initial = opt_.initialOrder;
         oi.heuristic = opt_.heuristic;
         oi.maxSweeps = opt_.maxSweeps;
+        oi.sweepWork = opt_.sweepWork;
         oi.transpose = opt_.transpose;
         oi.moveBlocks = opt_.moveBlocks;
         oi.previousRank = previousRank_;

@@ -8,6 +8,7 @@
 #include "app/graph/graph.h"
 #include "app/graph/layout_memo.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string_view>
@@ -71,6 +72,9 @@ struct LayoutOptions {
     InitialOrder initialOrder = InitialOrder::Traversal;
     OrderHeuristic heuristic = OrderHeuristic::Balanced;
     int maxSweeps = 24;      // down+up sweep pairs at most; 0 keeps the initial order
+    // Large graphs get fewer sweeps: at most sweepWork / (vertices + segments), at least 4 (0: no
+    // limit). The last sweeps on a 10k-Pod graph gain 0.2 % fewer crossings for twice the time.
+    std::size_t sweepWork = 250'000;
     bool transpose = true;   // swap neighbours while that removes crossings
     bool moveBlocks = true;  // move whole parts that hang off a lane as one (see docs/layout.md)
 

@@ -82,7 +82,12 @@ public:
         const bool blocks = in_.moveBlocks && !anyLocked_;
         std::vector<std::vector<std::uint32_t>> bestLayers = o_.layers;
         int stale = 0;
-        for (int sweep = 0; sweep < in_.maxSweeps && best > 0; ++sweep) {
+        int sweeps = in_.maxSweeps;
+        if (in_.sweepWork > 0) {
+            const std::size_t work = std::size_t{lg_.vertexCount()} + lg_.downList.size();
+            sweeps = std::min(sweeps, static_cast<int>(std::clamp<std::size_t>(in_.sweepWork / std::max<std::size_t>(work, 1), 4, 1000)));
+        }
+        for (int sweep = 0; sweep < sweeps && best > 0; ++sweep) {
             for (std::uint32_t l = 1; l < layers; ++l) {
                 reorder(l, true);
                 if (in_.transpose) transposeLayer(l);

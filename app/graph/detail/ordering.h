@@ -16,6 +16,7 @@ struct OrderingInput {
     InitialOrder initial = InitialOrder::Traversal;
     OrderHeuristic heuristic = OrderHeuristic::Balanced;
     int maxSweeps = 0;
+    std::size_t sweepWork = 0;  // see LayoutOptions::sweepWork
     bool transpose = true;
     bool moveBlocks = true;
     // Per vertex: its rank in the previous layout's lane, or -1 for a new vertex. Vertices with a
