@@ -51,7 +51,10 @@ BackendView viewOf(const ResolvedBackend& r, std::string service, std::int32_t p
 std::vector<RuleView> RouteTable::rules() const {
     std::vector<RuleView> out;
     const model::ClusterState& st = state();
+    // Ingress profiles describe Ingresses, the Gateway API profile HTTPRoutes.
+    const bool gateway = profile() == Profile::GatewayApi;
     for (const auto& ing : st.ingresses().all()) {
+        if (gateway) break;
         model::ObjectRef ref{model::Kind::Ingress, ing->meta.ns, ing->meta.name};
         bool served = serves(ref);
         std::string cls = ing->ingressClassName.value_or("");
@@ -93,6 +96,7 @@ std::vector<RuleView> RouteTable::rules() const {
             }
     }
     for (const auto& r : st.httpRoutes().all()) {
+        if (!gateway) break;
         model::ObjectRef ref{model::Kind::HTTPRoute, r->meta.ns, r->meta.name};
         std::string hosts;
         for (const auto& h : r->hostnames) hosts += (hosts.empty() ? "" : ",") + h;
