@@ -345,6 +345,9 @@ func seedGateway(ctx context.Context, c *clients) error {
 				return true, nil
 			}
 			if apierrors.IsNotFound(err) || strings.Contains(err.Error(), "the server could not find the requested resource") {
+				if os.Getenv("SEED_DEBUG") != "" {
+					fmt.Fprintf(os.Stderr, "%s retry: %v\n", time.Now().Format("15:04:05.000"), err)
+				}
 				return false, nil
 			}
 			return false, err
