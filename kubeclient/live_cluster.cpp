@@ -96,7 +96,7 @@ private:
             d.status.resource = res;
             d.status.ns = ns;
             if (r) {
-                auto o = decoder.decodeSecret(r->body);
+                auto o = decoder.decodeSecret(r->body, &d.certificatePem);
                 wipeString(r->body);  // it held the private key
                 if (o) {
                     d.type = ReflectorDelta::Type::Upsert;
@@ -175,6 +175,7 @@ struct LiveCluster::Impl : ReflectorSink {
     mutable std::mutex pubMu;
     std::condition_variable pubCv;
     std::shared_ptr<const model::ClusterState> current;
+    std::map<std::string, std::string> certificates;  // "ns/name" -> PEM of fetched TLS Secrets
     LiveStatus status;
     std::chrono::microseconds latency{0};
 
@@ -269,10 +270,17 @@ struct LiveCluster::Impl : ReflectorSink {
                 if (secretsWanted.count(k)) {
                     model::addTo(builder, std::move(d.objects.front()));
                     dirty = true;
+                    std::lock_guard lock(pubMu);
+                    if (d.certificatePem.empty()) certificates.erase(k);
+                    else certificates[k] = std::move(d.certificatePem);
                 }
                 secretProblems.erase(k);
             } else if (d.type == ReflectorDelta::Type::Delete) {
                 builder.remove(model::Kind::Secret, d.ns, d.name);
+                {
+                    std::lock_guard lock(pubMu);
+                    certificates.erase(k);
+                }
                 secretProblems.erase(k);
                 dirty = true;
             } else if (d.status.lastError) {
@@ -602,6 +610,12 @@ LiveStatus LiveCluster::status() const {
     return impl_->status;
 }
 
+std::string LiveCluster::certificatePem(const std::string& ns, const std::string& name) const {
+    std::lock_guard lock(impl_->pubMu);
+    auto it = impl_->certificates.find(ns + '/' + name);
+    return it == impl_->certificates.end() ? std::string() : it->second;
+}
+
 std::chrono::microseconds LiveCluster::lastPublishLatency() const {
     std::lock_guard lock(impl_->pubMu);
     return impl_->latency;
@@ -658,6 +672,10 @@ Result<LiveReadResult> readLiveOnce(const ClientConfig& config, LiveOptions opti
     }
     if (!anySynced && first) return *first;
     out.problems = out.status.problems;
+    for (const auto& s : out.state->secrets().all()) {
+        std::string pem = (*lc)->certificatePem(s->meta.ns, s->meta.name);
+        if (!pem.empty()) out.certificates[s->meta.key()] = std::move(pem);
+    }
     return out;
 }
 

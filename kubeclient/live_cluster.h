@@ -102,6 +102,8 @@ public:
 
     ApiClient& client() { return *client_; }
     const ServerInfo& server() const { return server_; }
+    // The PEM certificate of a TLS Secret fetched by name (public data), empty if unknown.
+    std::string certificatePem(const std::string& ns, const std::string& name) const;
     // Latency of the last published change: from the watch event's arrival to the snapshot.
     std::chrono::microseconds lastPublishLatency() const;
 
@@ -119,6 +121,7 @@ struct LiveReadResult {
     std::shared_ptr<const model::ClusterState> state;
     std::vector<std::string> problems;  // forbidden resources/namespaces, unreadable objects
     LiveStatus status;
+    std::map<std::string, std::string> certificates;  // "ns/name" -> PEM of TLS Secrets (public)
 };
 Result<LiveReadResult> readLiveOnce(const ClientConfig& config, LiveOptions options = {});
 

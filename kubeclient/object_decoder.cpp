@@ -1,6 +1,7 @@
 #include "kubeclient/object_decoder.h"
 
 #include "kubeclient/json_stream.h"
+#include "kubeclient/util.h"
 
 #include <simdjson.h>
 
@@ -116,7 +117,7 @@ Result<WatchEvent> ObjectDecoder::decodeEvent(std::string_view json, const ApiRe
     return ev;
 }
 
-Result<model::AnyObject> ObjectDecoder::decodeSecret(std::string_view json) {
+Result<model::AnyObject> ObjectDecoder::decodeSecret(std::string_view json, std::string* certificatePem) {
     simdjson::dom::element root;
     if (auto err = parser_->parse(json.data(), json.size()).get(root); err != simdjson::SUCCESS)
         return makeError(ErrorCode::Protocol, std::string("unreadable Secret: ") + simdjson::error_message(err));
@@ -154,7 +155,13 @@ Result<model::AnyObject> ObjectDecoder::decodeSecret(std::string_view json) {
         model::DocNode d;
         d.type = model::DocNode::Type::Map;
         std::string crt = str(data, "tls.crt");
-        if (!crt.empty()) d.members.emplace_back("tls.crt", scalar(crt));
+        if (!crt.empty()) {
+            if (certificatePem) {
+                auto pem = base64Decode(crt);
+                if (pem) *certificatePem = std::move(*pem);
+            }
+            d.members.emplace_back("tls.crt", scalar(crt));
+        }
         simdjson::dom::element key;
         if (data["tls.key"].get(key) == simdjson::SUCCESS) d.members.emplace_back("tls.key", scalar(""));  // presence only
         node.members.emplace_back("data", std::move(d));

@@ -41,8 +41,9 @@ public:
     Result<model::AnyObject> decodeItem(std::string_view json, const ApiResource& res);
     // Decodes one watch event.
     Result<WatchEvent> decodeEvent(std::string_view json, const ApiResource& res);
-    // Decodes a Secret response keeping only what the model keeps (certificate facts).
-    Result<model::AnyObject> decodeSecret(std::string_view json);
+    // Decodes a Secret response keeping only what the model keeps (certificate facts). The
+    // certificate's PEM (public) goes to `certificatePem` when given: snapshots write it out.
+    Result<model::AnyObject> decodeSecret(std::string_view json, std::string* certificatePem = nullptr);
 
     // Problems the model's decoders reported (wrongly typed fields); cleared by takeDiagnostics.
     model::Diagnostics takeDiagnostics();

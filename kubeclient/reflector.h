@@ -62,6 +62,7 @@ struct ReflectorDelta {
     std::string ns, name;                   // Delete
     ReflectorStatus status;                 // every delta carries the reflector's current status
     std::chrono::steady_clock::time_point received{};  // when the triggering bytes arrived (latency)
+    std::string certificatePem;  // a TLS Secret fetched by name: its (public) certificate
 };
 
 class ReflectorSink {
