@@ -88,6 +88,21 @@ std::string ApiClient::describeOp(const std::string& verb, const ApiResource& re
     return s + (ns.empty() ? " in all namespaces" : " in namespace " + ns);
 }
 
+Error ApiClient::explain(Error e) const {
+    // A server without basic authentication (every Kubernetes since 1.19) ignores the header and
+    // treats the request as anonymous: say why instead of leaving "system:anonymous" unexplained.
+    if (e.code == ErrorCode::Forbidden && e.message.find("\"system:anonymous\"") != std::string::npos) {
+        if (config_.user.method() == AuthMethod::Basic)
+            e.message += " — the API server ignored the username/password of context \"" + config_.contextName +
+                         "\" and treated the request as anonymous: Kubernetes removed basic authentication in 1.19; use a "
+                         "token, a client certificate or an exec plugin instead";
+        else if (config_.user.method() == AuthMethod::None)
+            e.message += " — the request was anonymous: the user entry \"" + config_.user.name + "\" of context \"" +
+                         config_.contextName + "\" has no credentials";
+    }
+    return e;
+}
+
 Error ApiClient::unauthorizedError(Error e) const {
     e.message += " — context \"" + config_.contextName + "\" authenticates with " + auth_->describe();
     if (config_.user.method() == AuthMethod::Basic)
@@ -157,7 +172,7 @@ Result<HttpResponse> ApiClient::request(const std::string& method, const std::st
     resp.status = (*stream)->status();
     resp.headers = (*stream)->headers();
     resp.httpVersion = (*stream)->httpVersion();
-    if (resp.status < 200 || resp.status >= 300) return httpError(resp.status, resp.body, what);
+    if (resp.status < 200 || resp.status >= 300) return explain(httpError(resp.status, resp.body, what));
     return resp;
 }
 
@@ -285,7 +300,7 @@ Result<ListPageInfo> ApiClient::listPage(const ApiResource& res, const std::stri
         while (s.read(body) == HttpStream::Read::Data) {
         }
         if (auto err = s.error()) return makeError(err->code, "cannot " + what + ": " + err->message);
-        return httpError(status, body, what);
+        return explain(httpError(status, body, what));
     }
     ListStreamSplitter splitter;
     while (true) {
@@ -348,7 +363,7 @@ Result<std::unique_ptr<WatchStream>> ApiClient::watch(const ApiResource& res, co
         while ((*stream)->read(body) == HttpStream::Read::Data) {
         }
         if (auto err = (*stream)->error()) return makeError(err->code, "cannot " + what + ": " + err->message);
-        return httpError(status, body, what);
+        return explain(httpError(status, body, what));
     }
     return std::unique_ptr<WatchStream>(new WatchStream(std::move(*stream)));
 }

@@ -128,6 +128,7 @@ private:
     // its headers received.
     Result<std::unique_ptr<HttpStream>> send(HttpRequest req, const std::string& what, CancelScope* cancel);
     Error unauthorizedError(Error e) const;
+    Error explain(Error e) const;
 
     ClientConfig config_;
     ApiClientOptions options_;
