@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <functional>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -198,6 +199,99 @@ private:
     std::atomic<bool> stopping_{false};
     std::thread accept_;
     std::vector<std::thread> tunnels_;
+};
+
+}  // namespace hs::test
+
+namespace hs::test {
+
+// A plain-HTTP stand-in for the API server, for reflector behaviour a real server will not show
+// on demand (a continue token expiring mid-list, a server without watch-list). One request per
+// connection; a response is either a body, or a stream of chunks written then closed.
+class StubApiServer {
+public:
+    struct Response {
+        int status = 200;
+        std::string body;
+        std::vector<std::string> stream;  // when set: written one by one (a watch), then closed
+        int holdMs = 0;                    // keep a stream open this long after the chunks
+    };
+    using Handler = std::function<Response(const std::string& method, const std::string& target)>;
+
+    explicit StubApiServer(Handler h) : handler_(std::move(h)) {}
+    ~StubApiServer() { stop(); }
+    bool start() {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        int one = 1;
+        ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd_, 16) != 0) return false;
+        socklen_t len = sizeof a;
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+        port = ntohs(a.sin_port);
+        accept_ = std::thread([this] {
+            while (!stopping_) {
+                int c = ::accept(fd_, nullptr, nullptr);
+                if (c < 0) return;
+                std::lock_guard lock(mu_);
+                workers_.emplace_back([this, c] { serve(c); });
+            }
+        });
+        return true;
+    }
+    void stop() {
+        if (fd_ < 0) return;
+        stopping_ = true;
+        ::shutdown(fd_, SHUT_RDWR);
+        ::close(fd_);
+        fd_ = -1;
+        if (accept_.joinable()) accept_.join();
+        std::vector<std::thread> workers;
+        {
+            std::lock_guard lock(mu_);
+            workers.swap(workers_);
+        }
+        for (auto& t : workers) t.join();
+    }
+    std::vector<std::string> requests() {
+        std::lock_guard lock(mu_);
+        return requests_;
+    }
+    int port = 0;
+
+private:
+    void serve(int c) {
+        std::string head;
+        char ch;
+        while (head.find("\r\n\r\n") == std::string::npos && ::read(c, &ch, 1) == 1) head.push_back(ch);
+        auto sp1 = head.find(' '), sp2 = head.find(' ', sp1 + 1);
+        std::string method = head.substr(0, sp1), target = head.substr(sp1 + 1, sp2 - sp1 - 1);
+        {
+            std::lock_guard lock(mu_);
+            requests_.push_back(method + ' ' + target);
+        }
+        Response r = handler_(method, target);
+        std::string out = "HTTP/1.1 " + std::to_string(r.status) + " X\r\nContent-Type: application/json\r\nConnection: close\r\n";
+        if (r.stream.empty()) out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n\r\n" + r.body;
+        else out += "\r\n";
+        (void)!::write(c, out.data(), out.size());
+        for (const auto& chunk : r.stream) {
+            (void)!::write(c, chunk.data(), chunk.size());
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        for (int waited = 0; waited < r.holdMs && !stopping_; waited += 20) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        ::shutdown(c, SHUT_RDWR);
+        ::close(c);
+    }
+    Handler handler_;
+    int fd_ = -1;
+    std::atomic<bool> stopping_{false};
+    std::thread accept_;
+    std::mutex mu_;
+    std::vector<std::thread> workers_;
+    std::vector<std::string> requests_;
 };
 
 }  // namespace hs::test
