@@ -117,7 +117,11 @@ Result<std::unique_ptr<HttpStream>> ApiClient::send(HttpRequest req, const std::
     for (int attempt = 0; attempt < 2; ++attempt) {
         if (cancel && cancel->cancelled()) return makeError(ErrorCode::Cancelled, "cancelled");
         auto auth = auth_->get(cancel);
-        if (!auth) return std::move(auth).error();
+        if (!auth) {
+            Error e = std::move(auth).error();
+            e.message = "cannot " + what + ": " + e.message;
+            return e;
+        }
         HttpRequest r = req;
         for (const auto& h : auth->headers) r.headers.push_back(h);
         for (const auto& h : extraHeaders_) r.headers.push_back(h);
@@ -128,7 +132,9 @@ Result<std::unique_ptr<HttpStream>> ApiClient::send(HttpRequest req, const std::
         auto status = stream->waitHeaders();
         if (!status) {
             if (cancel) cancel->detach();
-            return std::move(status).error();
+            Error e = std::move(status).error();
+            e.message = "cannot " + what + ": " + e.message;
+            return e;
         }
         if (*status == 401) {
             std::string body;
