@@ -62,6 +62,8 @@ Result<model::AnyObject> ObjectDecoder::decodeNode(const model::DocNode& node, c
     model::DecodeOutput out;
     bool known = model::decodeObject(node, res.apiVersion(), res.kind, ctx, out);
     order_ = ctx.loadOrder;
+    // A long watch decodes the same odd object again and again: keep the newest problems only.
+    if (diags_.size() > 256) diags_.erase(diags_.begin(), diags_.begin() + 128);
     if (!known || out.objects.empty())
         return makeError(ErrorCode::Protocol, "cannot decode " + res.kind + " " + res.apiVersion());
     return std::move(out.objects.front().object);
