@@ -130,6 +130,7 @@ private:
         spec.args = exec_.args;
         spec.env = mergedEnvironment(env);
         spec.inheritStdin = *interactive;
+        spec.inheritStderr = *interactive;  // prompts ("open this URL, enter this code") must reach the user
         spec.timeout = opts_.execTimeout;
         SpawnFailure failure = SpawnFailure::None;
         ++runs_;

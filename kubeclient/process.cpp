@@ -59,7 +59,7 @@ Result<ProcessResult> runProcess(const ProcessSpec& spec, CancelScope* cancel, S
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, outW.fd, STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&fa, errW.fd, STDERR_FILENO);
+    if (!spec.inheritStderr) posix_spawn_file_actions_adddup2(&fa, errW.fd, STDERR_FILENO);
     if (!spec.inheritStdin) posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 
     posix_spawnattr_t attr;
@@ -94,6 +94,7 @@ Result<ProcessResult> runProcess(const ProcessSpec& spec, CancelScope* cancel, S
     posix_spawnattr_destroy(&attr);
     outW.reset();
     errW.reset();
+    if (spec.inheritStderr) errR.reset();
     if (rc != 0) {
         if (failure)
             *failure = rc == ENOENT ? SpawnFailure::NotFound : rc == EACCES ? SpawnFailure::NotExecutable : SpawnFailure::Other;
@@ -104,7 +105,7 @@ Result<ProcessResult> runProcess(const ProcessSpec& spec, CancelScope* cancel, S
     auto deadline = std::chrono::steady_clock::now() + spec.timeout;
     bool timedOut = false, cancelled = false, tooBig = false;
     pollfd fds[2] = {{outR.fd, POLLIN, 0}, {errR.fd, POLLIN, 0}};
-    int open = 2;
+    int open = errR.fd >= 0 ? 2 : 1;
     char buf[16384];
     while (open > 0) {
         auto now = std::chrono::steady_clock::now();
