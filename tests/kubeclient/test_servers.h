@@ -127,7 +127,7 @@ public:
         socklen_t len = sizeof a;
         ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
         port = ntohs(a.sin_port);
-        accept_ = std::thread([this] { acceptLoop(); });
+        accept_ = std::thread([this, fd = fd_] { acceptLoop(fd); });
         return true;
     }
     void stop() {
@@ -146,9 +146,9 @@ public:
     std::vector<std::string> targets;
 
 private:
-    void acceptLoop() {
+    void acceptLoop(int fd) {
         while (!stopping_) {
-            int c = ::accept(fd_, nullptr, nullptr);
+            int c = ::accept(fd, nullptr, nullptr);
             if (c < 0) return;
             tunnels_.emplace_back([this, c] { tunnel(c); });
         }
@@ -231,9 +231,9 @@ public:
         socklen_t len = sizeof a;
         ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
         port = ntohs(a.sin_port);
-        accept_ = std::thread([this] {
+        accept_ = std::thread([this, fd = fd_] {
             while (!stopping_) {
-                int c = ::accept(fd_, nullptr, nullptr);
+                int c = ::accept(fd, nullptr, nullptr);
                 if (c < 0) return;
                 std::lock_guard lock(mu_);
                 workers_.emplace_back([this, c] { serve(c); });
