@@ -112,6 +112,7 @@ start_apiserver() {
     </dev/null >>"$LOG_DIR/kube-apiserver.log" 2>&1 &
   local pid=$!
   echo "$pid" > "$dir/pids/kube-apiserver.pid"
+  # shellcheck disable=SC2034  # read by the callers
   APISERVER_PID=$pid
 
   local ready=0 deadline=$((SECONDS + timeout))
