@@ -127,7 +127,7 @@ fi
 # ---- Gateway API standard CRDs (not committed; taken from the module zip) -----
 if [[ ! -f "$CRD_DIR/.complete" ]]; then
   log "fetching sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION CRDs from the module proxy"
-  moddir="$(cd / && GOFLAGS= go mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" \
+  moddir="$(cd / && GOFLAGS='' go mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" \
             | awk -F'"' '$2=="Dir" {print $4}')"
   [[ -n "$moddir" && -d "$moddir/config/crd/standard" ]] \
     || die "could not find config/crd/standard in sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION"

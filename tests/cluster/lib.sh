@@ -34,7 +34,7 @@ pid_is_ours() {
   local pid="$1" dir="$2"
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   [[ -r "/proc/$pid/cmdline" ]] || return 1
-  tr '\0' '\n' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$dir"
+  { tr '\0' '\n' < "/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$dir"
 }
 
 # stop_pid NAME DIR [SIGNAL] [TIMEOUT_SECONDS]: stop the process recorded in
@@ -112,10 +112,11 @@ start_apiserver() {
     </dev/null >>"$LOG_DIR/kube-apiserver.log" 2>&1 &
   local pid=$!
   echo "$pid" > "$dir/pids/kube-apiserver.pid"
+  # shellcheck disable=SC2034  # read by the callers
   APISERVER_PID=$pid
 
-  local i ready=0
-  for ((i = 0; i < timeout * 10; i++)); do
+  local ready=0 deadline=$((SECONDS + timeout))
+  while ((SECONDS < deadline)); do
     if ! kill -0 "$pid" 2>/dev/null; then
       say "kube-apiserver exited during start-up; last log lines:"
       tail -n 25 "$LOG_DIR/kube-apiserver.log" >&2

@@ -40,7 +40,7 @@ pass "build.sh ($((SECONDS - t)) s): $BIN"
 
 DIR="$(mktemp -d "${TMPDIR:-/tmp}/hopscope-smoke.XXXXXX")"
 # The cluster's owner: when this process ends, the watchdog stops the cluster.
-sleep 100000 </dev/null >/dev/null 2>&1 &
+sleep 100000 >/dev/null 2>&1 &
 OWNER=$!
 t0=$(date +%s%N)
 bash "$HERE/start.sh" "$DIR" --owner-pid "$OWNER" >/dev/null || abort "start.sh failed"
