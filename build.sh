@@ -51,7 +51,7 @@ build_packages=(
 test_packages=(
   openssl nginx-light xvfb xauth xfonts-base fonts-dejavu-core
   clang libclang-rt-14-dev
-  desktop-file-utils appstream lintian dpkg-dev fakeroot file
+  desktop-file-utils appstream lintian dpkg-dev fakeroot file zsh fish
 )
 
 configure() {

@@ -62,6 +62,7 @@ void printUsage(Io& io) {
     io.out << "hopscope-cli " HOPSCOPE_VERSION " — where does this request go, and why?\n\n"
               "Usage: hopscope-cli <command> [options]\n\nCommands:\n";
     for (const auto& c : commands()) {
+        if (c.hidden) continue;
         std::string left = "  " + c.name;
         left.resize(std::max<std::size_t>(left.size() + 2, 16), ' ');
         io.out << left << c.summary << '\n';
@@ -77,8 +78,12 @@ const std::vector<Command>& commands() {
         std::vector<Command> v;
         v.push_back(lintCommand());
         v.push_back(graphCommand());
+        v.push_back(routeCommand());
+        v.push_back(checkCommand());
         v.push_back(contextsCommand());
         v.push_back(snapshotCommand());
+        v.push_back(completionCommand());
+        v.push_back(manpageCommand());
         return v;
     }();
     return all;

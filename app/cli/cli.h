@@ -5,6 +5,8 @@
 
 #include "app/cli/args.h"
 #include "model/loader.h"
+#include "simulator/request.h"
+#include "simulator/route_table.h"
 
 #include <iosfwd>
 #include <optional>
@@ -31,6 +33,7 @@ struct Command {
     std::string usage;  // one line after the program name
     std::vector<OptionSpec> options;
     int (*run)(const Args& args, Io& io);
+    bool hidden = false;  // not listed by --help nor completed (build helpers such as `manpage`)
 };
 
 const std::vector<Command>& commands();
@@ -52,10 +55,25 @@ std::optional<model::LoadResult> loadLiveSource(const Args& args, Io& io, int& e
 // unless `quiet`; returns nullopt (and sets exitCode) when nothing could be loaded.
 std::optional<model::LoadResult> loadSource(const Args& args, Io& io, int& exitCode, bool quiet = false);
 
+// The options that choose a controller model: --profile, --ingress-class, --controller-config.
+std::vector<OptionSpec> profileOptions(const std::string& prefix = "");
+std::optional<sim::ProfileOptions> profileFrom(const Args& args, Io& io, int& exitCode, const std::string& prefix = "");
+
+// The options that describe one request: --url, --method, -H, --cookie, --client-ip, --sni.
+std::vector<OptionSpec> requestOptions();
+std::optional<sim::Request> requestFrom(const Args& args, Io& io, int& exitCode);
+
+// Prints a Decision hop by hop for a learner (the default output of `route`).
+void printDecision(std::ostream& out, const sim::Request& r, const sim::Decision& d);
+
 // Command registrations (one per cmd_*.cpp).
 Command lintCommand();
 Command graphCommand();
+Command routeCommand();
+Command checkCommand();
 Command contextsCommand();
 Command snapshotCommand();
+Command completionCommand();  // cmd_completion.cpp: `completion bash|zsh|fish`
+Command manpageCommand();     // cmd_completion.cpp: hidden `manpage` (groff, for the installer)
 
 }  // namespace hs::cli
