@@ -49,7 +49,7 @@ struct ReflectorStatus {
     std::chrono::system_clock::time_point lastContact{};  // last byte-level sign of life from the server
     std::size_t objects = 0;
     std::uint64_t relists = 0;         // full lists after the first
-    std::uint64_t watchRestarts = 0;   // watches opened after the first
+    std::uint64_t watchRestarts = 0;   // watches opened (the first included)
     bool watchList = false;            // the initial sync used watch-list
 };
 
