@@ -84,7 +84,9 @@ public:
     LiveCluster& operator=(const LiveCluster&) = delete;
 
     // Discovers the server and starts the reflectors. Fails on discovery errors (unreachable
-    // server, bad credentials, TLS); later failures show up in status() instead.
+    // server, bad credentials, TLS); later failures show up in status() instead. Blocks for the
+    // discovery requests (milliseconds normally, up to the connect timeout for an unreachable
+    // server): a GUI calls it from a worker thread.
     Result<void> start();
     void stop();
 
