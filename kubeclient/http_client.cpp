@@ -5,10 +5,11 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
-#include <atomic>
-#include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <functional>
