@@ -60,7 +60,7 @@ private slots:
         Result r = runCli({"completion", "bash"});
         QVERIFY(contains(r.out, "complete -F _hopscope_cli hopscope-cli\n"));
         // Paths complete after -f and after options whose metavar names a file.
-        QVERIFY(contains(r.out, "pathopts=\"-f --filename --controller-config\""));
+        QVERIFY(contains(r.out, "pathopts=\"-f --filename --kubeconfig --controller-config\""));  // --kubeconfig: the live source
         QVERIFY(contains(r.out, "multiopts=\"-f --filename\""));
     }
 
