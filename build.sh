@@ -105,7 +105,7 @@ MSG
     fi
     ;;
   bench)
-    need_packages "${build_packages[@]}" graphviz goaccess
+    need_packages "${build_packages[@]}" graphviz goaccess time
     build
     "$here/bench/run-all.sh" "$build_dir" "$@"
     ;;
