@@ -51,7 +51,7 @@ build_packages=(
 test_packages=(
   openssl nginx-light xvfb xauth xfonts-base fonts-dejavu-core
   clang libclang-rt-14-dev
-  desktop-file-utils appstream lintian dpkg-dev fakeroot file
+  desktop-file-utils appstream lintian dpkg-dev fakeroot file zsh fish
 )
 
 configure() {
@@ -105,7 +105,7 @@ MSG
     fi
     ;;
   bench)
-    need_packages "${build_packages[@]}" graphviz goaccess
+    need_packages "${build_packages[@]}" graphviz goaccess time
     build
     "$here/bench/run-all.sh" "$build_dir" "$@"
     ;;

@@ -52,6 +52,40 @@ public:
     virtual void requestFinished(const Decision& /*d*/, const Request& /*r*/) {}
 };
 
+// One routing rule as the profile sees it, with where its traffic ends up: what the graph draws
+// and what the GUI lists as "routes through this object". Edges come from here, not from labels.
+struct EndpointView {
+    std::string hostPort;
+    std::string pod;  // ns/name, when a Pod owns the address
+    std::string node;
+    bool ready = true;
+};
+
+struct BackendView {
+    std::string service;  // ns/name
+    std::int32_t port = 0;
+    std::string portName;
+    std::string label;    // "canary 10%", "weight 90%"
+    bool canary = false;
+    std::vector<EndpointView> endpoints;  // usable endpoints, as the profile resolves them
+    std::string problem;  // why there are none
+};
+
+struct RuleView {
+    enum class Status : std::uint8_t { Active, Shadowed, NotServed, Broken };
+    model::ObjectRef route;  // the Ingress or HTTPRoute
+    std::string entry;       // what serves it: "IngressClass nginx (k8s.io/ingress-nginx)", "Gateway gateway/edge"
+    std::string entryId;     // stable id of the entry point ("class/nginx", "gateway/gateway/edge")
+    std::string host;        // as written ("" = any host)
+    std::string path;
+    std::string pathType;
+    int rule = -1, pathIndex = -1;  // spec.rules[rule] (.http.paths[pathIndex] for Ingresses)
+    Status status = Status::Active;
+    std::string reason;  // why not Active
+    std::vector<BackendView> backends;
+};
+const char* ruleStatusName(RuleView::Status s);
+
 class RouteTable {
 public:
     virtual ~RouteTable() = default;
@@ -70,6 +104,12 @@ public:
     // ignored Ingresses, invalid annotations), located in the manifests where possible.
     virtual model::Diagnostics lint() const = 0;
     virtual const model::ClusterState& state() const = 0;
+    // Whether the modelled controller serves this Ingress/HTTPRoute at all (coverage counts only
+    // what it serves). Default: yes.
+    virtual bool serves(const model::ObjectRef& /*route*/) const { return true; }
+    // Every rule with its backends and endpoints. The default describes Ingress paths and
+    // HTTPRoute rules as written, with kube-proxy's endpoint view; profiles refine it.
+    virtual std::vector<RuleView> rules() const;
 };
 
 // Compiles a snapshot for a profile. Never fails: problems become lint() findings and decisions.

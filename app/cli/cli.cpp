@@ -11,7 +11,15 @@ std::vector<OptionSpec> sourceOptions() {
     return {
         {"-f", "--filename", true, true, true, "manifest files or folders (YAML/JSON; '-' reads standard input)", "PATH..."},
         {"--demo", "", false, false, false, "use the bundled demo cluster", ""},
+        {"--kubeconfig", "", true, false, false, "read a live cluster: this kubeconfig file only", "FILE"},
+        {"--context", "", true, false, false, "read a live cluster: this kubeconfig context", "NAME"},
+        {"-n", "--namespace", true, false, false, "live cluster: only this namespace", "NS"},
+        {"-A", "--all-namespaces", false, false, false, "live cluster: all namespaces (the default)", ""},
     };
+}
+
+bool wantsLiveSource(const Args& args) {
+    return args.has("--kubeconfig") || args.has("--context") || args.has("-n") || args.has("-A");
 }
 
 std::optional<model::LoadResult> loadSource(const Args& args, Io& io, int& exitCode, bool quiet) {
@@ -22,12 +30,20 @@ std::optional<model::LoadResult> loadSource(const Args& args, Io& io, int& exitC
         exitCode = kExitUsage;
         return std::nullopt;
     }
+    if (wantsLiveSource(args)) {
+        if (!paths.empty() || args.has("--demo")) {
+            io.err << "error: give either -f/--demo or a live cluster (--kubeconfig/--context), not both\n";
+            exitCode = kExitUsage;
+            return std::nullopt;
+        }
+        return loadLiveSource(args, io, exitCode);
+    }
     if (!paths.empty()) {
         r = model::loadManifests(paths);
     } else if (args.has("--demo")) {
         r = demo::load();
     } else {
-        io.err << "error: no cluster given: use -f PATH (manifests) or --demo\n";
+        io.err << "error: no cluster given: use -f PATH (manifests), --kubeconfig/--context (a live cluster) or --demo\n";
         exitCode = kExitUsage;
         return std::nullopt;
     }
@@ -46,6 +62,7 @@ void printUsage(Io& io) {
     io.out << "hopscope-cli " HOPSCOPE_VERSION " — where does this request go, and why?\n\n"
               "Usage: hopscope-cli <command> [options]\n\nCommands:\n";
     for (const auto& c : commands()) {
+        if (c.hidden) continue;
         std::string left = "  " + c.name;
         left.resize(std::max<std::size_t>(left.size() + 2, 16), ' ');
         io.out << left << c.summary << '\n';
@@ -65,6 +82,11 @@ const std::vector<Command>& commands() {
         v.push_back(replayCommand());
         v.push_back(diffCommand());
         v.push_back(checkCommand());
+        v.push_back(exportNginxCommand());
+        v.push_back(contextsCommand());
+        v.push_back(snapshotCommand());
+        v.push_back(completionCommand());
+        v.push_back(manpageCommand());
         return v;
     }();
     return all;

@@ -33,6 +33,7 @@ struct Command {
     std::string usage;  // one line after the program name
     std::vector<OptionSpec> options;
     int (*run)(const Args& args, Io& io);
+    bool hidden = false;  // not listed by --help nor completed (build helpers such as `manpage`)
 };
 
 const std::vector<Command>& commands();
@@ -40,8 +41,15 @@ const std::vector<Command>& commands();
 // Runs `hopscope-cli <words...>` and returns the exit code.
 int run(const std::vector<std::string>& words, Io& io);
 
-// The options every command that reads a cluster takes: -f PATH..., --demo.
+// The options every command that reads a cluster takes: -f PATH..., --demo, or a live cluster
+// (--kubeconfig F, --context C, -n NS, -A).
 std::vector<OptionSpec> sourceOptions();
+
+// True when the arguments name a live cluster (any of --kubeconfig, --context, -n, -A).
+bool wantsLiveSource(const Args& args);
+// Reads the live cluster once (cmd_snapshot.cpp). Problems (what RBAC hides) go to io.err as
+// warnings; nullopt and exitCode 2 when the cluster cannot be read at all.
+std::optional<model::LoadResult> loadLiveSource(const Args& args, Io& io, int& exitCode);
 
 // Loads the cluster the arguments name. Diagnostics of severity error are printed to io.err
 // unless `quiet`; returns nullopt (and sets exitCode) when nothing could be loaded.
@@ -65,5 +73,10 @@ Command routeCommand();
 Command replayCommand();
 Command diffCommand();
 Command checkCommand();
+Command exportNginxCommand();
+Command contextsCommand();
+Command snapshotCommand();
+Command completionCommand();  // cmd_completion.cpp: `completion bash|zsh|fish`
+Command manpageCommand();     // cmd_completion.cpp: hidden `manpage` (groff, for the installer)
 
 }  // namespace hs::cli

@@ -88,7 +88,13 @@ int runCheck(const Args& args, Io& io) {
                 if (!rep.covered[i]) io.out << "  " << rep.rules[i].display() << '\n';
         }
     }
-    if (rep.failed > 0) return kExitFindings;
+    bool lintMissing = false;
+    for (const auto& l : rep.lint)
+        if (!l.found) {
+            io.out << "FAIL  lint: no finding contains \"" << l.expected << "\"\n";
+            lintMissing = true;
+        }
+    if (rep.failed > 0 || lintMissing) return kExitFindings;
     if (failUnder >= 0 && cov + 1e-9 < failUnder) {
         io.err << "coverage " << cov << "% is below --fail-under " << failUnder << "%\n";
         return kExitFindings;

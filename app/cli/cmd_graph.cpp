@@ -18,7 +18,10 @@ int runGraph(const Args& args, Io& io) {
     int code = kExitOk;
     auto loaded = loadSource(args, io, code);
     if (!loaded) return code;
+    auto profile = profileFrom(args, io, code);
+    if (!profile) return code;
     graph::BuildOptions opt;
+    opt.profile = *profile;
     opt.sliceLane = args.has("--slices");
     opt.nodeLane = args.has("--nodes");
     graph::Graph g = graph::buildGraph(*loaded->state, opt);
@@ -32,11 +35,12 @@ Command graphCommand() {
     Command c;
     c.name = "graph";
     c.summary = "print the routing graph (Ingress → Service → Pod) as JSON or DOT";
-    c.usage = "-f PATH... [--format json|dot] [--slices] [--nodes]";
+    c.usage = "-f PATH... [--format json|dot] [--slices] [--nodes] [--profile P]";
     c.options = sourceOptions();
     c.options.push_back({"--format", "", true, false, false, "json (default) or dot", "FORMAT"});
     c.options.push_back({"--slices", "", false, false, false, "add an EndpointSlice lane", ""});
     c.options.push_back({"--nodes", "", false, false, false, "add a Node lane", ""});
+    for (auto& o : profileOptions()) c.options.push_back(o);
     c.run = runGraph;
     return c;
 }

@@ -1,6 +1,7 @@
 // hopscope-cli lint: API-server validation and reference checks, compiler-style output.
 #include "app/cli/cli.h"
 #include "model/lint.h"
+#include "simulator/route_table.h"
 
 #include <ostream>
 
@@ -12,9 +13,17 @@ int runLint(const Args& args, Io& io) {
     int code = kExitOk;
     auto loaded = loadSource(args, io, code, /*quiet=*/true);
     if (!loaded) return code;
+    auto profile = profileFrom(args, io, code);
+    if (!profile) return code;
     model::Diagnostics all = loaded->diagnostics;
     model::Diagnostics refs = model::lintReferences(*loaded->state);
     all.insert(all.end(), refs.begin(), refs.end());
+    // What the chosen controller makes of it: conflicting paths, orphan canaries, routes not
+    // accepted, Ingresses it does not serve (as notes).
+    if (auto table = sim::compileRouteTable(loaded->state, *profile)) {
+        model::Diagnostics findings = table->lint();
+        all.insert(all.end(), findings.begin(), findings.end());
+    }
     model::sortDiagnostics(all);
     bool showInfo = args.has("--all");
     for (const auto& d : all)
@@ -39,8 +48,9 @@ Command lintCommand() {
     Command c;
     c.name = "lint";
     c.summary = "validate manifests like the API server and check references";
-    c.usage = "-f PATH... [--all]";
+    c.usage = "-f PATH... [--profile P] [--all]";
     c.options = sourceOptions();
+    for (auto& o : profileOptions()) c.options.push_back(o);
     c.options.push_back({"--all", "", false, false, false, "also print notes (severity info)", ""});
     c.run = runLint;
     return c;

@@ -10,19 +10,30 @@ using namespace hs::model;
 
 namespace {
 
+Health healthOf(sim::RuleView::Status s) {
+    switch (s) {
+    case sim::RuleView::Status::Active: return Health::Ok;
+    case sim::RuleView::Status::Shadowed: return Health::Inactive;
+    case sim::RuleView::Status::NotServed: return Health::Inactive;
+    case sim::RuleView::Status::Broken: return Health::Broken;
+    }
+    return Health::Ok;
+}
+
 class Builder {
 public:
-    Builder(const ClusterState& s, const BuildOptions& o) : st_(s), opt_(o) {}
+    Builder(const sim::RouteTable& t, const BuildOptions& o) : table_(t), st_(t.state()), opt_(o) {}
 
     Graph run() {
-        for (const auto& ing : st_.ingresses().all()) ingress(*ing);
-        for (const auto& r : st_.httpRoutes().all()) httpRoute(*r);
+        std::vector<sim::RuleView> rules = table_.rules();
+        for (const auto& r : rules) rule(r);
         return std::move(g_);
     }
 
 private:
-    std::uint32_t node(const std::string& id, GraphNode proto) {
+    std::uint32_t node(const std::string& id, GraphNode proto, bool* created = nullptr) {
         auto it = index_.find(id);
+        if (created) *created = it == index_.end();
         if (it != index_.end()) return it->second;
         proto.id = id;
         std::uint32_t i = g_.add(std::move(proto));
@@ -30,232 +41,247 @@ private:
         return i;
     }
 
-    void edgeOnce(std::uint32_t a, std::uint32_t b, Health h, std::string label = {}) {
-        if (edges_.emplace(std::uint64_t{a} << 32 | b).second) g_.connect(a, b, h, std::move(label));
+    void edge(std::uint32_t a, std::uint32_t b, Health h, std::string label = {}) {
+        auto key = std::uint64_t{a} << 32 | b;
+        auto it = edges_.find(key);
+        if (it != edges_.end()) {
+            GraphEdge& e = g_.edges[it->second];
+            if (static_cast<int>(h) < static_cast<int>(e.health)) e.health = h;  // the healthiest path wins
+            if (e.label.empty()) e.label = std::move(label);
+            return;
+        }
+        edges_.emplace(key, g_.edges.size());
+        g_.connect(a, b, h, std::move(label));
     }
 
-    std::uint32_t entryFor(const Ingress& ing) {
-        std::string cls = ing.ingressClassName.value_or("");
-        if (cls.empty())
-            if (const std::string* a = lookup(ing.meta.annotations, "kubernetes.io/ingress.class")) cls = *a;
-        if (cls.empty())
-            for (const auto& c : st_.ingressClasses().all())
-                if (c->isDefault()) cls = c->meta.name;
+    std::uint32_t entry(const sim::RuleView& r) {
         GraphNode n;
         n.lane = Lane::Entry;
-        n.label = cls.empty() ? "no class" : cls;
-        if (const IngressClass* c = st_.ingressClasses().find("", cls)) {
-            n.detail = c->controller;
-            n.object = ObjectRef{Kind::IngressClass, "", c->meta.name};
+        std::string id = "Entry/" + r.entryId;
+        if (r.route.kind == Kind::HTTPRoute) {
+            n.label = r.entry.empty() ? "no Gateway" : r.entry.substr(r.entry.find(' ') + 1);
+            n.detail = "Gateway";
+            auto slash = n.label.find('/');
+            if (slash != std::string::npos) {
+                n.ns = n.label.substr(0, slash);
+                if (st_.gateways().find(n.ns, n.label.substr(slash + 1))) n.object = ObjectRef{Kind::Gateway, n.ns, n.label.substr(slash + 1)};
+                else {
+                    n.health = Health::Broken;
+                    n.healthReason = "Gateway does not exist";
+                }
+            }
+            id = "Gateway/" + n.label;
         } else {
-            n.detail = "IngressClass";
+            std::string cls = r.entryId.size() > 6 ? r.entryId.substr(6) : std::string();
+            n.label = cls.empty() ? "no class" : cls;
+            if (const IngressClass* ic = st_.ingressClasses().find("", cls)) {
+                n.object = ObjectRef{Kind::IngressClass, "", cls};
+                n.detail = ic->controller;
+            } else {
+                n.detail = cls.empty() ? "no IngressClass" : "IngressClass (not in the input)";
+            }
+            id = "Entry/ingressclass/" + cls;
         }
-        return node("Entry/ingressclass/" + cls, std::move(n));
+        bool created = false;
+        std::uint32_t e = node(id, std::move(n), &created);
+        // An entry is served when any of its rules is.
+        if (created && r.status == sim::RuleView::Status::NotServed) {
+            g_.nodes[e].health = Health::Inactive;
+            g_.nodes[e].healthReason = r.reason;
+        } else if (r.status != sim::RuleView::Status::NotServed && g_.nodes[e].health == Health::Inactive) {
+            g_.nodes[e].health = Health::Ok;
+            g_.nodes[e].healthReason.clear();
+        }
+        return e;
     }
 
-    std::uint32_t service(const std::string& ns, const std::string& name, const std::string& portText) {
-        const Service* svc = st_.services().find(ns, name);
+    std::uint32_t route(const sim::RuleView& r) {
+        GraphNode n;
+        n.lane = Lane::Route;
+        n.ns = r.route.ns;
+        n.label = r.route.name;
+        n.detail = kindName(r.route.kind);
+        n.object = r.route;
+        if (r.route.kind == Kind::Ingress)
+            if (const Ingress* ing = st_.ingresses().find(r.route.ns, r.route.name))
+                if (const std::string* c = lookup(ing->meta.annotations, "nginx.ingress.kubernetes.io/canary"); c && *c == "true")
+                    n.detail = "Ingress · canary";
+        return node(std::string(kindName(r.route.kind)) + "/" + r.route.ns + "/" + r.route.name, std::move(n));
+    }
+
+    std::uint32_t service(const sim::BackendView& b) {
+        auto slash = b.service.find('/');
+        std::string ns = b.service.substr(0, slash), name = b.service.substr(slash + 1);
         GraphNode n;
         n.lane = Lane::Service;
         n.ns = ns;
         n.label = name;
-        n.detail = portText;
+        n.detail = b.port ? ":" + std::to_string(b.port) + (b.portName.empty() ? "" : " (" + b.portName + ")") : std::string();
         n.object = ObjectRef{Kind::Service, ns, name};
-        std::string id = "Service/" + ns + "/" + name;
+        const Service* svc = st_.services().find(ns, name);
+        if (svc && svc->type == "ExternalName") n.detail = "ExternalName " + svc->externalName;
+        bool created = false;
+        std::uint32_t s = node("Service/" + b.service, std::move(n), &created);
+        if (!created) return s;
         if (!svc) {
-            n.health = Health::Broken;
-            n.healthReason = "Service does not exist";
-            return node(id, std::move(n));
-        }
-        bool known = index_.count(id) > 0;
-        std::uint32_t s = node(id, std::move(n));
-        if (known) return s;
-        if (svc->type == "ExternalName") {
-            g_.nodes[s].detail = "ExternalName " + svc->externalName;
+            g_.nodes[s].health = Health::Broken;
+            g_.nodes[s].healthReason = "Service does not exist";
             return s;
         }
-        std::size_t ready = 0, total = 0;
-        for (const EndpointSlice* slice : st_.slicesForService(ns, name)) {
-            std::uint32_t parent = s;
-            if (opt_.sliceLane) {
-                GraphNode sn;
-                sn.lane = Lane::Slice;
-                sn.ns = ns;
-                sn.label = slice->meta.name;
-                sn.detail = std::to_string(slice->endpoints.size()) + " endpoints";
-                sn.object = ObjectRef{Kind::EndpointSlice, ns, slice->meta.name};
-                parent = node("EndpointSlice/" + ns + "/" + slice->meta.name, std::move(sn));
-                edgeOnce(s, parent, Health::Ok);
-            }
-            for (const Endpoint& e : slice->endpoints) {
-                ++total;
-                bool isReady = e.conditions.ready.value_or(true);
-                if (isReady) ++ready;
-                std::uint32_t p = podNode(ns, e);
-                edgeOnce(parent, p, isReady ? Health::Ok : Health::Inactive);
-            }
-        }
-        if (total == 0 || ready == 0) {
+        if (b.endpoints.empty()) {
             g_.nodes[s].health = Health::Broken;
-            g_.nodes[s].healthReason = total == 0 ? "no endpoints" : "no ready endpoints";
-        } else if (ready < total) {
+            g_.nodes[s].healthReason = b.problem.empty() ? "no endpoints" : b.problem;
+        }
+        // Usable endpoints as the profile resolves them, then the ones it leaves out.
+        std::unordered_set<std::string> usable;
+        for (const auto& e : b.endpoints) {
+            usable.insert(e.hostPort.substr(0, e.hostPort.rfind(':')));
+            std::uint32_t p = pod(ns, e.pod, e.hostPort, e.node, true, {});
+            edge(sliceFor(s, ns, name, e.hostPort), p, Health::Ok);
+        }
+        std::size_t excluded = 0;
+        for (const EndpointSlice* es : st_.slicesForService(ns, name))
+            for (const Endpoint& e : es->endpoints) {
+                if (e.addresses.empty() || usable.count(e.addresses.front())) continue;
+                ++excluded;
+                std::string podKey;
+                if (e.targetRef && e.targetRef->kind == "Pod") podKey = (e.targetRef->ns.empty() ? ns : e.targetRef->ns) + "/" + e.targetRef->name;
+                std::string why = e.conditions.terminating.value_or(false) ? "terminating"
+                                  : !e.conditions.ready.value_or(true)    ? "not ready"
+                                                                           : "no matching port";
+                std::uint32_t p = pod(ns, podKey, e.addresses.front(), e.nodeName, false, why);
+                std::uint32_t from = opt_.sliceLane ? sliceNode(s, *es) : s;
+                edge(from, p, Health::Inactive, why);
+            }
+        if (!b.endpoints.empty() && excluded) {
             g_.nodes[s].health = Health::Warning;
-            g_.nodes[s].healthReason = std::to_string(total - ready) + " of " + std::to_string(total) + " endpoints not ready";
+            g_.nodes[s].healthReason = std::to_string(excluded) + " endpoint(s) not used (not ready, terminating or no matching port)";
         }
         return s;
     }
 
-    std::uint32_t podNode(const std::string& ns, const Endpoint& e) {
-        const Pod* pod = nullptr;
-        if (e.targetRef && e.targetRef->kind == "Pod") pod = st_.pods().find(e.targetRef->ns.empty() ? ns : e.targetRef->ns, e.targetRef->name);
-        if (!pod && !e.addresses.empty()) pod = st_.podByIP(e.addresses.front());
+    std::uint32_t sliceNode(std::uint32_t serviceNode, const EndpointSlice& es) {
+        GraphNode n;
+        n.lane = Lane::Slice;
+        n.ns = es.meta.ns;
+        n.label = es.meta.name;
+        n.detail = std::to_string(es.endpoints.size()) + " endpoints" + (es.meta.derived ? " · derived" : "");
+        n.object = ObjectRef{Kind::EndpointSlice, es.meta.ns, es.meta.name};
+        std::uint32_t sl = node("EndpointSlice/" + es.meta.ns + "/" + es.meta.name, std::move(n));
+        edge(serviceNode, sl, Health::Ok);
+        return sl;
+    }
+
+    // The node a usable endpoint hangs from: the Service, or its slice in the slice lane.
+    std::uint32_t sliceFor(std::uint32_t serviceNode, const std::string& ns, const std::string& name, const std::string& hostPort) {
+        if (!opt_.sliceLane) return serviceNode;
+        std::string addr = hostPort.substr(0, hostPort.rfind(':'));
+        for (const EndpointSlice* es : st_.slicesForService(ns, name))
+            for (const Endpoint& e : es->endpoints)
+                if (!e.addresses.empty() && e.addresses.front() == addr) return sliceNode(serviceNode, *es);
+        return serviceNode;
+    }
+
+    std::uint32_t pod(const std::string& ns, const std::string& podKey, const std::string& address, const std::string& nodeName,
+                      bool usable, const std::string& why) {
         GraphNode n;
         n.lane = Lane::Pod;
         n.ns = ns;
-        std::string addr = e.addresses.empty() ? std::string("?") : e.addresses.front();
-        std::string nodeName = e.nodeName.empty() && pod ? pod->spec.nodeName : e.nodeName;
-        n.detail = addr + (nodeName.empty() ? "" : " · " + nodeName);
-        bool ready = e.conditions.ready.value_or(true);
-        if (!ready) {
-            n.health = Health::Inactive;
-            n.healthReason = e.conditions.terminating.value_or(false) ? "terminating" : "not ready";
+        std::string addr = address.find(':') != std::string::npos && address.front() != '[' && address.find('.') != std::string::npos
+                               ? address.substr(0, address.rfind(':'))
+                               : address;
+        const Pod* p = nullptr;
+        if (!podKey.empty()) {
+            auto slash = podKey.find('/');
+            p = st_.pods().find(podKey.substr(0, slash), podKey.substr(slash + 1));
         }
+        if (!p) p = st_.podByIP(addr);
+        std::string nodeOf = !nodeName.empty() ? nodeName : p ? p->spec.nodeName : std::string();
+        n.detail = address + (nodeOf.empty() ? "" : " · " + nodeOf);
         std::string id;
-        if (pod) {
-            n.label = pod->meta.name;
-            n.object = ObjectRef{Kind::Pod, pod->meta.ns, pod->meta.name};
-            id = "Pod/" + pod->meta.ns + "/" + pod->meta.name;
-            n.group = groupOf(*pod);
+        if (p) {
+            n.label = p->meta.name;
+            n.ns = p->meta.ns;
+            n.object = ObjectRef{Kind::Pod, p->meta.ns, p->meta.name};
+            id = "Pod/" + p->meta.ns + "/" + p->meta.name;
+            for (const auto& o : p->meta.ownerReferences)
+                if (o.controller) n.group = p->meta.ns + "/" + o.kind + "/" + o.name;
+            if (n.group.empty()) n.group = p->meta.ns + "/" + p->meta.name;
+            if (p->meta.derived) n.detail += " · synthetic";
         } else {
-            n.label = addr;
-            id = "Endpoint/" + ns + "/" + addr;
+            n.label = address;
+            id = "Endpoint/" + ns + "/" + address;
         }
-        bool known = index_.count(id) > 0;
-        std::uint32_t p = node(id, std::move(n));
-        if (!known && opt_.nodeLane && !nodeName.empty()) {
+        if (!usable) {
+            n.health = Health::Inactive;
+            n.healthReason = why;
+        }
+        bool created = false;
+        std::uint32_t i = node(id, std::move(n), &created);
+        if (!created && usable && g_.nodes[i].health == Health::Inactive) {  // usable through another Service
+            g_.nodes[i].health = Health::Ok;
+            g_.nodes[i].healthReason.clear();
+        }
+        if (created && opt_.nodeLane && !nodeOf.empty()) {
             GraphNode nn;
             nn.lane = Lane::Node;
-            nn.label = nodeName;
-            if (const Node* k = st_.nodes().find("", nodeName)) {
-                nn.object = ObjectRef{Kind::Node, "", nodeName};
+            nn.label = nodeOf;
+            if (const Node* k = st_.nodes().find("", nodeOf)) {
+                nn.object = ObjectRef{Kind::Node, "", nodeOf};
                 nn.detail = k->zone();
             }
-            edgeOnce(p, node("Node/" + nodeName, std::move(nn)), Health::Ok);
+            edge(i, node("Node/" + nodeOf, std::move(nn)), Health::Ok);
         }
-        return p;
+        return i;
     }
 
-    static std::string groupOf(const Pod& p) {
-        for (const auto& o : p.meta.ownerReferences)
-            if (o.controller) return p.meta.ns + "/" + o.kind + "/" + o.name;
-        return p.meta.ns + "/" + p.meta.name;
-    }
-
-    static std::string portText(const ServiceBackendPort& p) {
-        return p.name.empty() ? ":" + std::to_string(p.number) : ":" + p.name;
-    }
-
-    void ingress(const Ingress& ing) {
-        std::uint32_t entry = entryFor(ing);
+    void rule(const sim::RuleView& r) {
+        std::uint32_t e = entry(r);
+        std::uint32_t rt = route(r);
+        Health h = healthOf(r.status);
+        edge(e, rt, r.status == sim::RuleView::Status::NotServed ? Health::Inactive : Health::Ok);
         GraphNode n;
-        n.lane = Lane::Route;
-        n.ns = ing.meta.ns;
-        n.label = ing.meta.name;
-        n.detail = "Ingress";
-        n.object = ObjectRef{Kind::Ingress, ing.meta.ns, ing.meta.name};
-        if (const std::string* c = lookup(ing.meta.annotations, "nginx.ingress.kubernetes.io/canary"); c && *c == "true")
-            n.detail = "Ingress · canary";
-        std::uint32_t in = node("Ingress/" + ing.meta.key(), std::move(n));
-        edgeOnce(entry, in, Health::Ok);
-        auto addRule = [&](const std::string& id, std::string label, std::string detail, const IngressBackend& b) {
-            GraphNode r;
-            r.lane = Lane::Rule;
-            r.ns = ing.meta.ns;
-            r.label = std::move(label);
-            r.detail = std::move(detail);
-            r.object = ObjectRef{Kind::Ingress, ing.meta.ns, ing.meta.name};
-            std::uint32_t ri = node(id, std::move(r));
-            edgeOnce(in, ri, Health::Ok);
-            if (b.service) {
-                std::uint32_t s = service(ing.meta.ns, b.service->name, portText(b.service->port));
-                edgeOnce(ri, s, g_.nodes[s].health == Health::Broken ? Health::Broken : Health::Ok);
-            } else {
-                g_.nodes[ri].health = Health::Warning;
-                g_.nodes[ri].healthReason = "resource backend";
-            }
-        };
-        if (ing.defaultBackend)
-            addRule("Rule/" + ing.meta.key() + "/default", "default backend", "any unmatched request", *ing.defaultBackend);
-        for (std::size_t i = 0; i < ing.rules.size(); ++i)
-            for (std::size_t j = 0; j < ing.rules[i].paths.size(); ++j) {
-                const auto& p = ing.rules[i].paths[j];
-                addRule("Rule/" + ing.meta.key() + "/" + std::to_string(i) + "/" + std::to_string(j),
-                        (ing.rules[i].host.empty() ? std::string("*") : ing.rules[i].host) + (p.path.empty() ? "/" : p.path),
-                        pathTypeName(p.pathType), p.backend);
-            }
-    }
-
-    void httpRoute(const HTTPRoute& r) {
-        GraphNode n;
-        n.lane = Lane::Route;
-        n.ns = r.meta.ns;
-        n.label = r.meta.name;
-        n.detail = "HTTPRoute";
-        n.object = ObjectRef{Kind::HTTPRoute, r.meta.ns, r.meta.name};
-        std::uint32_t rt = node("HTTPRoute/" + r.meta.key(), std::move(n));
-        for (const auto& p : r.parentRefs) {
-            if (p.kind != "Gateway") continue;
-            std::string ns = p.ns.empty() ? r.meta.ns : p.ns;
-            GraphNode gw;
-            gw.lane = Lane::Entry;
-            gw.ns = ns;
-            gw.label = p.name;
-            gw.detail = "Gateway";
-            if (st_.gateways().find(ns, p.name)) gw.object = ObjectRef{Kind::Gateway, ns, p.name};
-            else {
-                gw.health = Health::Broken;
-                gw.healthReason = "Gateway does not exist";
-            }
-            edgeOnce(node("Gateway/" + ns + "/" + p.name, std::move(gw)), rt, Health::Ok);
+        n.lane = Lane::Rule;
+        n.ns = r.route.ns;
+        n.label = (r.host.empty() ? std::string("*") : r.host) + (r.path.rfind("(", 0) == 0 ? " " : "") + r.path;
+        n.detail = r.pathType.empty() ? std::string("default backend") : r.pathType;
+        n.object = r.route;
+        n.health = h;
+        n.healthReason = r.reason;
+        std::string id = "Rule/" + std::string(kindName(r.route.kind)) + "/" + r.route.ns + "/" + r.route.name + "/" +
+                         std::to_string(r.rule) + "/" + std::to_string(r.pathIndex);
+        std::uint32_t ri = node(id, std::move(n));
+        edge(rt, ri, h == Health::Broken ? Health::Ok : h);
+        if (r.status == sim::RuleView::Status::Shadowed || r.status == sim::RuleView::Status::NotServed) {
+            // Draw where it would go, dashed: the reason is on the rule.
+            for (const auto& b : r.backends) edge(ri, service(b), Health::Inactive, b.label);
+            return;
         }
-        std::string hosts;
-        for (const auto& h : r.hostnames) hosts += (hosts.empty() ? "" : ",") + h;
-        for (std::size_t i = 0; i < r.rules.size(); ++i) {
-            const auto& rule = r.rules[i];
-            std::string match = "PathPrefix /";
-            if (!rule.matches.empty() && rule.matches.front().path)
-                match = rule.matches.front().path->type + " " + rule.matches.front().path->value;
-            GraphNode rn;
-            rn.lane = Lane::Rule;
-            rn.ns = r.meta.ns;
-            rn.label = (hosts.empty() ? std::string("*") : hosts) + " rule " + std::to_string(i);
-            rn.detail = match;
-            rn.object = ObjectRef{Kind::HTTPRoute, r.meta.ns, r.meta.name};
-            std::uint32_t ri = node("Rule/" + r.meta.key() + "/" + std::to_string(i), std::move(rn));
-            edgeOnce(rt, ri, Health::Ok);
-            int total = 0;
-            for (const auto& b : rule.backendRefs) total += b.weight;
-            for (const auto& b : rule.backendRefs) {
-                if (b.ref.kind != "Service" || !b.ref.group.empty()) continue;
-                std::string ns = b.ref.ns.empty() ? r.meta.ns : b.ref.ns;
-                std::uint32_t s = service(ns, b.ref.name, b.ref.port ? ":" + std::to_string(*b.ref.port) : "");
-                std::string label = rule.backendRefs.size() > 1 && total > 0
-                                        ? "weight " + std::to_string(b.weight * 100 / total) + "%"
-                                        : std::string();
-                edgeOnce(ri, s, g_.nodes[s].health == Health::Broken ? Health::Broken : Health::Ok, label);
-            }
+        for (const auto& b : r.backends) {
+            std::uint32_t s = service(b);
+            Health eh = g_.nodes[s].health == Health::Broken ? Health::Broken : Health::Ok;
+            edge(ri, s, eh, b.label);
         }
     }
 
+    const sim::RouteTable& table_;
     const ClusterState& st_;
     BuildOptions opt_;
     Graph g_;
     std::unordered_map<std::string, std::uint32_t> index_;
-    std::unordered_set<std::uint64_t> edges_;
+    std::unordered_map<std::uint64_t, std::size_t> edges_;
 };
 
 }  // namespace
 
-Graph buildGraph(const ClusterState& state, const BuildOptions& options) { return Builder(state, options).run(); }
+Graph buildGraph(const sim::RouteTable& table, const BuildOptions& options) { return Builder(table, options).run(); }
+
+Graph buildGraph(const ClusterState& state, const BuildOptions& options) {
+    // A non-owning handle: the caller keeps `state` alive for the duration of the call.
+    std::shared_ptr<const ClusterState> handle(std::shared_ptr<const ClusterState>(), &state);
+    auto table = sim::compileRouteTable(handle, options.profile);
+    if (!table) return {};
+    return buildGraph(*table, options);
+}
 
 }  // namespace hs::graph

@@ -90,7 +90,7 @@ private:
         std::vector<IngressInfo> accepted;
         for (const auto& ingPtr : st_.ingresses().all()) {
             const Ingress& ing = *ingPtr;
-            std::string reason;
+            std::string reason, servedClass;
             bool ok = false;
             std::optional<std::string> className = ing.ingressClassName;
             const std::string* legacy = lookup(ing.meta.annotations, "kubernetes.io/ingress.class");
@@ -107,10 +107,12 @@ private:
                 } else {
                     ok = true;
                     reason += "IngressClass \"" + *className + "\" (controller " + ic->controller + ")";
+                    servedClass = *className;
                 }
             } else if (legacy) {
                 if (*legacy == s.ingressClass) {
                     ok = true;
+                    servedClass = *legacy;
                     reason = "legacy annotation kubernetes.io/ingress.class: " + *legacy;
                 } else {
                     reason = "annotation kubernetes.io/ingress.class is \"" + *legacy + "\", not \"" + s.ingressClass + "\"";
@@ -130,6 +132,7 @@ private:
             info.key = ing.meta.key();
             info.ann = parseAnnotations(ing.meta, s);
             info.classReason = reason;
+            info.className = servedClass;
             info.canary = info.ann.canary.enabled;
             for (const auto& p : info.ann.problems)
                 note(Severity::Warning, info.key, "metadata.annotations[" + p.annotation + "]", p.message, "nginx.annotation");
@@ -141,6 +144,7 @@ private:
     }
 
     std::uint32_t addUpstream(Upstream u) {
+        u.serviceKey = u.serviceNs + "/" + u.serviceName;
         auto it = byName_.find(u.name);
         if (it != byName_.end()) {
             c().upstreams[it->second] = std::move(u);
@@ -393,7 +397,7 @@ private:
                                      "host " + server.hostname + " path " + nginxPath + " (" + pathTypeName(path.pathType) +
                                          ") is already defined by the older Ingress " + owner + "; ingress-nginx ignores this one",
                                      "nginx.path.conflict");
-                            skipped_.push_back({server.hostname, nginxPath, path.pathType, i, static_cast<int>(ri), static_cast<int>(pi), owner});
+                            c().skipped.push_back({server.hostname, nginxPath, path.pathType, i, static_cast<int>(ri), static_cast<int>(pi), owner});
                             break;
                         }
                         loc.upstream = up;
@@ -625,21 +629,12 @@ private:
         (void)catchAllHijack_;
     }
 
-    struct Skipped {
-        std::string host, path;
-        PathType type;
-        std::uint32_t ingress;
-        int rule, pathIndex;
-        std::string owner;
-    };
-
     const ClusterState& st_;
     std::shared_ptr<Config> cfg_ = std::make_shared<Config>();
     std::unordered_map<std::string, std::uint32_t> byName_;
     std::map<std::string, Server> servers_;
     std::set<std::string> aliasesSet_;
     std::set<std::uint32_t> discardedCanaries_;
-    std::vector<Skipped> skipped_;
     std::optional<std::uint32_t> catchAllOwner_;
     std::optional<std::uint32_t> catchAllHijack_;
 };

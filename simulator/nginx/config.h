@@ -27,6 +27,7 @@ struct IngressInfo {
     std::string key;  // "ns/name"
     Annotations ann;
     std::string classReason;  // how the controller came to serve it
+    std::string className;    // the IngressClass (or legacy annotation value) it was served under
     bool canary = false;
 };
 
@@ -38,6 +39,7 @@ struct IgnoredIngress {
 struct Upstream {
     std::string name;  // "ns-svc-port"
     std::string serviceNs, serviceName, port;  // port as the Ingress wrote it (number or name)
+    std::string serviceKey;                    // ns/name
     ResolvedBackend backend;
     BalancerConfig balancer;
     std::uint32_t creator = kNone;  // IngressInfo that created it (its annotations set balancing)
@@ -94,8 +96,19 @@ struct Note {
     std::string code;
 };
 
+// A path the controller ignored because an older Ingress already defines it (B.2.3).
+struct SkippedPath {
+    std::string host;
+    std::string path;
+    model::PathType type = model::PathType::Prefix;
+    std::uint32_t ingress = kNone;  // the ignored one
+    int rule = -1, pathIndex = -1;
+    std::string owner;  // ns/name of the Ingress that keeps it
+};
+
 struct Config {
     Settings settings;
+    std::vector<SkippedPath> skipped;
     std::vector<IngressInfo> ingresses;  // served, in the controller's order (oldest first)
     std::vector<IgnoredIngress> ignored;
     std::vector<Upstream> upstreams;

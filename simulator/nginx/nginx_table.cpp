@@ -7,6 +7,7 @@
 #include <pcre2.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <unordered_map>
@@ -17,6 +18,33 @@ namespace hs::sim::nginx {
 using namespace hs::model;
 
 namespace {
+
+// Heterogeneous lookup: find by string_view without building a std::string (no allocation).
+struct StringHash {
+    using is_transparent = void;
+    // Eight bytes at a time with a multiply-xorshift mix: cheaper than std::hash's byte loop on
+    // the per-request server lookup (replay fast path).
+    std::size_t operator()(std::string_view s) const noexcept {
+        std::uint64_t h = s.size() * 0x9E3779B97F4A7C15ULL;
+        std::size_t i = 0;
+        for (; i + 8 <= s.size(); i += 8) {
+            std::uint64_t w;
+            std::memcpy(&w, s.data() + i, 8);
+            h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+            h ^= h >> 32;
+        }
+        if (i < s.size()) {
+            std::uint64_t w = 0;
+            std::memcpy(&w, s.data() + i, s.size() - i);
+            h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+        }
+        h ^= h >> 29;
+        h *= 0xBF58476D1CE4E5B9ULL;
+        return static_cast<std::size_t>(h ^ (h >> 32));
+    }
+};
+using HostMap = std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>>;
+using HostSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 
 // ---- regular expressions (PCRE2, as nginx) ----------------------------------------------------
 
@@ -118,38 +146,12 @@ StaticMatch findStatic(const Trie& t, std::string_view uri) {
 
 // ---- the table --------------------------------------------------------------------------------
 
-// Transparent hashing: lookups by string_view without building a std::string (replay fast path).
-struct NameHash {
-    using is_transparent = void;
-    // Host names, eight bytes at a time with a multiply-xorshift mix: cheaper than std::hash's
-    // byte loop on the per-request server lookup (fast path).
-    std::size_t operator()(std::string_view s) const noexcept {
-        std::uint64_t h = s.size() * 0x9E3779B97F4A7C15ULL;
-        std::size_t i = 0;
-        for (; i + 8 <= s.size(); i += 8) {
-            std::uint64_t w;
-            std::memcpy(&w, s.data() + i, 8);
-            h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
-            h ^= h >> 32;
-        }
-        if (i < s.size()) {
-            std::uint64_t w = 0;
-            std::memcpy(&w, s.data() + i, s.size() - i);
-            h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
-        }
-        h ^= h >> 29;
-        h *= 0xBF58476D1CE4E5B9ULL;
-        return static_cast<std::size_t>(h ^ (h >> 32));
-    }
-};
-using NameMap = std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>>;
-
 struct ServerIndex {
     Trie trie;
-    std::vector<std::string> rendered;  // Location::render(regexMode) per location, built once (fast path)
     std::vector<Regex> regexes;   // regex mode: one per location, in order
     std::vector<Regex> rewrites;  // per location: `(?i)path` when it rewrites
     std::uint32_t appRoot = kNone;  // first location with app-root
+    std::vector<std::string> rendered;  // Location::render, precomputed
 };
 
 class Table;
@@ -181,6 +183,7 @@ private:
     std::vector<std::unique_ptr<Balancer>> balancers_;
     pcre2_match_data* md_ = nullptr;
     std::string uri_, host_, key_, tmp_, bucketKey_;
+    Request absolute_;  // an absolute-form request in origin form (route())
     struct Bucket {
         double excess = 0;  // in requests
         double last = -1;
@@ -208,13 +211,20 @@ public:
     }
     const ClusterState& state() const override { return *state_; }
     Diagnostics lint() const override;
+    std::vector<RuleView> rules() const override;
+    bool serves(const ObjectRef& r) const override {
+        if (r.kind != Kind::Ingress) return false;
+        return std::none_of(cfg_->ignored.begin(), cfg_->ignored.end(), [&](const IgnoredIngress& ig) {
+            return ig.ingress->meta.ns == r.ns && ig.ingress->meta.name == r.name;
+        });
+    }
 
     const Config& cfg() const { return *cfg_; }
     std::shared_ptr<const Config> cfgShared() const { return cfg_; }
     const ServerIndex& idx(std::uint32_t s) const { return servers_[s]; }
 
     // Server lookup (nginx: exact names, then the one-label wildcard regex, then the default).
-    std::uint32_t findServer(std::string_view host, std::string& why) const {
+    std::uint32_t findServer(std::string_view host) const {
         auto it = exact_.find(host);
         if (it != exact_.end()) return it->second;
         auto dot = host.find('.');
@@ -228,16 +238,15 @@ public:
                 if (w != wildcard_.end()) return w->second;
             }
         }
-        why = "no server_name matches";
         return catchAll_;
     }
 
     bool certificateFor(std::string_view host) const {
-        // lua certificate.lua: exact host, else the one-label wildcard entry
-        if (auto it = certHosts_.find(std::string(host)); it != certHosts_.end()) return true;
+        // lua certificate.lua: exact host, else the one-label wildcard entry ("*.rest")
+        if (certHosts_.find(host) != certHosts_.end()) return true;
         auto dot = host.find('.');
         if (dot == std::string_view::npos) return false;
-        return certHosts_.count("*" + std::string(host.substr(dot))) > 0;
+        return certWildcards_.find(host.substr(dot)) != certWildcards_.end();
     }
 
     std::uint32_t catchAll() const { return catchAll_; }
@@ -256,12 +265,17 @@ private:
             else exact_.emplace(toLower(s.hostname), si);
             for (const auto& a : s.aliases) exact_.emplace(toLower(a), si);
             if (s.hasCertificate && !s.isCatchAll()) {
-                certHosts_.insert(toLower(s.hostname));
-                for (const auto& a : s.aliases) certHosts_.insert(toLower(a));
+                auto addCert = [&](const std::string& name) {
+                    std::string lower = toLower(name);
+                    if (lower.size() > 1 && lower[0] == '*') certWildcards_.insert(lower.substr(1));
+                    else certHosts_.insert(lower);
+                };
+                addCert(s.hostname);
+                for (const auto& a : s.aliases) addCert(a);
             }
-            x.rewrites.resize(s.locations.size());
             x.rendered.reserve(s.locations.size());
             for (const Location& l : s.locations) x.rendered.push_back(l.render(s.regexMode));
+            x.rewrites.resize(s.locations.size());
             if (s.regexMode) x.regexes.reserve(s.locations.size());
             for (std::uint32_t li = 0; li < s.locations.size(); ++li) {
                 const Location& l = s.locations[li];
@@ -296,9 +310,10 @@ private:
     std::shared_ptr<const ClusterState> state_;
     std::shared_ptr<const Config> cfg_;
     std::vector<ServerIndex> servers_;
-    NameMap exact_;
-    NameMap wildcard_;  // ".foo.com" -> server
-    std::unordered_set<std::string> certHosts_;
+    HostMap exact_;
+    HostMap wildcard_;  // ".foo.com" -> server
+    HostSet certHosts_;
+    HostSet certWildcards_;  // ".foo.com" for "*.foo.com" servers with certificates
     std::uint32_t catchAll_ = 0;
     bool anyEwma_ = false;
     std::vector<std::string> noTls_;
@@ -357,6 +372,150 @@ Diagnostics Table::lint() const {
         out.push_back(std::move(d));
     }
     sortDiagnostics(out);
+    return out;
+}
+
+// ---- rules for the graph ----------------------------------------------------------------------
+
+namespace {
+BackendView upstreamView(const Upstream& u) {
+    BackendView b;
+    b.service = u.serviceKey;
+    if (u.backend.servicePort) {
+        b.port = u.backend.servicePort->port;
+        b.portName = u.backend.servicePort->name;
+    }
+    for (const auto& e : u.backend.endpoints) b.endpoints.push_back({e.hostPort, e.podKey, e.node, e.ready});
+    b.problem = u.backend.problem;
+    return b;
+}
+}  // namespace
+
+std::vector<RuleView> Table::rules() const {
+    std::vector<RuleView> out;
+    const Config& c = *cfg_;
+    auto base = [&](const IngressInfo& info, int ri, int pi) {
+        RuleView v;
+        v.route = {Kind::Ingress, info.ingress->meta.ns, info.ingress->meta.name};
+        v.entry = "IngressClass " + info.className + " (" + c.settings.controllerClass + ")";
+        v.entryId = "class/" + info.className;
+        v.rule = ri;
+        v.pathIndex = pi;
+        if (ri >= 0) {
+            const auto& rule = info.ingress->rules[static_cast<std::size_t>(ri)];
+            const auto& p = rule.paths[static_cast<std::size_t>(pi)];
+            v.host = rule.host;
+            v.path = p.path.empty() ? "/" : p.path;
+            v.pathType = pathTypeName(p.pathType);
+        } else {
+            v.path = "(default backend)";
+        }
+        return v;
+    };
+    auto locationOf = [&](std::uint32_t ingress, int ri, int pi) -> std::pair<const Server*, const Location*> {
+        for (const Server& s : c.servers)
+            for (const Location& l : s.locations)
+                if (l.ingress == ingress && l.rule == ri && l.pathIndex == pi && !l.exactTwin) return {&s, &l};
+        return {nullptr, nullptr};
+    };
+    for (std::uint32_t i = 0; i < c.ingresses.size(); ++i) {
+        const IngressInfo& info = c.ingresses[i];
+        const Ingress& ing = *info.ingress;
+        if (ing.defaultBackend && ing.defaultBackend->service) {
+            RuleView v = base(info, -1, -1);
+            std::string name = ing.meta.ns + "-" + ing.defaultBackend->service->name + "-" +
+                               (ing.defaultBackend->service->port.number ? std::to_string(ing.defaultBackend->service->port.number)
+                                                                         : ing.defaultBackend->service->port.name);
+            if (std::uint32_t up = c.upstreamIndex(name); up != kNone) v.backends.push_back(upstreamView(c.upstreams[up]));
+            if (!v.backends.empty() && v.backends.front().endpoints.empty()) {
+                v.status = RuleView::Status::Broken;
+                v.reason = v.backends.front().problem;
+            }
+            out.push_back(std::move(v));
+        }
+        for (std::size_t ri = 0; ri < ing.rules.size(); ++ri)
+            for (std::size_t pi = 0; pi < ing.rules[ri].paths.size(); ++pi) {
+                const auto& path = ing.rules[ri].paths[pi];
+                RuleView v = base(info, static_cast<int>(ri), static_cast<int>(pi));
+                if (!path.backend.service) {
+                    v.status = RuleView::Status::Broken;
+                    v.reason = "resource backend: ingress-nginx uses the default backend";
+                    out.push_back(std::move(v));
+                    continue;
+                }
+                std::string name = ing.meta.ns + "-" + path.backend.service->name + "-" +
+                                   (path.backend.service->port.number ? std::to_string(path.backend.service->port.number)
+                                                                      : path.backend.service->port.name);
+                std::uint32_t up = c.upstreamIndex(name);
+                if (info.canary) {
+                    // A canary carries traffic through its primary's location.
+                    bool merged = false;
+                    std::string share;
+                    for (const Upstream& u : c.upstreams)
+                        if (!u.alternatives.empty() && u.alternatives.front() == up) merged = true;
+                    if (up != kNone) {
+                        BackendView b = upstreamView(c.upstreams[up]);
+                        b.canary = true;
+                        const auto& tp = c.upstreams[up].trafficShaping;
+                        b.label = "canary";
+                        if (!tp.header.empty()) b.label += " header " + tp.header;
+                        if (tp.weight > 0) b.label += " " + std::to_string(tp.weight * 100 / std::max(100, tp.weightTotal)) + "%";
+                        v.backends.push_back(std::move(b));
+                    }
+                    if (!merged) {
+                        v.status = RuleView::Status::Broken;
+                        v.reason = "canary without a primary location with the same host, path and pathType: discarded";
+                    }
+                    out.push_back(std::move(v));
+                    continue;
+                }
+                auto [server, loc] = locationOf(i, static_cast<int>(ri), static_cast<int>(pi));
+                if (!loc) {
+                    v.status = RuleView::Status::Shadowed;
+                    for (const auto& sk : c.skipped)
+                        if (sk.ingress == i && sk.rule == static_cast<int>(ri) && sk.pathIndex == static_cast<int>(pi))
+                            v.reason = "the older Ingress " + sk.owner + " already defines " + sk.path + " on " + sk.host;
+                    if (v.reason.empty()) v.reason = "not used by the controller";
+                    out.push_back(std::move(v));
+                    continue;
+                }
+                const Upstream& u = c.upstreams[loc->upstream];
+                v.backends.push_back(upstreamView(u));
+                for (std::size_t a = 0; a < u.alternatives.size(); ++a) {
+                    BackendView b = upstreamView(c.upstreams[u.alternatives[a]]);
+                    b.canary = true;
+                    b.label = a == 0 ? "canary" : "canary (unused: only the first counts)";
+                    v.backends.push_back(std::move(b));
+                }
+                if (loc->usesCustomDefault && loc->customDefaultUpstream != kNone) {
+                    BackendView b = upstreamView(c.upstreams[loc->customDefaultUpstream]);
+                    b.label = "default-backend (no endpoints)";
+                    v.backends.push_back(std::move(b));
+                } else if (u.backend.endpoints.empty()) {
+                    v.status = RuleView::Status::Broken;
+                    v.reason = u.backend.problem.empty() ? "no endpoints" : u.backend.problem;
+                }
+                out.push_back(std::move(v));
+            }
+    }
+    for (const auto& ig : c.ignored)
+        for (std::size_t ri = 0; ri < ig.ingress->rules.size(); ++ri)
+            for (std::size_t pi = 0; pi < ig.ingress->rules[ri].paths.size(); ++pi) {
+                const auto& rule = ig.ingress->rules[ri];
+                RuleView v;
+                v.route = {Kind::Ingress, ig.ingress->meta.ns, ig.ingress->meta.name};
+                std::string cls = ig.ingress->ingressClassName.value_or("");
+                v.entry = cls.empty() ? "no IngressClass" : "IngressClass " + cls;
+                v.entryId = "class/" + cls;
+                v.host = rule.host;
+                v.path = rule.paths[pi].path.empty() ? "/" : rule.paths[pi].path;
+                v.pathType = pathTypeName(rule.paths[pi].pathType);
+                v.rule = static_cast<int>(ri);
+                v.pathIndex = static_cast<int>(pi);
+                v.status = RuleView::Status::NotServed;
+                v.reason = ig.reason;
+                out.push_back(std::move(v));
+            }
     return out;
 }
 
@@ -434,6 +593,126 @@ bool Session::rateLimited(const IngressInfo& info, const Annotations& a, const R
     return check("limit-rps", a.limitRPS, a.limitRPS) || check("limit-rpm", a.limitRPM, a.limitRPM / 60.0);
 }
 
+// ngx_http_validate_host: two dots in a row anywhere (also a trailing "..", which the request's
+// hostName() would strip), a path separator or NUL make nginx answer 400; so does a host that is
+// empty once the port and one trailing dot are removed (":80", ".").
+// Fixed after the differential test: `Host: shop.example.com..` was routed to shop.example.com.
+bool validNginxHost(std::string_view h) {
+    std::size_t hostLen = h.size(), dot = h.size();
+    bool literal = false, rest = false;
+    for (std::size_t i = 0; i < h.size(); ++i) {
+        char c = h[i];
+        if (c == '.') {
+            if (dot + 1 == i) return false;
+            dot = i;
+        } else if (c == ':') {
+            if (!literal && !rest) {
+                hostLen = i;
+                rest = true;
+            }
+        } else if (c == '[') {
+            if (i == 0) literal = true;
+        } else if (c == ']') {
+            if (literal && !rest) {
+                hostLen = i + 1;
+                literal = false;
+                rest = true;
+            }
+        } else if (c == '\0' || c == '/' || c == '\\') {
+            return false;
+        }
+    }
+    if (dot + 1 == hostLen) --hostLen;
+    return hostLen > 0;
+}
+
+constexpr std::size_t kMaxRequestLine = 8192;
+
+// Splits an absolute-form request-target (scheme "://" authority [path]) the way nginx's request
+// line parser does; `out` becomes `r` with the origin-form target ("/" when the path is empty).
+bool splitAbsoluteForm(std::string_view target, std::string_view& authority, Request& out, const Request& r) {
+    std::size_t i = 0;
+    while (i < target.size() && (std::isalnum(static_cast<unsigned char>(target[i])) || target[i] == '+' || target[i] == '-' || target[i] == '.'))
+        ++i;
+    if (i == 0 || !std::isalpha(static_cast<unsigned char>(target[0])) || target.compare(i, 3, "://") != 0) return false;
+    std::string_view rest = target.substr(i + 3);
+    std::size_t end = rest.find_first_of("/?");
+    authority = rest.substr(0, end);
+    std::string_view path = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+    out = r;
+    out.target.clear();
+    if (path.empty() || path.front() != '/') out.target.push_back('/');
+    out.target.append(path);
+    return true;
+}
+
+// The host of an absolute-form target: nginx's request line parser takes letters, digits, '.' and
+// '-' (or an IPv6 literal in brackets) and an optional numeric port, then validates it like a Host
+// header. `http://a_b.example.com/` is a 400 although `Host: a_b.example.com` is fine.
+bool validTargetHost(std::string_view a) {
+    std::size_t i = 0;
+    if (!a.empty() && a.front() == '[') {
+        i = a.find(']');
+        if (i == std::string_view::npos) return false;
+        ++i;
+    } else {
+        while (i < a.size() && (std::isalnum(static_cast<unsigned char>(a[i])) || a[i] == '.' || a[i] == '-')) ++i;
+    }
+    if (i < a.size()) {
+        if (a[i] != ':') return false;
+        for (std::size_t k = i + 1; k < a.size(); ++k)
+            if (!std::isdigit(static_cast<unsigned char>(a[k]))) return false;
+    }
+    return validNginxHost(a);
+}
+
+// ngx_escape_uri's tables: URI escapes space, #, %, ?, controls and bytes >= 0x7f; ARGS also
+// &, + and ;. Upper-case hex, as nginx writes it.
+enum class EscapeSet { Uri, Args };
+void escapeNginx(std::string_view in, EscapeSet set, std::string& out) {
+    static const char* hex = "0123456789ABCDEF";
+    for (char ch : in) {
+        auto c = static_cast<unsigned char>(ch);
+        bool esc = c < 0x20 || c >= 0x7f || ch == ' ' || ch == '#' || ch == '%' || ch == '?' ||
+                   (set == EscapeSet::Args && (ch == '&' || ch == '+' || ch == ';'));
+        if (!esc) {
+            out.push_back(ch);
+            continue;
+        }
+        out.push_back('%');
+        out.push_back(hex[c >> 4]);
+        out.push_back(hex[c & 15]);
+    }
+}
+
+// ngx_unescape_uri(NGX_UNESCAPE_REDIRECT) in place, up to the first '?': %XX becomes its
+// character only when that is printable and above '%'; everything else stays as written.
+void unescapeForRedirect(std::string& s) {
+    auto hexValue = [](char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        c = static_cast<char>(c | 0x20);
+        return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    };
+    std::size_t w = 0;
+    std::size_t end = s.find('?');
+    if (end == std::string::npos) end = s.size();
+    for (std::size_t i = 0; i < end; ++i) {
+        if (s[i] == '%' && i + 2 < end) {
+            int hi = hexValue(s[i + 1]), lo = hexValue(s[i + 2]);
+            if (hi >= 0 && lo >= 0) {
+                int ch = hi * 16 + lo;
+                if (ch > '%' && ch < 0x7f) {
+                    s[w++] = static_cast<char>(ch);
+                    i += 2;
+                    continue;
+                }
+            }
+        }
+        s[w++] = s[i];
+    }
+    if (w != end) s.erase(w, end - w);
+}
+
 std::string ingressRef(const Config& c, std::uint32_t ingress) {
     return ingress == kNone ? std::string("the controller") : c.ingresses[ingress].key;
 }
@@ -487,12 +766,33 @@ void describeLocation(const Config& c, const Location& l, bool regexMode, std::s
     }
 }
 
-void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
+void Session::route(const Request& request, Decision& d, const RouteOptions& o) {
     d.clear();
     const Table& t = *t_;
     const Config& c = t.cfg();
     const bool ex = o.explain;
     d.profile = "ingress-nginx";
+
+    // nginx reads the request line into large_client_header_buffers (ingress-nginx's default
+    // 4 8k): a line longer than 8192 bytes with its CRLF is answered 414 before anything else.
+    // Fixed after the differential test: an 8178-byte target was routed.
+    if (request.method.size() + 1 + request.target.size() + std::string_view(" HTTP/1.1\r\n").size() > kMaxRequestLine) {
+        d.outcome = Outcome::BadRequest;
+        d.status = 414;
+        if (ex) {
+            Hop& h = d.addHop(Stage::Path);
+            h.decision = "414 Request-URI Too Large";
+            h.reason = "the request line is longer than nginx's large header buffer (8k, large-client-header-buffers)";
+        }
+        return;
+    }
+    // An absolute-form target ("GET http://h/p HTTP/1.1", as proxies send it): nginx takes the
+    // server name from it instead of the Host header and routes the rest as the URI; $http_host
+    // (app-root, the HTTPS redirect) stays the header. Fixed after the differential test:
+    // `GET http://shop.example.com/api/x` was a 400 ("does not start with /").
+    std::string_view authority;
+    const bool absoluteForm = splitAbsoluteForm(request.target, authority, absolute_, request);
+    const Request& r = absoluteForm ? absolute_ : request;
 
     // scheme as the controller sees it (X-Forwarded-Proto with use-forwarded-headers)
     std::string_view scheme = r.scheme;
@@ -500,9 +800,25 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
         if (const std::string* p = r.header("X-Forwarded-Proto")) scheme = *p;
 
     // --- host -------------------------------------------------------------------------------
-    r.hostName(host_);  // into the reused buffer: no allocation per request
-    if (host_.find('/') != std::string::npos || host_.find("..") != std::string::npos ||
-        host_.find('\0') != std::string::npos) {
+    if (absoluteForm) {
+        Request named;  // the name in the target, lower-cased, without port (rare: may allocate)
+        named.host.assign(authority);
+        host_ = named.hostName();
+    } else {
+        // nginx's $host: lowercased, without port and trailing dot (no allocation once grown)
+        std::string_view h = r.host;
+        if (!h.empty() && h.front() == '[') {
+            auto close = h.find(']');
+            if (close != std::string_view::npos) h = h.substr(0, close + 1);
+        } else if (auto colon = h.rfind(':'); colon != std::string_view::npos) {
+            h = h.substr(0, colon);
+        }
+        while (!h.empty() && h.back() == '.') h.remove_suffix(1);
+        host_.assign(h);
+        for (char& ch : host_)
+            if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    }
+    if (absoluteForm ? !validTargetHost(authority) : !r.host.empty() && !validNginxHost(r.host)) {
         d.outcome = Outcome::BadRequest;
         d.status = 400;
         if (ex) {
@@ -512,23 +828,19 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
         }
         return;
     }
-    std::string hostWhy;
-    std::uint32_t si = t.findServer(host_, hostWhy);
+    std::uint32_t si = t.findServer(host_);
     const Server& server = c.servers[si];
     const ServerIndex& sx = t.idx(si);
     d.server = server.hostname;
 
     if (r.scheme == "https") {
         // SNI picks the certificate; Host picks the route (A.6).
-        // Without an explicit SNI (or with SNI equal to the host) the certificate's server is the
-        // one already found: skip the second lookup and the copy (fast path).
-        std::string sni;
-        if (!r.sni.empty()) sni = toLower(r.sni);
-        const bool sameAsHost = r.sni.empty() || sni == host_;
-        if (sameAsHost && ex) sni = host_;
-        const Server& ss = sameAsHost ? server : c.servers[t.findServer(sni, tmp_)];
+        tmp_.assign(r.sni.empty() ? std::string_view(host_) : std::string_view(r.sni));
+        for (char& ch : tmp_)
+            if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+        const std::string& sni = tmp_;
+        const Server& ss = c.servers[t.findServer(sni)];
         bool own = ss.hasCertificate && !ss.isCatchAll();
-        // if/else, not `?:`: the conditional would copy the string into a temporary (fast path)
         if (own) d.tlsCertificate = ss.certificate;
         else d.tlsCertificate = "default";
         if (ex) {
@@ -553,6 +865,8 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
             h.decision = "server " + server.hostname;
             h.reason = "exact server name " + server.hostname + (server.creator != kNone ? " (created by " + c.ingresses[server.creator].key + ", the oldest Ingress with this host)" : "");
         }
+        if (absoluteForm)
+            h.reason += "; the host comes from the absolute-form request target, which nginx prefers to the Host header";
         // Rejected candidates matter when the request did not find its own exact server.
         if (server.isCatchAll() || server.isWildcard()) {
             auto dot = host_.find('.');
@@ -662,7 +976,8 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
     if (info) {
         d.routeKind = "Ingress";
         d.ingress = info->key;
-        if (!server.isCatchAll()) d.host = server.hostname;  // no temporary copy (fast path)
+        if (server.isCatchAll()) d.host.clear();
+        else d.host = server.hostname;
     }
     if (const HTTPIngressPath* p = ingressPath(c, loc)) {
         if (p->path.empty()) d.path = "/";
@@ -747,20 +1062,56 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
     if (ann && !ann->rewriteTarget.empty() && ann->rewriteTarget != loc.path && sx.rewrites[li].code) {
         int rc = sx.rewrites[li].match(uri_, md_);
         if (rc > 0) {
+            // nginx's rewrite, as ngx_http_script_regex_start/end_code and the proxy module run it
+            // (fixed after the differential test; each step names the request that exposed it):
+            //  - a final `?` in the replacement is dropped and stops the request's arguments from
+            //    being appended;
+            //  - the first `?` of the replacement starts the new arguments; the request's own are
+            //    appended after `&`;
+            //  - captures copied into arguments or into a redirect are escaped (ARGS set) when the
+            //    request path was percent-encoded or had a `+`;
+            //  - a redirect's Location is unescaped again for printable characters above `%`, then
+            //    gets the request's arguments (`/go/(.*)` → `https://elsewhere.test/$1`:
+            //    `/go/X?x=1` → `https://elsewhere.test/X?x=1`, `/go/a%20b` → `.../a%20b`);
+            //  - the rewritten URI is sent upstream escaped (URI set: space, #, %, ?, controls,
+            //    bytes ≥ 0x7f) because a rewrite marks the request internal
+            //    (`/api(/|$)(.*)` → `/$2`: `/api/a%20b` is sent as `/a%20b`, not `/a b`).
             PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md_);
             std::string& out = tmp_;
             out.clear();
-            const std::string& target = ann->rewriteTarget;
+            std::string_view target = ann->rewriteTarget;
+            bool addArgs = true;
+            if (target.size() > 1 && target.back() == '?') {
+                target.remove_suffix(1);
+                addArgs = false;
+            }
+            const bool redirect = target.rfind("http://", 0) == 0 || target.rfind("https://", 0) == 0;
+            const std::string_view rawPath = r.path();
+            const bool quoted = rawPath.find('%') != std::string_view::npos || rawPath.find('+') != std::string_view::npos;
+            std::size_t argsAt = std::string::npos;  // where the replacement's own arguments start in `out`
             for (std::size_t i = 0; i < target.size(); ++i) {
                 if (target[i] == '$' && i + 1 < target.size() && target[i + 1] >= '0' && target[i + 1] <= '9') {
                     int g = target[i + 1] - '0';
-                    if (g < rc && ov[2 * g] != PCRE2_UNSET) out.append(uri_, ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+                    if (g < rc && ov[2 * g] != PCRE2_UNSET) {
+                        std::string_view cap(uri_.data() + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+                        if ((redirect || argsAt != std::string::npos) && quoted) escapeNginx(cap, EscapeSet::Args, out);
+                        else out.append(cap);
+                    }
                     ++i;
+                } else if (target[i] == '?' && argsAt == std::string::npos) {
+                    if (redirect) out.push_back('?');
+                    argsAt = out.size();
                 } else {
                     out.push_back(target[i]);
                 }
             }
-            if (out.rfind("http://", 0) == 0 || out.rfind("https://", 0) == 0) {
+            std::string_view args = r.query();
+            if (redirect) {
+                unescapeForRedirect(out);
+                if (addArgs && !args.empty()) {
+                    out.push_back(argsAt != std::string::npos ? '&' : '?');
+                    out.append(args);
+                }
                 d.outcome = Outcome::Redirect;
                 d.status = 302;
                 d.redirectLocation = out;
@@ -771,20 +1122,31 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
                 }
                 return;
             }
-            d.upstreamPath = out;
-            std::string_view args = r.query();
-            if (!args.empty()) {
-                d.upstreamPath += out.find('?') == std::string::npos ? "?" : "&";
-                d.upstreamPath += args;
+            d.upstreamPath.clear();
+            escapeNginx(std::string_view(out).substr(0, argsAt), EscapeSet::Uri, d.upstreamPath);
+            if (argsAt != std::string::npos) {
+                std::string_view own = std::string_view(out).substr(argsAt);
+                bool more = addArgs && !args.empty();
+                if (!own.empty() || more) d.upstreamPath.push_back('?');
+                d.upstreamPath.append(own);
+                if (more) {
+                    if (!own.empty()) d.upstreamPath.push_back('&');
+                    d.upstreamPath.append(args);
+                }
+            } else if (addArgs && !args.empty()) {
+                d.upstreamPath.push_back('?');
+                d.upstreamPath.append(args);
             }
             rewritten = true;
             if (ex) {
                 Hop& h = d.addHop(Stage::Annotation);
                 h.decision = "rewrite " + uri_ + " → " + d.upstreamPath;
-                h.reason = "rewrite-target " + target + " with the captures of (?i)" + loc.path + " (" + d.ingress + ")";
+                h.reason = "rewrite-target " + ann->rewriteTarget + " with the captures of (?i)" + loc.path + " (" + d.ingress + ")";
             }
         }
     }
+
+    if (absoluteForm && !rewritten) d.upstreamPath = r.target;  // nginx proxies the origin form
 
     // --- Lua rewrite: HTTPS redirect, then the canary decision ------------------------------
     if (ann && scheme == "http") {
@@ -798,8 +1160,11 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
             std::string best = r.host;
             if (c.settings.useForwardedHeaders)
                 if (const std::string* fh = r.header("X-Forwarded-Host")) best = *fh;
-            auto colon = best.find(':');
-            if (colon != std::string::npos && best.front() != '[') best.resize(colon);
+            // The redirect names the host without its port (ROUTING.md B.4), an IPv6 literal
+            // included: `Host: [::1]:8080` → https://[::1]/... (lua_ingress.lua splits the Host
+            // at its first ':' and would write "https://[").
+            std::size_t hostEnd = best.front() == '[' ? best.find(']') : best.find(':');
+            if (hostEnd != std::string::npos) best.resize(best.front() == '[' ? hostEnd + 1 : hostEnd);
             d.outcome = Outcome::Redirect;
             d.status = c.settings.httpRedirectCode;
             d.redirectLocation = "https://" + best + requestUri;
@@ -829,21 +1194,13 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
         customDefault = true;
     }
     const Upstream* upstream = up != kNone ? &c.upstreams[up] : nullptr;
-    if (!upstream || upstream->isDefault) {
-        d.outcome = Outcome::DefaultBackend;
-        d.status = 404;
-        d.upstream = kDefaultUpstream;
-        if (ex) {
-            Hop& h = d.addHop(Stage::Service);
-            h.decision = "default backend (404)";
-            h.reason = server.isCatchAll() ? "nothing on the catch-all server matched: the controller's default backend answers 404"
-                                           : "no path of " + server.hostname + " matched: its `/` location uses the default backend, which answers 404 (hostless rules are not consulted once a host has its own server)";
-        }
-        return;
-    }
+    // The default backend answers in the content phase, after the access lists (below): a `/`
+    // location carrying its creator's allow list answers 403 to other clients, not 404.
+    // Fixed after the differential test: acl.test `/` from 192.168.1.5 was a 404, nginx said 403.
+    const bool defaultBackend = !upstream || upstream->isDefault;
 
     // canary (balancer.rewrite → route_to_alternative_balancer)
-    Balancer* primary = balancer(up);
+    Balancer* primary = defaultBackend ? nullptr : balancer(up);
     if (primary && !upstream->alternatives.empty() && !customDefault) {
         std::uint32_t altIdx = upstream->alternatives.front();
         const Upstream& alt = c.upstreams[altIdx];
@@ -970,9 +1327,22 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
         }
     }
 
+    if (defaultBackend) {
+        d.outcome = Outcome::DefaultBackend;
+        d.status = 404;
+        d.upstream = kDefaultUpstream;
+        if (ex) {
+            Hop& h = d.addHop(Stage::Service);
+            h.decision = "default backend (404)";
+            h.reason = server.isCatchAll() ? "nothing on the catch-all server matched: the controller's default backend answers 404"
+                                           : "no path of " + server.hostname + " matched: its `/` location uses the default backend, which answers 404 (hostless rules are not consulted once a host has its own server)";
+        }
+        return;
+    }
+
     // --- service and endpoints ----------------------------------------------------------------
     d.upstream = upstream->name;
-    d.service.assign(upstream->serviceNs).append(1, '/').append(upstream->serviceName);  // no temporaries
+    d.service = upstream->serviceKey;
     if (upstream->backend.servicePort) {
         d.servicePort = upstream->backend.servicePort->port;
         d.servicePortName = upstream->backend.servicePort->name;
