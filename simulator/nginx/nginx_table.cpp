@@ -835,11 +835,15 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
 
     if (r.scheme == "https") {
         // SNI picks the certificate; Host picks the route (A.6).
-        tmp_.assign(r.sni.empty() ? std::string_view(host_) : std::string_view(r.sni));
-        for (char& ch : tmp_)
-            if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-        const std::string& sni = tmp_;
-        const Server& ss = c.servers[t.findServer(sni)];
+        // Without an SNI of its own the certificate's server is the host's, found already: no
+        // second lookup (replay fast path).
+        if (!r.sni.empty()) {
+            tmp_.assign(r.sni);
+            for (char& ch : tmp_)
+                if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+        }
+        const std::string& sni = r.sni.empty() ? host_ : tmp_;
+        const Server& ss = r.sni.empty() ? server : c.servers[t.findServer(sni)];
         bool own = ss.hasCertificate && !ss.isCatchAll();
         if (own) d.tlsCertificate = ss.certificate;
         else d.tlsCertificate = "default";

@@ -44,8 +44,11 @@ const HostInference::Result& HostInference::resolve(const trace::TraceRecord& re
     if (recordedProxied(rec.recorded)) key_.append("p");
     else key_.append(std::to_string(rec.recorded.status));
     key_.append(1, '\x1f').append(path);
-    if (auto it = cache_.find(key_); it != cache_.end()) return it->second;
-    if (cache_.size() >= 65536) cache_.clear();  // bounded memory; results are recomputed the same
+    if (std::uint32_t hit = cacheKeys_.find(key_); hit != detail::FlatIndex::kNone) return cache_[hit];
+    if (cache_.size() >= 65536) {  // bounded memory; results are recomputed the same
+        cacheKeys_.clear();
+        cache_.clear();
+    }
 
     Result res;
     std::vector<std::string> candidates;
@@ -68,7 +71,9 @@ const HostInference::Result& HostInference::resolve(const trace::TraceRecord& re
         res.others.assign(fitting.begin() + 1, fitting.end());
     }
     res.row = row(std::string(upstream), res.ok ? res.host : std::string(), res.others);
-    return cache_.emplace(key_, std::move(res)).first->second;
+    cacheKeys_.insert(key_);  // id == cache_.size()
+    cache_.push_back(std::move(res));
+    return cache_.back();
 }
 
 std::size_t HostInference::row(const std::string& upstream, const std::string& host, const std::vector<std::string>& others) {

@@ -53,7 +53,8 @@ private:
     std::unique_ptr<sim::RouteSession> probe_;
     sim::Request probeRequest_;
     sim::Decision probeDecision_;
-    detail::StringMap<Result> cache_;
+    detail::FlatIndex cacheKeys_;  // (upstream, answer, path) → index into cache_
+    std::vector<Result> cache_;
     std::string key_;
     std::vector<Stat> rows_;
     std::map<std::tuple<std::string, std::string, std::vector<std::string>>, std::size_t> rowIndex_;
