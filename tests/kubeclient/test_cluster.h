@@ -171,7 +171,7 @@ public:
             return "ERR connect";
         }
         std::string line = cmd + "\n";
-        (void)!::write(fd, line.data(), line.size());
+        (void)!::send(fd, line.data(), line.size(), MSG_NOSIGNAL);
         std::string reply;
         char ch;
         while (::read(fd, &ch, 1) == 1 && ch != '\n') reply.push_back(ch);

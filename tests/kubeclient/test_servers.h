@@ -26,6 +26,10 @@
 
 namespace hs::test {
 
+// Writes to a socket whose peer may already have gone: MSG_NOSIGNAL turns the SIGPIPE that
+// write(2) would raise into an EPIPE return, which the servers here simply ignore.
+inline ssize_t sendQuiet(int fd, const void* data, size_t size) { return ::send(fd, data, size, MSG_NOSIGNAL); }
+
 // A fake OIDC provider: /.well-known/openid-configuration names /token; /token answers a
 // refresh_token grant for `refreshToken` with `idToken` and a rotated refresh token.
 class OidcIssuer : public QObject {
@@ -172,14 +176,14 @@ private:
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);  // tests only tunnel to loopback
         if (head.rfind("CONNECT ", 0) != 0 || ::connect(up, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
             const char* no = "HTTP/1.1 502 Bad Gateway\r\n\r\n";
-            (void)!::write(c, no, std::strlen(no));
+            (void)!sendQuiet(c, no, std::strlen(no));
             ::close(up);
             ::close(c);
             return;
         }
         ++tunnels;
         const char* ok = "HTTP/1.1 200 Connection established\r\n\r\n";
-        (void)!::write(c, ok, std::strlen(ok));
+        (void)!sendQuiet(c, ok, std::strlen(ok));
         pollfd fds[2] = {{c, POLLIN, 0}, {up, POLLIN, 0}};
         char buf[16384];
         while (!stopping_) {
@@ -188,7 +192,7 @@ private:
             for (int i = 0; i < 2; ++i) {
                 if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
                 ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
-                if (n <= 0 || ::write(fds[1 - i].fd, buf, static_cast<size_t>(n)) != n) done = true;
+                if (n <= 0 || sendQuiet(fds[1 - i].fd, buf, static_cast<size_t>(n)) != n) done = true;
             }
             if (done) break;
         }
@@ -276,9 +280,9 @@ private:
         std::string out = "HTTP/1.1 " + std::to_string(r.status) + " X\r\nContent-Type: application/json\r\nConnection: close\r\n";
         if (r.stream.empty()) out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n\r\n" + r.body;
         else out += "\r\n";
-        (void)!::write(c, out.data(), out.size());
+        (void)!sendQuiet(c, out.data(), out.size());
         for (const auto& chunk : r.stream) {
-            (void)!::write(c, chunk.data(), chunk.size());
+            (void)!sendQuiet(c, chunk.data(), chunk.size());
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
         for (int waited = 0; waited < r.holdMs && !stopping_; waited += 20) std::this_thread::sleep_for(std::chrono::milliseconds(20));
