@@ -6,6 +6,13 @@
 
 namespace hs::model {
 
+DocNode::DocNode() = default;
+DocNode::DocNode(const DocNode&) = default;
+DocNode::DocNode(DocNode&&) noexcept = default;
+DocNode& DocNode::operator=(const DocNode&) = default;
+DocNode& DocNode::operator=(DocNode&&) noexcept = default;
+DocNode::~DocNode() = default;
+
 const DocNode* DocNode::find(std::string_view key) const {
     if (type != Type::Map) return nullptr;
     // Last occurrence wins, as in Kubernetes' JSON decoding of a document with duplicate keys.

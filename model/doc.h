@@ -23,6 +23,16 @@ enum class ScalarType : std::uint8_t { String, Int, Float, Bool, Null };
 struct DocNode {
     enum class Type : std::uint8_t { Null, Scalar, Sequence, Map };
 
+    // Declared here, defaulted in doc.cpp: clang (14, with libstdc++ 12 in C++20) instantiates the
+    // inline implicit ones while DocNode is still incomplete inside `members`' pair, and rejects
+    // the header (found building the fuzz targets, tests/fuzz).
+    DocNode();
+    DocNode(const DocNode&);
+    DocNode(DocNode&&) noexcept;
+    DocNode& operator=(const DocNode&);
+    DocNode& operator=(DocNode&&) noexcept;
+    ~DocNode();
+
     Type type = Type::Null;
     ScalarType scalarType = ScalarType::Null;
     Mark mark;

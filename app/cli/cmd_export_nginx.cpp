@@ -2,6 +2,7 @@
 // a real nginx configuration (docs/export-nginx.md). With --for-test it is the configuration the
 // differential test (tests/nginx) runs a real nginx on.
 #include "app/cli/cli.h"
+#include "model/atomic_file.h"
 #include "simulator/nginx/export.h"
 #include "simulator/nginx/nginx_table.h"
 
@@ -49,11 +50,9 @@ int runExportNginx(const Args& args, Io& io) {
     sim::nginx::NginxExport ex = sim::nginx::exportNginx(*config, eo);
     for (const auto& w : ex.warnings) io.err << "warning: " << w << '\n';
     if (auto out = args.get("-o")) {
-        std::ofstream f(*out, std::ios::binary);
-        f << ex.text;
-        f.close();
-        if (!f) {
-            io.err << "error: cannot write " << *out << '\n';
+        // Atomic: a failed write (full disk) leaves a previous configuration intact.
+        if (auto w = model::writeFileAtomic(*out, ex.text); !w) {
+            io.err << "error: " << w.error << '\n';
             return kExitUsage;
         }
     } else {

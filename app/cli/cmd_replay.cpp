@@ -2,12 +2,14 @@
 // Pods behind it; summary, decision log, and verify against what the real controller recorded.
 #include "app/cli/cli.h"
 #include "app/cli/trace_options.h"
+#include "model/atomic_file.h"
 #include "model/json_writer.h"
 #include "simulator/replay/engine.h"
 #include "simulator/trace/trace_reader.h"
 
 #include <charconv>
 #include <fstream>
+#include <optional>
 #include <ostream>
 
 namespace hs::cli {
@@ -180,14 +182,15 @@ int runReplay(const Args& args, Io& io) {
         return kExitUsage;
     }
 
-    std::ofstream decisions;
+    // Output files are written atomically: a failed write leaves an earlier run's file intact.
+    std::optional<model::AtomicFile> decisions;
     if (auto d = args.get("--decisions")) {
-        decisions.open(*d, std::ios::binary | std::ios::trunc);
-        if (!decisions) {
-            io.err << "error: cannot write " << *d << '\n';
+        decisions.emplace(*d);
+        if (!decisions->openError().empty()) {
+            io.err << "error: " << decisions->openError() << '\n';
             return kExitUsage;
         }
-        ro.decisions = &decisions;
+        ro.decisions = &decisions->stream();
     }
     ProblemPrinter problems(io.err, args);
     ro.onProblem = [&](const std::string& w) { problems(w); };
@@ -195,21 +198,22 @@ int runReplay(const Args& args, Io& io) {
     replay::ReplayResult result = replay::replayTrace(*opened.reader, table, ro);
     problems.finish();
 
-    if (auto s = args.get("--summary")) {
-        model::JsonWriter w(true);
-        result.writeJson(w);
-        std::ofstream out(*s, std::ios::binary | std::ios::trunc);
-        std::string text = w.take();
-        replay::repairUtf8(text);
-        out << text << '\n';
-        if (!out) {
-            io.err << "error: cannot write " << *s << '\n';
+    if (decisions) {
+        if (auto written = decisions->commit(); !written) {
+            io.err << "error: writing the decision log failed: " << written.error << '\n';
             return kExitUsage;
         }
     }
-    if (decisions.is_open()) {
-        decisions.close();
-        if (!decisions) io.err << "error: writing the decision log failed\n";
+    if (auto s = args.get("--summary")) {
+        model::JsonWriter w(true);
+        result.writeJson(w);
+        std::string text = w.take();
+        replay::repairUtf8(text);
+        text += '\n';
+        if (auto written = model::writeFileAtomic(*s, text); !written) {
+            io.err << "error: " << written.error << '\n';
+            return kExitUsage;
+        }
     }
     if (args.has("--json")) {
         model::JsonWriter w(true);

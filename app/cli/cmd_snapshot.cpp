@@ -3,6 +3,7 @@
 // (--kubeconfig/--context): the cluster is listed once, without watching.
 #include "app/cli/cli.h"
 #include "kubeclient/live_cluster.h"
+#include "model/atomic_file.h"
 #include "model/decode.h"
 #include "model/manifest_writer.h"
 
@@ -13,6 +14,7 @@
 #include <fstream>
 #include <map>
 #include <ostream>
+#include <sstream>
 
 namespace hs::cli {
 
@@ -131,17 +133,15 @@ int runSnapshot(const Args& args, Io& io) {
     }
     std::size_t total = 0;
     for (const auto& f : files) {
-        std::filesystem::path p = std::filesystem::path(*out) / f.name;
-        std::ofstream os(p, std::ios::binary | std::ios::trunc);
-        os << f.text;
-        if (!os) {
-            io.err << "error: cannot write " << p.string() << '\n';
+        // Each file is replaced atomically: a failed write leaves the previous snapshot's file whole.
+        if (auto w = model::writeFileAtomic(std::filesystem::path(*out) / f.name, f.text); !w) {
+            io.err << "error: " << w.error << '\n';
             return kExitUsage;
         }
         total += f.objects;
     }
     {
-        std::ofstream info(std::filesystem::path(*out) / "snapshot-info.txt", std::ios::trunc);
+        std::ostringstream info;
         info << "context: " << live->context << "\nserver: " << live->server << "\nserver version: "
              << live->result.status.serverVersion << "\ntaken: " << when << "\nobjects: " << total << '\n';
         for (const auto& f : files) info << "  " << f.name << ": " << f.objects << '\n';
@@ -149,6 +149,10 @@ int runSnapshot(const Args& args, Io& io) {
         if (!live->result.problems.empty()) {
             info << "not visible to this user (the snapshot lacks these):\n";
             for (const auto& p : live->result.problems) info << "  " << p << '\n';
+        }
+        if (auto w = model::writeFileAtomic(std::filesystem::path(*out) / "snapshot-info.txt", info.str()); !w) {
+            io.err << "error: " << w.error << '\n';
+            return kExitUsage;
         }
     }
     io.err << "wrote " << total << " object(s) in " << files.size() << " file(s) to " << *out;
