@@ -1,14 +1,15 @@
 // hopscope: the desktop application. Opens the bundled demo when no source is given.
 #include "app/gui/main_window.h"
 #include "hopscope/version.h"
-#include "resources/demo.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <QStyleFactory>
 #include <QTimer>
 
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 #include <string_view>
 
@@ -29,7 +30,10 @@ int main(int argc, char** argv) {
     if (!printOnly) {
         // Ties windows to the installed desktop entry and icon (installer/).
         QGuiApplication::setDesktopFileName(QStringLiteral(HOPSCOPE_APP_ID));
-        QGuiApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral(HOPSCOPE_APP_ID)));
+        QGuiApplication::setWindowIcon(
+            QIcon::fromTheme(QStringLiteral(HOPSCOPE_APP_ID), QIcon(QStringLiteral(":/icons/hopscope.svg"))));
+        // Fusion draws the same everywhere and takes the system palette (light or dark).
+        if (QStyle* fusion = QStyleFactory::create(QStringLiteral("Fusion"))) QApplication::setStyle(fusion);
     }
 
     QCommandLineParser parser;
@@ -38,7 +42,17 @@ int main(int argc, char** argv) {
     parser.addVersionOption();
     QCommandLineOption files({QStringLiteral("f"), QStringLiteral("filename")},
                              QStringLiteral("Manifest file or folder (repeatable)."), QStringLiteral("PATH"));
+    QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"),
+                                  QStringLiteral("Watch a live cluster: this kubeconfig file only."), QStringLiteral("FILE"));
+    QCommandLineOption context(QStringLiteral("context"),
+                               QStringLiteral("Watch a live cluster: this kubeconfig context."), QStringLiteral("NAME"));
+    QCommandLineOption profile(QStringLiteral("profile"),
+                               QStringLiteral("Controller model: ingress-nginx (default), gateway-api, gce, spec."),
+                               QStringLiteral("P"));
     parser.addOption(files);
+    parser.addOption(kubeconfig);
+    parser.addOption(context);
+    parser.addOption(profile);
     // For smoke tests of an installed build (tests/installer): start, show the window, quit.
     QCommandLineOption quitAfter(QStringLiteral("quit-after-ms"), QStringLiteral("Quit after MS milliseconds."),
                                  QStringLiteral("MS"));
@@ -47,10 +61,30 @@ int main(int argc, char** argv) {
     parser.process(*app);
     if (printOnly) parser.showHelp(kExitUsage);  // e.g. `-f --help`: -f took the option as its value
 
-    std::vector<std::string> paths;
-    for (const QString& p : parser.values(files)) paths.push_back(p.toStdString());
-    hs::model::LoadResult loaded = paths.empty() ? hs::demo::load() : hs::model::loadManifests(paths);
-    hs::gui::MainWindow window(std::move(loaded));
+    hs::gui::SourceSpec source;
+    const bool live = parser.isSet(kubeconfig) || parser.isSet(context);
+    if (live && parser.isSet(files)) {
+        std::fputs("hopscope: give either -f or --kubeconfig/--context, not both\n", stderr);
+        return kExitUsage;
+    }
+    if (live) {
+        source.kind = hs::gui::SourceSpec::Kind::Live;
+        source.kubeconfig = parser.value(kubeconfig);
+        source.context = parser.value(context);
+    } else if (parser.isSet(files)) {
+        source.kind = hs::gui::SourceSpec::Kind::Files;
+        source.paths = parser.values(files);
+    }
+    std::optional<hs::sim::Profile> chosen;
+    if (parser.isSet(profile)) {
+        chosen = hs::sim::profileFromName(parser.value(profile).toStdString());
+        if (!chosen) {
+            std::fprintf(stderr, "hopscope: unknown profile '%s' (ingress-nginx, gateway-api, gce, spec)\n",
+                         qPrintable(parser.value(profile)));
+            return kExitUsage;
+        }
+    }
+    hs::gui::MainWindow window(source, chosen);
     window.show();
     if (parser.isSet(quitAfter)) QTimer::singleShot(parser.value(quitAfter).toInt(), app.get(), &QCoreApplication::quit);
     return QApplication::exec();
