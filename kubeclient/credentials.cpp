@@ -1,6 +1,7 @@
 #include "kubeclient/credentials.h"
 
 #include "kubeclient/process.h"
+#include "model/atomic_file.h"
 #include "model/decode.h"
 #include "model/doc_reader.h"
 #include "model/json_writer.h"
@@ -552,21 +553,11 @@ Result<void> persistAuthProviderConfig(const std::string& file, const std::strin
     std::sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.from > b.from; });
     for (auto& e : edits) text.replace(e.from, e.to - e.from, e.with);
 
-    struct stat st{};
-    mode_t mode = ::stat(file.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0600;
-    std::string tmp = file + ".hopscope-tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) return makeError(ErrorCode::Config, "cannot write " + tmp);
-        ::chmod(tmp.c_str(), mode);
-        out << text;
-        if (!out) return makeError(ErrorCode::Config, "cannot write " + tmp);
-    }
+    // Atomic (model/atomic_file.h): a failed write leaves the kubeconfig as it was; the file keeps
+    // its permission bits.
+    model::FileWriteResult written = model::writeFileAtomic(file, text);
     wipeString(text);
-    if (std::rename(tmp.c_str(), file.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        return makeError(ErrorCode::Config, "cannot replace " + file);
-    }
+    if (!written) return makeError(ErrorCode::Config, written.error);
     return {};
 }
 

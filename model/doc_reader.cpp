@@ -597,6 +597,11 @@ std::vector<ParsedDocument> readJsonDocuments(std::string_view text, const std::
         JsonConverter conv{pp.data(), bom + start, lines, limits};
         od::document d;
         simdjson::error_code err = parser.iterate(pp).get(d);
+        // Only a document that iterate() set up has a location: on a stage-1 error (an unclosed
+        // string, a raw control character in a string) `d` is default-constructed and asking it
+        // for current_location() reads through a null token pointer (a crash, found by fuzzing:
+        // tests/security/tst_bad_input.cpp, "json unescaped control character").
+        const bool iterated = !err;
         if (!err) {
             od::value v;
             err = d.get_value().get(v);
@@ -605,7 +610,7 @@ std::vector<ParsedDocument> readJsonDocuments(std::string_view text, const std::
         if (err) {
             const char* where = nullptr;
             Mark m = lines.at(bom + start);
-            if (d.current_location().get(where) == simdjson::SUCCESS && where >= pp.data() &&
+            if (iterated && d.current_location().get(where) == simdjson::SUCCESS && where >= pp.data() &&
                 where <= pp.data() + pp.size())
                 m = lines.at(bom + start + static_cast<std::size_t>(where - pp.data()));
             std::string why = err == simdjson::CAPACITY ? "document has more than " +

@@ -87,6 +87,11 @@ private slots:
         row("json deep nesting", "m.json", "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"d\"},\"data\":" + repeat("[", 100000) + repeat("]", 100000) + "}", "");
         row("json truncated", "m.json", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"x\"", "");
         row("json invalid utf-8", "m.json", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"\xc3\x28\"}}", "");
+        // Regression: a JSON document simdjson refuses in stage 1 (unclosed string, raw control
+        // character in a string) crashed the loader asking the unset document for its location
+        // (model/doc_reader.cpp; found by fuzz_manifest).
+        row("json unescaped control character", "m.json", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"a\tb\x01\"}}", "");
+        row("json unclosed string", "m.json", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"x}}\n", "");
         row("json lone surrogate", "m.json", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"\\ud800\"}}", "");
         row("json list of lists", "m.json", "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[" + kGoodNamespace.substr(0, 0) + "]}]}", "", false);
     }
