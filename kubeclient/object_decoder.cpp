@@ -99,11 +99,15 @@ Result<WatchEvent> ObjectDecoder::decodeEvent(std::string_view json, const ApiRe
         return ev;
     }
     simdjson::dom::element md;
-    if (obj["metadata"].get(md) == simdjson::SUCCESS) ev.resourceVersion = str(md, "resourceVersion");
+    // A default dom::element has no document behind it: only touch `md` when the event has
+    // metadata (a BOOKMARK without it crashed here; found by fuzz_watch_stream, regression in
+    // tests/fuzz/regressions/watch_stream and security.bad_input "bookmark without metadata").
+    const bool hasMetadata = obj["metadata"].get(md) == simdjson::SUCCESS;
+    if (hasMetadata) ev.resourceVersion = str(md, "resourceVersion");
     if (type == "BOOKMARK") {
         ev.type = WatchEventType::Bookmark;
         std::string_view v;
-        if (md.is_object() && md["annotations"]["k8s.io/initial-events-end"].get_string().get(v) == simdjson::SUCCESS)
+        if (hasMetadata && md.is_object() && md["annotations"]["k8s.io/initial-events-end"].get_string().get(v) == simdjson::SUCCESS)
             ev.initialEventsEnd = v == "true";
         return ev;
     }

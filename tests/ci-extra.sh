@@ -10,7 +10,7 @@
 # failed. The last line is the stages' own summary: "N passed, N failed".
 #
 # Environment: JOBS (default: cores), FUZZ_SECONDS (default 30 per target), HS_STAGES (default
-# "asan tsan fuzz"; e.g. HS_STAGES=fuzz for one stage).
+# "asan tsan fuzz"; e.g. HS_STAGES=fuzz for one stage), TSAN_TESTS (CTest regex of the TSan stage).
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -57,7 +57,7 @@ stage_asan() {
 
 # The tests whose code runs on more than one thread: the live-cluster client (reflectors, watch
 # threads, cancellation), the replay engine and the GUI (workers off the GUI thread).
-tsan_tests='^(kubeclient|replay|gui)\.'
+tsan_tests="${TSAN_TESTS:-^(kubeclient|replay|gui)\.}"
 
 stage_tsan() {
   configure_preset tsan build-tsan || return 1
