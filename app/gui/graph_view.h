@@ -43,11 +43,26 @@ public:
     void selectNode(const QString& graphNodeId);
     const hs::graph::Graph* graph() const;  // the graph shown, nullptr before the first layout
 
+    // Beyond the contract: shows a prepared graph instead of a RouteTable's (benchmarks, tools);
+    // laid out on the worker like setTable().
+    void setGraph(std::shared_ptr<const hs::graph::Graph> graph);
+    bool isLayoutRunning() const;
+    // The zoom (1 = 1:1), kept about the viewport centre; the level of detail follows it.
+    void setZoom(double scale);
+    double zoom() const;
+
 signals:
     void layoutReady();
     void nodeSelected(const QString& graphNodeId);  // "" when the selection is cleared
 
+protected:
+    void wheelEvent(QWheelEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
 private:
+    void zoomBy(double factor);
     struct Impl;
     std::unique_ptr<Impl> d_;
 };
