@@ -156,7 +156,7 @@ void RequestPanel::focusUrl() {
 }
 
 QString RequestPanel::outcomeText() const { return outcome_->text(); }
-QString RequestPanel::errorText() const { return error_->isVisible() ? error_->text() : QString(); }
+QString RequestPanel::errorText() const { return error_->isHidden() ? QString() : error_->text(); }
 
 void RequestPanel::route() {
     RequestForm form;

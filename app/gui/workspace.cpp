@@ -130,6 +130,7 @@ void Workspace::open(const SourceSpec& spec) {
     std::vector<std::string> paths;
     for (const QString& p : spec.paths) paths.push_back(p.toStdString());
     const bool demo = spec.kind == SourceSpec::Kind::Demo;
+    loadGeneration_ = gen;
     auto* watcher = new QFutureWatcher<Compiled>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, gen] {
         watcher->deleteLater();
@@ -149,7 +150,9 @@ void Workspace::open(const SourceSpec& spec) {
 void Workspace::setProfile(sim::Profile profile) {
     if (profile == profile_.profile && table_) return;
     profile_.profile = profile;
-    if (!state_) return;  // the running load compiles with the profile it was given; see adopt()
+    // A source still loading compiles with the profile it was given and adopt() compiles again;
+    // compiling the previous source's snapshot now would supersede that load.
+    if (!state_ || loadGeneration_ == generation_) return;
     startCompile(state_, loadDiagnostics_, false, false);
 }
 
@@ -197,11 +200,15 @@ Workspace::Compiled Workspace::compileJob(std::shared_ptr<const model::ClusterSt
 void Workspace::adopt(Compiled c, std::uint64_t generation) {
     if (c.live) compilingLive_ = false;
     if (generation != generation_) return;  // superseded by another source or profile
-    // A profile chosen while the load ran: the load compiled with the old one, so compile again.
+    // A profile chosen while the load ran: the load compiled with the old one, so compile again
+    // (still counted as the source's load, so setProfile does not supersede it).
     if (c.table && c.table->profile() != profile_.profile) {
+        const bool loading = loadGeneration_ != 0;
         startCompile(c.state, c.loadDiagnostics, c.reportLoad, c.inputError);
+        if (loading) loadGeneration_ = generation_;
         return;
     }
+    loadGeneration_ = 0;
     const bool nothing = !c.state || c.state->objectCount() == 0;
     state_ = c.state;
     table_ = c.table;

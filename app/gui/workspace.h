@@ -96,6 +96,7 @@ private:
     SourceSpec source_;
     sim::ProfileOptions profile_;
     std::uint64_t generation_ = 0;  // bumped by every open/setProfile; stale results are dropped
+    std::uint64_t loadGeneration_ = 0;  // generation of the source load in flight, 0 = none
     int pending_ = 0;
     std::shared_ptr<const model::ClusterState> state_;
     std::shared_ptr<const sim::RouteTable> table_;
