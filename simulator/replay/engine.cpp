@@ -251,6 +251,7 @@ private:
     ReplayResult res_;
     std::map<std::string, ReasonRow> badRows_, skippedRows_;
     bool stop_ = false;
+    bool rejected_ = false;  // the last arrival found its Pod's queue full
 
     // arrivals
     std::vector<trace::TraceRecord> batch_;
@@ -308,6 +309,10 @@ bool Engine::nextBatch() {
     }
     const std::int64_t res = reader_.timeResolutionNs();
     while (!eof_ && !stop_ && batchSize_ < kBatch) {
+        if (opt_.cancel && opt_.cancel->load(std::memory_order_relaxed)) {
+            stop_ = res_.cancelled = true;
+            break;
+        }
         trace::TraceRecord& rec = batch_[batchSize_];
         if (!reader_.next(rec)) {
             eof_ = true;
@@ -470,6 +475,7 @@ void Engine::complete(const Event& e) {
     ++pod.report.completed;
     pod.report.latency.add(latency);
     res_.latency.add(latency);
+    if (opt_.onCompleted) opt_.onCompleted(pod.report.name, e.t - t0_, latency);
     auto& b = bucket(pod, e.t);
     ++b.completed;
     b.latencySumNs += latency;
@@ -492,6 +498,7 @@ void Engine::complete(const Event& e) {
 
 void Engine::arrive(trace::TraceRecord& rec, std::int64_t now) {
     ++res_.requests;
+    rejected_ = false;
     sim::Request& r = rec.request;
     const std::int64_t traceNs = r.timeNs;
     if (!rec.hasHost) {
@@ -552,6 +559,7 @@ void Engine::arrive(trace::TraceRecord& rec, std::int64_t now) {
     if (pod.inFlight >= static_cast<std::uint32_t>(pod.report.concurrency) &&
         pod.queue.size() >= static_cast<std::size_t>(pod.report.queueLimit)) {
         ++pod.report.rejected;
+        rejected_ = true;
         ++b.rejected;
         ++res_.rejected;
         simEnd_ = std::max(simEnd_, now);
@@ -703,6 +711,7 @@ ReplayResult Engine::run() {
             if (nextEvent_ < pending_.size()) applyEvents(rec.request.timeNs, rec.line, now);
             res_.lastTraceNs = rec.request.timeNs;
             arrive(rec, now);
+            if (opt_.onRequest) opt_.onRequest(rec, d_, now - t0_, rejected_);
         }
     }
     while (!heap_.empty()) {

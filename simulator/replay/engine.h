@@ -20,6 +20,7 @@
 #include "simulator/route_table.h"
 #include "simulator/trace/trace_reader.h"
 
+#include <atomic>
 #include <functional>
 #include <iosfwd>
 #include <memory>
@@ -49,6 +50,16 @@ struct ReplayOptions {
     std::function<void(const std::string&)> onProblem;
     // Called about every 65536 lines; returning false cancels (the result is then partial).
     std::function<bool(const ReplayProgress&)> progress;
+    // Checked before every record: once it reads true the replay stops (cancelled, partial
+    // result). For callers that cancel from another thread faster than `progress` comes round.
+    const std::atomic<bool>* cancel = nullptr;
+    // Live observers (the desktop app's charts), called on the replaying thread. `onRequest` after
+    // each request is decided (the record as routed: host inferred, timeNs = simulated time);
+    // `atNs` is simulated time from the first arrival; `rejected` when its Pod's queue was full
+    // (the model answered 503). `onCompleted` when a Pod answers a request: the Pod (as in
+    // PodReport::name), simulated time from the first arrival, and the request's latency.
+    std::function<void(const trace::TraceRecord& rec, const sim::Decision& d, std::int64_t atNs, bool rejected)> onRequest;
+    std::function<void(const std::string& pod, std::int64_t atNs, std::int64_t latencyNs)> onCompleted;
 };
 
 // Replays `reader` through `table`. Never throws for bad input: problems are in the result.

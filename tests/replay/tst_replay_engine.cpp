@@ -334,6 +334,60 @@ private slots:
         QCOMPARE(r.bad, std::uint64_t(1));
         QVERIFY(r.lines <= 51 + 4096);  // read ahead by at most one batch
     }
+
+    // The live observers (desktop app charts) see what the summary counts, in time order.
+    void observersSeeWhatTheSummaryCounts() {
+        replay::ReplayOptions o;
+        o.seed = 5;
+        std::uint64_t seen = 0, rejected = 0, completed = 0, canary = 0;
+        std::map<std::string, std::uint64_t> perPod, perService;
+        std::int64_t lastAt = -1;
+        bool ordered = true;
+        o.onRequest = [&](const trace::TraceRecord& rec, const sim::Decision& d, std::int64_t at, bool rej) {
+            ++seen;
+            if (rej) ++rejected;
+            if (d.canary) ++canary;
+            if (!d.endpoint.empty()) ++perPod[d.pod.empty() ? d.endpoint : d.pod];
+            ++perService[d.service.empty() ? "(none: the controller answered)" : d.service];
+            ordered = ordered && at >= lastAt && rec.kind == trace::TraceRecord::Kind::Request;
+            lastAt = at;
+        };
+        o.onCompleted = [&](const std::string&, std::int64_t, std::int64_t latency) {
+            ++completed;
+            ordered = ordered && latency >= 0;
+        };
+        trace::TraceOptions t;
+        t.format = trace::TraceFormat::IngressNginx;
+        auto r = replayText(demoLog(2000), o, demoTable(), t);
+        QVERIFY(ordered);
+        QCOMPARE(seen, r.requests);
+        QCOMPARE(rejected, r.rejected);
+        QCOMPARE(completed, r.latency.count());
+        std::uint64_t serviceCanary = 0;
+        for (const auto& s : r.services) {
+            QVERIFY2(perService[s.name] == s.requests, s.name.c_str());
+            serviceCanary += s.canary;
+        }
+        QCOMPARE(canary, serviceCanary);
+        for (const auto& p : r.pods) QVERIFY2(perPod[p.name] == p.requests, p.name.c_str());
+    }
+
+    // A cancel flag set from outside stops the replay at the next record, with a partial result.
+    void cancelFlagStopsTheReplay() {
+        std::atomic<bool> cancel{false};
+        replay::ReplayOptions o;
+        o.cancel = &cancel;
+        std::uint64_t seen = 0;
+        o.onRequest = [&](const trace::TraceRecord&, const sim::Decision&, std::int64_t, bool) {
+            if (++seen == 100) cancel = true;
+        };
+        trace::TraceOptions t;
+        t.format = trace::TraceFormat::IngressNginx;
+        auto r = replayText(demoLog(20000), o, demoTable(), t);
+        QVERIFY(r.cancelled);
+        QVERIFY2(r.lines <= 100 + 2 * 4096, qPrintable(QString::number(r.lines)));  // at most the batch in hand
+        QCOMPARE(r.requests + r.bad + r.skipped, r.lines);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestReplayEngine)
