@@ -8,7 +8,8 @@
 // configurations, edited manifests, settings) goes through here. Errors are values: a message
 // naming the file and the reason, never an exception.
 #include <filesystem>
-#include <fstream>
+#include <memory>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -45,11 +46,12 @@ public:
     void discard();
 
 private:
+    class FdBuf;  // a streambuf over the temporary file's descriptor that keeps errno of a failed write
     std::filesystem::path path_;
     std::filesystem::path tmp_;
-    std::ofstream out_;
+    std::unique_ptr<FdBuf> buf_;
+    std::ostream out_{nullptr};
     std::string openError_;
-    unsigned mode_ = 0;
     bool done_ = false;
 };
 

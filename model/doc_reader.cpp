@@ -105,6 +105,10 @@ public:
     void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
         auto it = anchors_.find(anchor);
         if (it == anchors_.end()) {
+            // An alias inside the node its anchor names (`&m {labels: *m}`) is a cycle: refused as
+            // go-yaml refuses it ("anchor value contains itself"), not read as null.
+            for (const Frame& f : stack_)
+                if (f.anchor == anchor) throw LimitHit{conv(mark), "an alias refers to the node it is inside (a cycle)"};
             DocNode n;
             n.mark = conv(mark);
             add(std::move(n), 0, 1);

@@ -91,7 +91,11 @@ std::string freeIP(const ClusterStateBuilder& b, const std::string& ns, const st
 
 // Adds a copy of `like` named `key`; its endpoints are copies of `like`'s in the same slices.
 std::size_t addPod(ClusterStateBuilder& b, const Pod& like, const std::string& key, std::string ip) {
-    auto [ns, name] = split(key);
+    // Plain names, not a structured binding: a lambda below captures them, which clang before 16
+    // rejects (the fuzz build uses Debian's clang 14).
+    const auto parts = split(key);
+    const std::string& ns = parts.first;
+    const std::string& name = parts.second;
     Pod old = like;
     auto pod = std::make_shared<Pod>(like);
     pod->meta.name = name;

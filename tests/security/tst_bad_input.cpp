@@ -79,7 +79,8 @@ private slots:
             for (int i = 0; i < 400; ++i) s += std::string(static_cast<std::size_t>(2 * i + 2), ' ') + "k" + std::to_string(i) + ":\n";
             return s;
         }(), "");
-        row("yaml alias to itself", "m.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: loop, labels: *m}\n", "");
+        row("yaml alias to itself", "m.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: loop, labels: *m}\n", "cycle");
+        row("yaml alias cycle, nested", "m.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: n}\ndata: &d\n  a: {b: [1, *d]}\n", "cycle");
         row("yaml invalid utf-8", "m.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \"caf\xc3\x28\"}\ndata: {k: \"\xff\xfe\"}\n", "");
         row("yaml truncated", "m.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: cut, namespace: x}\nspec:\n  ports: [{port: 80, ", "");
         row("yaml duplicate keys", "m.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  name: dup\n", "", false);
@@ -188,7 +189,7 @@ spec: {selector: {app: a}, ports: [{port: 80, targetPort: nowhere}]}
         QTest::newRow("truncated") << QByteArray::fromStdString(head + "clusters:\n- name: c\n  cluster: {server: \"https://x") << false << QString();
         QTest::newRow("wrong types") << QByteArray::fromStdString(head + "clusters: 5\nusers: {a: b}\ncontexts: \"x\"\n") << false << QString();
         QTest::newRow("not a map") << QByteArray::fromStdString("- a\n- b\n") << false << QString("must be a map");
-        QTest::newRow("invalid utf-8") << QByteArray::fromStdString(head + "current-context: \"\xc3\x28\xff\"\n") << true << QString();
+        QTest::newRow("invalid utf-8") << QByteArray::fromStdString(head + "current-context: \"\xc3\x28\xff\"\n") << false << QString("invalid UTF-8");
         QTest::newRow("duplicate keys") << QByteArray::fromStdString(head + "current-context: a\ncurrent-context: b\n") << true << QString();
         QTest::newRow("huge scalar") << QByteArray::fromStdString(head + "current-context: " + std::string(8 << 20, 'x') + "\n") << true << QString();
     }
