@@ -1,9 +1,14 @@
 // hopscope: the desktop application. Opens the bundled demo when no source is given.
+#include "app/gui/details_panel.h"
+#include "app/gui/graph_view.h"
 #include "app/gui/main_window.h"
+#include "app/gui/request_panel.h"
 #include "hopscope/version.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
+#include <QDockWidget>
 #include <QIcon>
 #include <QStyleFactory>
 #include <QTimer>
@@ -14,6 +19,34 @@
 #include <string_view>
 
 constexpr int kExitUsage = 2;
+
+namespace {
+
+// --screenshots DIR: the pictures of docs/gui.md, taken the way a user would get there: the demo
+// drawn, the prefilled request routed, the Service shop/api selected.
+void takeScreenshots(hs::gui::MainWindow& w, const QString& dir) {
+    QObject::connect(w.graphView(), &hs::gui::GraphView::layoutReady, &w, [&w, dir] {
+        static bool done = false;
+        if (done) return;
+        done = true;
+        w.requestPanel()->route();
+        if (const hs::graph::Graph* g = w.graphView()->graph())
+            for (const auto& n : g->nodes)
+                if (n.object && n.object->kind == hs::model::Kind::Service && n.object->ns == "shop" &&
+                    n.object->name == "api")
+                    w.graphView()->selectNode(QString::fromStdString(n.id));
+        // Let the highlight's animation finish before grabbing.
+        QTimer::singleShot(1500, &w, [&w, dir] {
+            QDir().mkpath(dir);
+            w.grab().save(dir + QStringLiteral("/main-window.png"));
+            w.dock(QStringLiteral("requestDock"))->grab().save(dir + QStringLiteral("/request.png"));
+            w.dock(QStringLiteral("detailsDock"))->grab().save(dir + QStringLiteral("/details.png"));
+            QCoreApplication::quit();
+        });
+    });
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     // --help and --version print and exit, and must work without a display: a QCoreApplication
@@ -58,6 +91,10 @@ int main(int argc, char** argv) {
                                  QStringLiteral("MS"));
     quitAfter.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(quitAfter);
+    QCommandLineOption screenshots(QStringLiteral("screenshots"), QStringLiteral("Save the docs' screenshots to DIR."),
+                                   QStringLiteral("DIR"));
+    screenshots.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(screenshots);
     parser.process(*app);
     if (printOnly) parser.showHelp(kExitUsage);  // e.g. `-f --help`: -f took the option as its value
 
@@ -85,6 +122,10 @@ int main(int argc, char** argv) {
         }
     }
     hs::gui::MainWindow window(source, chosen);
+    if (parser.isSet(screenshots)) {
+        window.resize(1400, 900);
+        takeScreenshots(window, parser.value(screenshots));
+    }
     window.show();
     if (parser.isSet(quitAfter)) QTimer::singleShot(parser.value(quitAfter).toInt(), app.get(), &QCoreApplication::quit);
     return QApplication::exec();
