@@ -163,6 +163,8 @@ ReplayPanel::ReplayPanel(QWidget* parent) : QWidget(parent) {
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
     table_->verticalHeader()->setVisible(false);
+    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
+    table_->setWordWrap(false);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setStretchLastSection(true);
 
@@ -517,7 +519,8 @@ void ReplayPanel::showTable(const ReplaySnapshot& s) {
     int restore = -1;
     for (int i = 0; i < static_cast<int>(rows.size()); ++i) {
         const auto& r = *rows[static_cast<std::size_t>(i)];
-        set(i, 0, qs(s.seriesService[r.series]), false)->setData(Qt::UserRole, static_cast<int>(r.series));
+        const std::string& svc = s.seriesService[r.series];
+        set(i, 0, svc.rfind('(', 0) == 0 ? tr("(controller)") : qs(svc), false)->setData(Qt::UserRole, static_cast<int>(r.series));
         set(i, 1, qs(s.series[r.series]), false);
         set(i, 2, QString::number(r.requests), true);
         set(i, 3, share(r.requests), true);
@@ -561,7 +564,7 @@ void ReplayPanel::listSamples(const QString& title, const std::vector<const Repl
         items.append(item);
     }
     requests_->addTopLevelItems(items);
-    for (int c = 0; c < 2; ++c) requests_->resizeColumnToContents(c);
+    for (int c = 0; c < 4; ++c) requests_->resizeColumnToContents(c);
 }
 
 void ReplayPanel::pointClicked(Chart chart, int plottable, int dataIndex) {

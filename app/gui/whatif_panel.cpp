@@ -185,6 +185,7 @@ WhatIfPanel::WhatIfPanel(QWidget* parent) : QWidget(parent) {
     progress_->setRange(0, 1);
     progress_->setValue(0);
     progress_->setTextVisible(false);
+    progress_->setVisible(false);
     summary_ = new QLabel;
     summary_->setWordWrap(true);
     changes_ = new QTreeWidget;
@@ -419,6 +420,7 @@ void WhatIfPanel::compare() {
     comparing_ = true;
     cancel_ = std::make_shared<std::atomic<bool>>(false);
     progress_->setRange(0, 0);
+    progress_->setVisible(true);
     summary_->setText(tr("Comparing…"));
     updateControls();
     comparingWatcher_.setFuture(QtConcurrent::run(runComparison, trace_->text().toStdString(), before, after, opt, cancel_));
@@ -431,7 +433,7 @@ void WhatIfPanel::cancelCompare() {
 void WhatIfPanel::onCompared() {
     comparing_ = false;
     progress_->setRange(0, 1);
-    progress_->setValue(0);
+    progress_->setVisible(false);
     comparison_ = comparingWatcher_.result();
     const bool ok = comparison_.error.empty() && comparison_.report && !comparison_.report->cancelled;
     showComparison();
@@ -472,7 +474,11 @@ void WhatIfPanel::showComparison() {
         for (std::size_t ei = 0; ei < g.examples.size(); ++ei) {
             const auto& e = g.examples[ei];
             QString values = e.before == e.after ? QString() : qs(e.before + " → " + e.after);
-            auto* child = new QTreeWidgetItem(item, {qs(e.where), qs(e.request), QString(), values});
+            QString where = qs(e.where);
+            where = where.mid(where.lastIndexOf(QLatin1Char('/')) + 1);  // "access.log.gz:123"
+            auto* child = new QTreeWidgetItem(item, {where, qs(e.request), QString(), values});
+            child->setToolTip(1, qs(e.request));
+            child->setToolTip(3, values);
             child->setData(0, Qt::UserRole, static_cast<int>(gi));
             child->setData(1, Qt::UserRole, static_cast<int>(ei));
         }

@@ -251,6 +251,10 @@ private slots:
         QCOMPARE(d.pod.empty() ? d.endpoint : d.pod, pod);
         QVERIFY2(!d.hops.empty(), "the chosen decision has no hops to show");
 
+        // HS_SCREENSHOT_DIR=docs/screenshots renders the panel for the docs (docs/gui.md)
+        if (qEnvironmentVariableIsSet("HS_SCREENSHOT_DIR"))
+            QVERIFY(panel.grab().save(qEnvironmentVariable("HS_SCREENSHOT_DIR") + QStringLiteral("/replay.png")));
+
         // a table row lists that Pod's requests
         QTableWidget* t = panel.distributionTable();
         for (int r = 0; r < t->rowCount() - 1; ++r)

@@ -163,6 +163,16 @@ private slots:
         QCOMPARE(d.service, g0.after.service);
         QVERIFY(!d.hops.empty());
         QVERIFY(panel.comparison().examples[0][0].found);
+
+        // HS_SCREENSHOT_DIR=docs/screenshots renders the panel for the docs (docs/gui.md)
+        if (qEnvironmentVariableIsSet("HS_SCREENSHOT_DIR")) {
+            panel.resize(1100, 900);
+            panel.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&panel));
+            t->expandItem(t->topLevelItem(0));
+            panel.editor()->goToLine(c.blockNumber() + 1);
+            QVERIFY(panel.grab().save(qEnvironmentVariable("HS_SCREENSHOT_DIR") + QStringLiteral("/whatif.png")));
+        }
     }
 
     void profileComparisonIsTheClis() {
