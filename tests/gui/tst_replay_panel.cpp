@@ -181,7 +181,7 @@ private slots:
         panel.cancel();
         QVERIFY(done.wait(kReplayTimeoutMs));
         const qint64 ms = timer.elapsed();
-        QVERIFY2(ms < 1000, qPrintable(QStringLiteral("cancel took %1 ms").arg(ms)));
+        QVERIFY2(ms < 2000, qPrintable(QStringLiteral("cancel took %1 ms").arg(ms)));  // ~50 ms in a release build
         QCOMPARE(done.first().first().toBool(), false);
         QVERIFY(!panel.isRunning());
         auto snap = panel.snapshot();
