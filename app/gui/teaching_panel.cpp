@@ -549,8 +549,12 @@ TeachingPanel::YamlView TeachingPanel::yamlFor(const sim::Decision& d, const sim
         case sim::Stage::Host:
             meta = ingressOfHop();
             kindLabel = QStringLiteral("Ingress");
-            field = [host](const QString& k, const QString& val, const QString&) {
-                return host.isEmpty() ? k == QLatin1String("defaultBackend") : (k == QLatin1String("host") && val == host);
+            // A redirect decided before any rule (app-root) leaves d.host empty: the server names it.
+            // The catch-all server has no host line: its rules are hostless paths or a defaultBackend.
+            field = [host, server, path](const QString& k, const QString& val, const QString&) {
+                const QString name = host.isEmpty() && server != QLatin1String("_") ? server : host;
+                if (!name.isEmpty()) return k == QLatin1String("host") && val == name;
+                return k == QLatin1String("defaultBackend") || (!path.isEmpty() && k == QLatin1String("path") && val == path);
             };
             break;
         case sim::Stage::Path: {

@@ -193,6 +193,13 @@ void TestTeachingPanel::lessonAgreesWithEngineInThePanel() {
             for (int h = 0; h < panel.hopCount(); ++h) {
                 if (h) panel.next();
                 QVERIFY2(!panel.yamlHeader().isEmpty(), qPrintable(QStringLiteral("%1 request %2 hop %3").arg(panel.lessonTitle(l)).arg(r + 1).arg(h + 1)));
+                // Every hop that shows a manifest highlights the lines it used (none is left unexplained).
+                QVERIFY2(!panel.yamlHeader().contains(QStringLiteral("no line of it names")),
+                         qPrintable(QStringLiteral("%1 request %2 hop %3: %4").arg(panel.lessonTitle(l)).arg(r + 1).arg(h + 1).arg(panel.yamlHeader())));
+                if (qEnvironmentVariableIsSet("HS_TEACHING_DUMP"))  // for reviewing every hop's YAML by eye
+                    qInfo("%s #%d hop %d %s\n  %s\n  %s", qPrintable(panel.lessonTitle(l)), r + 1, h + 1,
+                          sim::stageName(panel.currentDecision()->hops[static_cast<std::size_t>(h)].stage), qPrintable(panel.yamlHeader()),
+                          qPrintable(panel.highlightedYamlLines().join(QStringLiteral("\n  "))));
                 // Secret key material never reaches the YAML pane.
                 for (const QString& s : panel.highlightedYamlLines()) QVERIFY(!s.contains(QStringLiteral("LS0tLS1CRUdJTiBQUklWQVRF")));
             }
