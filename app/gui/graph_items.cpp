@@ -24,6 +24,28 @@ QColor mix(const QColor& a, const QColor& b, double t) {
                             static_cast<float>(a.blueF() * (1 - t) + b.blueF() * t), static_cast<float>(a.alphaF() * (1 - t) + b.alphaF() * t));
 }
 
+// Liang–Barsky: the part of segment a-b inside r; false when none.
+bool clipSegment(QPointF& a, QPointF& b, const QRectF& r) {
+    double t0 = 0, t1 = 1;
+    const double dx = b.x() - a.x(), dy = b.y() - a.y();
+    const double p[4] = {-dx, dx, -dy, dy};
+    const double q[4] = {a.x() - r.left(), r.right() - a.x(), a.y() - r.top(), r.bottom() - a.y()};
+    for (int i = 0; i < 4; ++i) {
+        if (p[i] == 0) {
+            if (q[i] < 0) return false;
+            continue;
+        }
+        const double t = q[i] / p[i];
+        if (p[i] < 0) t0 = std::max(t0, t);
+        else t1 = std::min(t1, t);
+        if (t0 > t1) return false;
+    }
+    const QPointF start = a;
+    a = start + QPointF(dx * t0, dy * t0);
+    b = start + QPointF(dx * t1, dy * t1);
+    return true;
+}
+
 QColor withAlpha(QColor c, double a) {
     c.setAlphaF(static_cast<float>(c.alphaF() * a));
     return c;
@@ -155,6 +177,11 @@ void GraphNodeItem::elide() const {
     if (!badge_.isEmpty()) textWidth -= 0;  // the badge sits on the border, not in the text
     elidedLabel_ = QFontMetricsF(style_->labelFont).elidedText(label_, Qt::ElideMiddle, textWidth);
     elidedDetail_ = QFontMetricsF(style_->detailFont).elidedText(detail_, Qt::ElideRight, textWidth);
+    if (!badge_.isEmpty()) {
+        const QFontMetricsF fm(style_->badgeFont);
+        badgeWidth_ = std::min(fm.horizontalAdvance(badge_) + 12, rect_.width() * 0.6);
+        elidedBadge_ = fm.elidedText(badge_, Qt::ElideRight, badgeWidth_ - 10);
+    }
 }
 
 void GraphNodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*) {
@@ -228,15 +255,14 @@ void GraphNodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
     }
     // The Node a Pod runs on, as a pill on the bottom border.
     if (!badge_.isEmpty()) {
-        QFontMetricsF fm(s.badgeFont);
-        double w = std::min(fm.horizontalAdvance(badge_) + 12, rect_.width() * 0.6);
+        const double w = badgeWidth_;
         QRectF pill(rect_.right() - w - 8, rect_.bottom() - 7, w, 14);
         painter->setPen(QPen(withAlpha(mix(s.edge, accent, 0.3), fade), 1));
         painter->setBrush(withAlpha(s.cardAlt, fade));
         painter->drawRoundedRect(pill, 7, 7);
         painter->setFont(s.badgeFont);
         painter->setPen(withAlpha(s.mutedText, fade));
-        painter->drawText(pill, Qt::AlignCenter, fm.elidedText(badge_, Qt::ElideRight, w - 10));
+        painter->drawText(pill, Qt::AlignCenter, elidedBadge_);
     }
 }
 
@@ -262,10 +288,16 @@ GraphEdgeItem::GraphEdgeItem(const std::vector<QPointF>& route, std::uint32_t fr
         mid_ = path_.pointAtPercent(0.5);
     }
     bounds_ = path_.boundingRect().adjusted(-4, -6, 4, 6);
+    // An edge far taller than a screen (a hub's fan-out across the whole graph) is stroked only
+    // where it is exposed: stroking all of it every frame is what makes panning slow.
+    if (bounds_.height() > 600) {
+        flat_ = path_.toFillPolygon();
+        if (flat_.size() > 1 && flat_.first() == flat_.last()) flat_.removeLast();
+        setFlag(ItemUsesExtendedStyleOption);
+    }
     if (!label_.isEmpty()) {
-        QFontMetricsF fm(style_->badgeFont);
-        double w = fm.horizontalAdvance(label_) + 10;
-        bounds_ = bounds_.united(QRectF(mid_.x() - w / 2, mid_.y() - 9, w, 18));
+        labelWidth_ = QFontMetricsF(style_->badgeFont).horizontalAdvance(label_) + 10;
+        bounds_ = bounds_.united(QRectF(mid_.x() - labelWidth_ / 2, mid_.y() - 9, labelWidth_, 18));
         setToolTip(label_);
     }
     if (health_ == Health::Broken) setToolTip(QStringLiteral("broken: leads to a node that cannot serve"));
@@ -298,14 +330,42 @@ void GraphEdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
     if (health_ == Health::Inactive) pen.setDashPattern({2, 3});
     painter->setPen(pen);
     painter->setBrush(Qt::NoBrush);
-    painter->drawPath(path_);
+    // What is exposed: the update region in a paint event; in QGraphicsView::render() and
+    // QGraphicsScene::render() exposedRect is the whole item, and the painter's clip says more.
+    // The device's own rectangle bounds both: a line drawn far beyond it still costs the raster
+    // engine every scanline it spans.
+    QRectF exposed = option->exposedRect;
+    if (painter->hasClipping()) exposed &= painter->clipBoundingRect();
+    if (const QPaintDevice* device = painter->device(); device && device->width() > 0) {
+        bool invertible = false;
+        const QTransform toItem = painter->worldTransform().inverted(&invertible);
+        if (invertible) exposed &= toItem.mapRect(QRectF(0, 0, device->width(), device->height()));
+    }
+    exposed.adjust(-8, -8, 8, 8);
+    if (!flat_.isEmpty() && !exposed.contains(bounds_)) {
+        // Runs of segments, each clipped to what is exposed.
+        QPolygonF run;
+        for (qsizetype i = 1; i < flat_.size(); ++i) {
+            QPointF a = flat_[i - 1], b = flat_[i];
+            const bool inside = clipSegment(a, b, exposed);
+            if (inside) {
+                if (run.isEmpty() || run.last() != a) {
+                    if (run.size() > 1) painter->drawPolyline(run);
+                    run.clear();
+                    run << a;
+                }
+                run << b;
+            }
+        }
+        if (run.size() > 1) painter->drawPolyline(run);
+    } else {
+        painter->drawPath(path_);
+    }
     painter->setPen(Qt::NoPen);
     painter->setBrush(c);
-    painter->drawPolygon(arrow_);
-    if (!label_.isEmpty() && lod >= kLabelLod) {
-        QFontMetricsF fm(s.badgeFont);
-        double w = fm.horizontalAdvance(label_) + 10;
-        QRectF r(mid_.x() - w / 2, mid_.y() - 8, w, 16);
+    if (exposed.contains(end_)) painter->drawPolygon(arrow_);
+    const QRectF r(mid_.x() - labelWidth_ / 2, mid_.y() - 8, labelWidth_, 16);
+    if (!label_.isEmpty() && lod >= kLabelLod && exposed.intersects(r)) {
         painter->setPen(QPen(c, 1));
         painter->setBrush(withAlpha(s.background, fade));
         painter->drawRoundedRect(r, 8, 8);

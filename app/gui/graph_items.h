@@ -67,7 +67,8 @@ private:
     Emphasis emphasis_ = Emphasis::Normal;
     bool folded_;
     const GraphStyle* style_;
-    mutable QString elidedLabel_, elidedDetail_;
+    mutable QString elidedLabel_, elidedDetail_, elidedBadge_;
+    mutable double badgeWidth_ = 0;
     mutable bool elided_ = false;
 };
 
@@ -91,10 +92,12 @@ public:
 
 private:
     QPainterPath path_;
+    QPolygonF flat_;  // path_ flattened: long edges draw only the stretch in view
     QPolygonF arrow_;
     QPointF start_, end_, mid_;
     QRectF bounds_;
     QString label_;
+    double labelWidth_ = 0;
     std::uint32_t from_, to_;
     hs::graph::Health health_;
     Emphasis emphasis_ = Emphasis::Normal;

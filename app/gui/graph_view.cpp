@@ -40,14 +40,6 @@ constexpr double kFitMaxScale = 1.25;
 constexpr double kHeaderHeight = 34;
 constexpr double kHeaderGap = 26;
 
-// An invisible parent for one set of items, so the full and the folded graph switch with one call.
-class RootItem : public QGraphicsItem {
-public:
-    RootItem() { setFlag(ItemHasNoContents); }
-    QRectF boundingRect() const override { return {}; }
-    void paint(QPainter*, const QStyleOptionGraphicsItem*, QWidget*) override {}
-};
-
 struct Adjacency {
     std::vector<std::vector<std::uint32_t>> out, in;  // edge indexes per node
     explicit Adjacency(const Graph& g) : out(g.nodes.size()), in(g.nodes.size()) {
@@ -131,11 +123,13 @@ Lane laneOfStage(hs::sim::Stage s) {
 
 }  // namespace
 
-// One set of items: the full graph or the folded one.
+// One set of items: the full graph or the folded one. The items are top-level (no common parent)
+// so the scene's BSP index finds the few in view; a parent would make every frame walk them all.
 struct ItemSet {
-    RootItem* root = nullptr;
     std::vector<GraphNodeItem*> nodes;
     std::vector<GraphEdgeItem*> edges;
+    std::vector<char> pass;  // per node: passes the namespace filter
+    bool shown = true;
 };
 
 struct GraphView::Impl {
@@ -208,13 +202,11 @@ struct GraphView::Impl {
     }
 
     void buildSet(ItemSet& set, const Graph& g, const hs::graph::Layout& l, bool folded) {
-        set.root = new RootItem;
-        scene->addItem(set.root);
         set.nodes.reserve(g.nodes.size());
         for (std::uint32_t i = 0; i < g.nodes.size(); ++i) {
             const auto& b = l.boxes[i];
             auto* item = new GraphNodeItem(g.nodes[i], i, QRectF(b.x, b.y, b.width, b.height), &style, folded);
-            item->setParentItem(set.root);
+            scene->addItem(item);
             set.nodes.push_back(item);
         }
         set.edges.reserve(g.edges.size());
@@ -224,7 +216,7 @@ struct GraphView::Impl {
             for (const auto& p : l.routes[e]) pts.emplace_back(p.x, p.y);
             const auto& ge = g.edges[e];
             auto* item = new GraphEdgeItem(pts, ge.from, ge.to, ge.health, QString::fromStdString(ge.label), &style);
-            item->setParentItem(set.root);
+            scene->addItem(item);
             set.edges.push_back(item);
         }
     }
@@ -233,7 +225,8 @@ struct GraphView::Impl {
         if (anim) anim->stop();
         if (marker) marker->hide();
         for (ItemSet* s : {&full, &fold}) {
-            delete s->root;  // deletes its children
+            for (auto* e : s->edges) delete e;
+            for (auto* n : s->nodes) delete n;
             *s = ItemSet{};
         }
         for (auto* h : headers) delete h;
@@ -260,16 +253,21 @@ struct GraphView::Impl {
             bounds = bounds.united(QRectF(fb.x, fb.y, fb.width, fb.height));
         }
         const double headerY = bounds.top() - kHeaderGap - kHeaderHeight;
+        const QFontMetricsF headerMetrics(style.headerFont);
         for (const auto& c : l.columns) {
-            auto* h = new LaneHeaderItem(laneTitle(c.lane), QRectF(c.x, headerY, std::max(c.width, 120.0), kHeaderHeight), c.lane, &style);
+            const QString title = laneTitle(c.lane);
+            const double w = std::max({c.width, 120.0, headerMetrics.horizontalAdvance(title.toUpper()) * 1.12 + 28});
+            auto* h = new LaneHeaderItem(title, QRectF(c.x + c.width / 2 - w / 2, headerY, w, kHeaderHeight), c.lane, &style);
             scene->addItem(h);
             headers.push_back(h);
         }
         graphRect = bounds.united(QRectF(bounds.left(), headerY, bounds.width(), kHeaderHeight)).adjusted(-40, -30, 40, 40);
         scene->setSceneRect(graphRect.adjusted(-2000, -2000, 2000, 2000));
 
+        foldMode = shown->folded && q->transform().m11() < kFoldBelow;
+        full.shown = !foldMode;
+        fold.shown = foldMode;
         applyFilter();
-        updateLod();
         block.unblock();
         if (!selectedId.isEmpty()) {
             if (index.contains(selectedId)) selectId(selectedId, false);
@@ -289,26 +287,30 @@ struct GraphView::Impl {
 
     void applyFilter() {
         if (!shown) return;
-        auto apply = [&](ItemSet& set, const Graph& g) {
-            // From the filter, not isVisible(): a hidden parent (the other level of detail) hides them too.
-            std::vector<char> pass(g.nodes.size());
-            for (std::uint32_t i = 0; i < set.nodes.size(); ++i) {
-                pass[i] = passesFilter(g.nodes[i].ns);
-                set.nodes[i]->setVisible(pass[i]);
-            }
-            for (auto* e : set.edges) e->setVisible(pass[e->from()] && pass[e->to()]);
+        auto filter = [&](ItemSet& set, const Graph& g) {
+            set.pass.assign(g.nodes.size(), 0);
+            for (std::uint32_t i = 0; i < g.nodes.size(); ++i) set.pass[i] = passesFilter(g.nodes[i].ns);
+            applyVisibility(set);
         };
-        apply(full, *shown->graph);
-        if (shown->folded) apply(fold, shown->folded->graph);
+        filter(full, *shown->graph);
+        if (shown->folded) filter(fold, shown->folded->graph);
+    }
+
+    // Items are visible when their set is the level of detail shown and they pass the filter.
+    static void applyVisibility(ItemSet& set) {
+        for (std::size_t i = 0; i < set.nodes.size(); ++i) set.nodes[i]->setVisible(set.shown && set.pass[i]);
+        for (auto* e : set.edges) e->setVisible(set.shown && set.pass[e->from()] && set.pass[e->to()]);
     }
 
     void updateLod() {
         if (!shown) return;
         const bool wantFold = shown->folded && q->transform().m11() < kFoldBelow;
-        if (wantFold == foldMode && full.root && full.root->isVisible() != wantFold) return;
         foldMode = wantFold;
-        if (full.root) full.root->setVisible(!foldMode);
-        if (fold.root) fold.root->setVisible(foldMode);
+        if (full.shown == !foldMode && fold.shown == foldMode) return;
+        full.shown = !foldMode;
+        fold.shown = foldMode;
+        applyVisibility(full);
+        applyVisibility(fold);
     }
 
     // Nodes and edges lit, in full-graph indexes; empty vectors = no highlight.
@@ -393,7 +395,7 @@ struct GraphView::Impl {
         for (QGraphicsItem* i : sel)
             if (i->type() == GraphNodeItem::Type) {
                 auto* n = static_cast<GraphNodeItem*>(i);
-                if (n->parentItem() == full.root) id = n->id();
+                if (!n->inFoldedSet()) id = n->id();
                 else if (shown->folded) {
                     // A folded group: stand for it with its first member.
                     for (std::uint32_t k = 0; k < shown->folded->nodeMap.size(); ++k)

@@ -151,6 +151,25 @@ void TestGraphView::itemsForEveryNode() {
             QRectF a = list[i]->mapRectToScene(list[i]->card()), b = list[j]->mapRectToScene(list[j]->card());
             QVERIFY2(!a.intersects(b), qPrintable(list[i]->id() + " overlaps " + list[j]->id()));
         }
+    // One level of detail at a time: what is visible never overlaps, at any zoom; zoomed out the
+    // Pods of a workload are one folded card.
+    for (double zoom : {1.0, 0.5, 0.2, 0.1}) {
+        view.setZoom(zoom);
+        std::vector<QRectF> visible;
+        int folded = 0;
+        for (QGraphicsItem* i : view.scene()->items())
+            if (i->type() == GraphNodeItem::Type && i->isVisible()) {
+                auto* n = static_cast<GraphNodeItem*>(i);
+                folded += n->id().startsWith("Fold/");
+                visible.push_back(n->card());
+            }
+        QVERIFY2(visible.size() >= 40, qPrintable(QString("%1 cards visible at %2").arg(visible.size()).arg(zoom)));
+        for (std::size_t i = 0; i < visible.size(); ++i)
+            for (std::size_t j = i + 1; j < visible.size(); ++j)
+                QVERIFY2(!visible[i].intersects(visible[j]), qPrintable(QString("visible cards overlap at zoom %1").arg(zoom)));
+        if (zoom >= 0.5) QCOMPARE(folded, 0);
+        else QVERIFY2(folded > 0, qPrintable(QString("no folded Pods at zoom %1").arg(zoom)));
+    }
     QStringList ns = view.namespaces();
     QCOMPARE(ns, (QStringList{"blog", "ops", "shop", "tenants"}));
 }
@@ -212,10 +231,11 @@ void TestGraphView::namespaceFilter() {
     GraphView view;
     view.resize(1600, 1000);
     QVERIFY(showTable(view, table_));
+    view.setZoom(1.0);  // every Pod drawn (not folded)
     view.setNamespaceFilter({"shop"});
     int shown = 0;
     for (const auto& [id, item] : fullItems(view)) {
-        const bool visible = item->isVisibleTo(item->parentItem());
+        const bool visible = item->isVisible();
         if (item->ns().isEmpty() || item->ns() == "shop") {
             QVERIFY2(visible, qPrintable(id + " hidden"));
             ++shown;
@@ -226,7 +246,7 @@ void TestGraphView::namespaceFilter() {
     QVERIFY(shown > 10);
     QCOMPARE(view.search("blog-web"), 0);  // search looks only at what is shown
     view.setNamespaceFilter({});
-    for (const auto& [id, item] : fullItems(view)) QVERIFY2(item->isVisibleTo(item->parentItem()), qPrintable(id + " still hidden"));
+    for (const auto& [id, item] : fullItems(view)) QVERIFY2(item->isVisible(), qPrintable(id + " still hidden"));
 }
 
 void TestGraphView::decisionHighlight() {
