@@ -72,15 +72,17 @@ stage_fuzz() {
   local work="$here/build-fuzz/run" rc=0 t
   mkdir -p "$work"
   for bin in build-fuzz/tests/fuzz/fuzz_*; do
-    [ -x "$bin" ] || continue
+    [ -f "$bin" ] && [ -x "$bin" ] || continue
     t="$(basename "$bin")"
-    local seeds="$here/tests/fuzz/corpus/${t#fuzz_}"
+    local seeds=("$here/tests/fuzz/corpus/${t#fuzz_}")
+    # Inputs that once crashed a target are replayed first (tests/fuzz/regressions/<target>/).
+    [ -d "$here/tests/fuzz/regressions/${t#fuzz_}" ] && seeds+=("$here/tests/fuzz/regressions/${t#fuzz_}")
     # New inputs go to a scratch corpus (first folder); the checked-in seeds are only read.
     mkdir -p "$work/$t.corpus" "$work/$t.artifacts"
     printf -- '--- %s: %ss on %s\n' "$t" "$fuzz_seconds" "tests/fuzz/corpus/${t#fuzz_}"
     if "$bin" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2560 -max_len=65536 \
         -print_final_stats=1 -artifact_prefix="$work/$t.artifacts/" \
-        "$work/$t.corpus" "$seeds" > "$work/$t.log" 2>&1; then
+        "$work/$t.corpus" "${seeds[@]}" > "$work/$t.log" 2>&1; then
       grep -E '^stat::number_of_executed_units|^Done' "$work/$t.log" | tr '\n' ' '; echo
     else
       rc=1
