@@ -2,8 +2,11 @@
 
 #include "app/gui/details_panel.h"
 #include "app/gui/graph_view.h"
+#include "app/gui/replay_panel.h"
 #include "app/gui/request_panel.h"
 #include "app/gui/source_dialog.h"
+#include "app/gui/teaching_panel.h"
+#include "app/gui/whatif_panel.h"
 #include "hopscope/version.h"
 
 #include <QAction>
@@ -24,6 +27,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QToolBar>
 #include <QToolButton>
@@ -97,12 +101,21 @@ MainWindow::MainWindow(SourceSpec source, std::optional<sim::Profile> profile, Q
     connect(workspace_, &Workspace::failed, this, &MainWindow::onFailed);
     connect(workspace_, &Workspace::busyChanged, this, [this] { updateStatus(); });
     connect(graph_, &GraphView::nodeSelected, this, &MainWindow::onNodeSelected);
-    connect(graph_, &GraphView::layoutReady, this, &MainWindow::rebuildNamespaceMenu);
+    connect(graph_, &GraphView::layoutReady, this, [this] {
+        rebuildNamespaceMenu();
+        // The request shown was routed again on the new table: light its route up in the new graph.
+        if (request_->hasDecision()) graph_->showDecision(request_->decision());
+    });
     connect(request_, &RequestPanel::decisionReady, graph_, [this](const sim::Decision& d) { graph_->showDecision(d); });
     connect(request_, &RequestPanel::hopChosen, graph_,
             [this](const sim::Decision& d, int hop) { graph_->showDecision(d, hop); });
 
+    // The Details panel runs the full height on the right; Request and its neighbours share the bottom.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
     resize(1280, 800);
+    resizeDocks({dock(QStringLiteral("requestDock"))}, {260}, Qt::Vertical);
+    resizeDocks({dock(QStringLiteral("detailsDock"))}, {400}, Qt::Horizontal);
     restoreLayout();
     if (profile) {
         const int i = profileBox_->findData(static_cast<int>(*profile));
@@ -145,9 +158,46 @@ void MainWindow::buildDocks() {
         if (!id.isEmpty()) graph_->selectNode(id);
     });
 
-    // --- panels of the other GUI engineers (replay, what-if, teaching) ---
-    // PANELS: ReplayPanel / WhatIfPanel / TeachingPanel docks are added here when their headers
-    // are in the tree; see the report to the lead.
+    // Replay, what-if and teaching share the bottom area with the request panel, as tabs.
+    auto addPanelDock = [this, requestDock](QWidget* panel, const QString& title, const char* name) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(QString::fromLatin1(name));
+        d->setWidget(panel);
+        addDockWidget(Qt::BottomDockWidgetArea, d);
+        tabifyDockWidget(requestDock, d);
+        return d;
+    };
+    replay_ = new ReplayPanel(this);
+    addPanelDock(replay_, tr("Replay"), "replayDock")
+        ->setToolTip(tr("Replay an access log or HAR through the current configuration"));
+    whatIf_ = new WhatIfPanel(this);
+    addPanelDock(whatIf_, tr("What if"), "whatIfDock")
+        ->setToolTip(tr("Edit the manifests or pick another controller and see which requests would change"));
+    teaching_ = new TeachingPanel(this);
+    addPanelDock(teaching_, tr("Teaching"), "teachingDock")->setToolTip(tr("Guided lessons, hop by hop"));
+    requestDock->raise();
+    connect(replay_, &ReplayPanel::decisionChosen, graph_, [this](const sim::Decision& d) { graph_->showDecision(d); });
+    connect(whatIf_, &WhatIfPanel::decisionChosen, graph_, [this](const sim::Decision& d) { graph_->showDecision(d); });
+    connect(whatIf_, &WhatIfPanel::highlightRequested, graph_, &GraphView::highlightNodes);
+    connect(teaching_, &TeachingPanel::hopShown, graph_,
+            [this](const sim::Decision& d, int hop) { graph_->showDecision(d, hop); });
+    const QString trace = demoTracePath();
+    if (!trace.isEmpty()) {
+        replay_->setTraceFile(trace);
+        whatIf_->setTraceFile(trace);
+    }
+}
+
+QString MainWindow::demoTracePath() {
+    // Installed: <prefix>/bin/hopscope → <prefix>/share/hopscope/demo; build tree: <build>/app/gui/
+    // hopscope or <build>/tests/gui/tst_* → <build>/share/hopscope/demo.
+    const QString dir = QCoreApplication::applicationDirPath();
+    for (const QString& rel : {QStringLiteral("/../share/hopscope/demo/access.log.gz"),
+                               QStringLiteral("/../../share/hopscope/demo/access.log.gz")}) {
+        const QFileInfo fi(dir + rel);
+        if (fi.isFile()) return fi.canonicalFilePath();
+    }
+    return QStandardPaths::locate(QStandardPaths::GenericDataLocation, QStringLiteral("hopscope/demo/access.log.gz"));
 }
 
 void MainWindow::buildActions() {
@@ -279,7 +329,9 @@ void MainWindow::onTableChanged() {
     graph_->setTable(table);
     request_->setTable(table);
     details_->setContext(table, workspace_->findings());
-    // PANELS: setTable / setBaseline on the replay, what-if and teaching panels go here.
+    replay_->setTable(table);
+    teaching_->setTable(table);
+    whatIf_->setBaseline(workspace_->state(), workspace_->profileOptions());
     fillProblems();
     const auto& st = table->state();
     const bool empty = st.ingresses().size() == 0 && st.httpRoutes().size() == 0;

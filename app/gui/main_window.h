@@ -23,7 +23,10 @@ namespace hs::gui {
 
 class DetailsPanel;
 class GraphView;
+class ReplayPanel;
 class RequestPanel;
+class TeachingPanel;
+class WhatIfPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -37,6 +40,11 @@ public:
     GraphView* graphView() const { return graph_; }
     RequestPanel* requestPanel() const { return request_; }
     DetailsPanel* detailsPanel() const { return details_; }
+    ReplayPanel* replayPanel() const { return replay_; }
+    WhatIfPanel* whatIfPanel() const { return whatIf_; }
+    TeachingPanel* teachingPanel() const { return teaching_; }
+    // The demo access log generated at build time, next to the binary or installed; "" if absent.
+    static QString demoTracePath();
     QListWidget* problemsList() const { return problems_; }
     QComboBox* profileBox() const { return profileBox_; }
     QDockWidget* dock(const QString& objectName) const;
@@ -82,6 +90,9 @@ private:
     QLabel* emptyText_ = nullptr;
     RequestPanel* request_ = nullptr;
     DetailsPanel* details_ = nullptr;
+    ReplayPanel* replay_ = nullptr;
+    WhatIfPanel* whatIf_ = nullptr;
+    TeachingPanel* teaching_ = nullptr;
     QListWidget* problems_ = nullptr;
     QDockWidget* problemsDock_ = nullptr;
     QComboBox* profileBox_ = nullptr;

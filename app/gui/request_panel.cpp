@@ -87,7 +87,7 @@ RequestPanel::RequestPanel(QWidget* parent) : QWidget(parent) {
     clientIP_->setToolTip(tr("The client's address (allow-lists, rate limits, hashing by $remote_addr)"));
 
     auto* form = new QFormLayout;
-    form->addRow(tr("&Request"), urlRow);
+    form->addRow(tr("Request"), urlRow);
     form->addRow(tr("&Headers"), headers_);
     form->addRow(tr("&Cookies"), cookies_);
     form->addRow(tr("Client &IP"), clientIP_);
