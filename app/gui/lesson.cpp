@@ -173,7 +173,8 @@ LessonParse parseLesson(const std::string& text, const std::string& fileName) {
 }
 
 std::vector<std::string> builtinLessonFiles() {
-    initLessonResources();
+    static const bool registered = (initLessonResources(), true);
+    (void)registered;
     std::vector<std::string> files;
     const QStringList names = QDir(QStringLiteral(":/lessons")).entryList({QStringLiteral("*.yaml")}, QDir::Files, QDir::Name);
     for (const QString& n : names) files.push_back((QStringLiteral(":/lessons/") + n).toStdString());

@@ -12,6 +12,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QResizeEvent>
 #include <QSplitter>
 #include <QTextBlock>
 #include <QTextBrowser>
@@ -171,7 +172,7 @@ void TeachingPanel::buildUi() {
     steps->addWidget(stepLabel_, 1);
     layout->addLayout(steps);
 
-    auto* split = new QSplitter(Qt::Vertical, this);
+    auto* split = split_ = new QSplitter(Qt::Vertical, this);
     explanation_ = new QTextBrowser(split);
     auto* yamlBox = new QWidget(split);
     auto* yamlLayout = new QVBoxLayout(yamlBox);
@@ -206,6 +207,16 @@ void TeachingPanel::buildUi() {
         if (hop_ + 1 < hopCount()) next();
         if (hop_ + 1 >= hopCount()) setPlaying(false);
     });
+}
+
+void TeachingPanel::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    // Docked under the graph the panel is wide and low: explanation and YAML side by side.
+    const bool wide = width() > height() * 5 / 4;
+    split_->setOrientation(wide ? Qt::Horizontal : Qt::Vertical);
+    intro_->setMaximumHeight(wide ? 64 : 90);
+    // Keep the highlighted lines in view once the children have their new sizes.
+    QTimer::singleShot(0, this, [this] { yaml_->centerCursor(); });
 }
 
 void TeachingPanel::setTable(std::shared_ptr<const sim::RouteTable> table) {
@@ -390,7 +401,7 @@ void TeachingPanel::updateControls() {
         playButton_->setChecked(timer_->isActive());
         playButton_->setText(timer_->isActive() ? tr("❚❚ Pause") : tr("▶ Play"));
     }
-    freeRow_->setVisible(true);
+    freeRow_->setVisible(lesson_ < 0);  // lessons bring their own requests; "Free mode" is in the list
     requestBox_->setVisible(lesson_ >= 0);
     const bool otherCluster = table_ && table_->state().source() != "demo";
     if (lesson_ >= 0 && otherCluster) {

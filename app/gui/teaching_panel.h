@@ -27,6 +27,7 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
+class QSplitter;
 class QTextBrowser;
 class QTimer;
 class QToolButton;
@@ -74,6 +75,9 @@ public slots:
 signals:
     void hopShown(const hs::sim::Decision& d, int hopIndex);  // the shell calls GraphView::showDecision(d, hopIndex)
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     struct YamlView;
     void buildUi();
@@ -111,6 +115,7 @@ private:
     QLabel* stepLabel_ = nullptr;
     QLabel* banner_ = nullptr;
     QTextBrowser* explanation_ = nullptr;
+    QSplitter* split_ = nullptr;  // explanation | YAML: side by side when the panel is wide
     QLabel* yamlCaption_ = nullptr;
     QPlainTextEdit* yaml_ = nullptr;
     QTimer* timer_ = nullptr;

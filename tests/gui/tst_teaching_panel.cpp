@@ -7,6 +7,8 @@
 
 #include <QApplication>
 #include <QFile>
+#include <QPlainTextEdit>
+#include <QTextBlock>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -249,11 +251,22 @@ void TestTeachingPanel::screenshot() {
     panel.next();  // the path hop
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    // The highlighted path line is scrolled into view.
+    auto* yaml = panel.findChild<QPlainTextEdit*>();
+    QVERIFY(yaml);
+    QVERIFY2(yaml->textCursor().block().text().contains(QStringLiteral("path: /api")), qPrintable(yaml->textCursor().block().text()));
+    QTRY_VERIFY(yaml->viewport()->rect().contains(yaml->cursorRect()));
     const QPixmap shot = panel.grab();
     QVERIFY(!shot.isNull());
     QCOMPARE(shot.size(), QSize(760, 900) * shot.devicePixelRatio());
     const QByteArray out = qgetenv("HS_TEACHING_SCREENSHOT");
     if (!out.isEmpty()) QVERIFY2(shot.save(QString::fromLocal8Bit(out)), out.constData());
+
+    // Docked under the graph the panel is wide and low: explanation and YAML sit side by side.
+    panel.resize(1400, 420);
+    QTRY_VERIFY(yaml->viewport()->width() > 700 && yaml->viewport()->rect().contains(yaml->cursorRect()));
+    const QByteArray docked = qgetenv("HS_TEACHING_SCREENSHOT_DOCKED");
+    if (!docked.isEmpty()) QVERIFY2(panel.grab().save(QString::fromLocal8Bit(docked)), docked.constData());
 }
 
 QTEST_MAIN(TestTeachingPanel)
