@@ -10,7 +10,9 @@
 
 #include <QComboBox>
 #include <QDockWidget>
+#include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -147,6 +149,27 @@ private slots:
         w.workspace()->openFiles({QStringLiteral("/nonexistent/hopscope/none.yaml")});
         QVERIFY(failed.wait(kTimeoutMs));
         QVERIFY2(failed.at(0).at(0).toString().contains(QStringLiteral("none.yaml")), qPrintable(failed.at(0).at(0).toString()));
+        // A dialog says what to check, without blocking the window.
+        auto* box = w.findChild<QMessageBox*>(QStringLiteral("failureBox"));
+        QVERIFY(box);
+        QVERIFY(QTest::qWaitFor([&] { return box->isVisible(); }, 5000));
+        QVERIFY2(box->informativeText().contains(QStringLiteral("demo")), qPrintable(box->informativeText()));
+        QVERIFY2(box->detailedText().contains(QStringLiteral("none.yaml")), qPrintable(box->detailedText()));
+    }
+
+    void toolbarSearchSelectsANode() {
+        gui::MainWindow w;
+        w.show();
+        QVERIFY(waitForLayout(w));
+        auto* search = w.findChild<QLineEdit*>(QStringLiteral("graphSearch"));
+        QVERIFY(search);
+        search->setText(QStringLiteral("api-canary"));
+        QTest::keyClick(search, Qt::Key_Return);
+        // The graph selects the first match and the details panel follows the selection.
+        QVERIFY2(QTest::qWaitFor([&] { return w.detailsPanel()->object().has_value(); }, 5000),
+                 "searching did not select a node with an object");
+        QVERIFY2(QString::fromStdString(w.detailsPanel()->object()->name).contains(QStringLiteral("api-canary")),
+                 w.detailsPanel()->object()->name.c_str());
     }
 
     void noIngressesShowsTheEmptyState() {
