@@ -204,6 +204,8 @@ void RequestPanel::showDecision() {
             child->setToolTip(2, QString::fromStdString(r.why));
             child->setForeground(0, QColor(QStringLiteral("#d0482f")));
         }
+        // A few losing candidates are the "why not" a reader looks for: shown open; long lists stay folded.
+        if (!h.rejected.empty() && h.rejected.size() <= 5) item->setExpanded(true);
         ++index;
     }
 }
