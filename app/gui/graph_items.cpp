@@ -343,6 +343,13 @@ void GraphEdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
     }
     exposed.adjust(-8, -8, 8, 8);
     if (!flat_.isEmpty() && !exposed.contains(bounds_)) {
+        // A cosmetic pen takes the raster engine's line fast path (no outline to fill); at the
+        // zooms where long edges are drawn like this its width is within a pixel of the scaled one.
+        QPen cosmetic = pen;
+        cosmetic.setCosmetic(true);
+        cosmetic.setWidthF(std::clamp(pen.widthF() * lod, 1.0, 3.0));
+        painter->setPen(cosmetic);
+        painter->setRenderHint(QPainter::Antialiasing, false);
         // Runs of segments, each clipped to what is exposed.
         QPolygonF run;
         for (qsizetype i = 1; i < flat_.size(); ++i) {
@@ -358,6 +365,7 @@ void GraphEdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
             }
         }
         if (run.size() > 1) painter->drawPolyline(run);
+        painter->setRenderHint(QPainter::Antialiasing, true);
     } else {
         painter->drawPath(path_);
     }

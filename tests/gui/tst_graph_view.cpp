@@ -439,8 +439,13 @@ void TestGraphView::screenshot() {
     QVERIFY2(pixelsDifferentFrom(image, Qt::black) > image.width() * image.height() / 2, "the frame was not painted");
     const QByteArray dir = qgetenv("HS_SCREENSHOT_DIR");
     if (!dir.isEmpty()) {
-        QTRY_VERIFY_WITH_TIMEOUT(true, 3000);
-        QTest::qWait(0);
+        // Once the marker has travelled to the Pod.
+        QGraphicsItem* marker = nullptr;
+        for (QGraphicsItem* i : view.scene()->items())
+            if (i->zValue() >= 10) marker = i;
+        QVERIFY(marker);
+        const QPointF pod = fullItems(view)["Pod/" + QString::fromStdString(d.pod)]->card().center();
+        QTRY_VERIFY_WITH_TIMEOUT(QLineF(marker->pos(), pod).length() < 1.0, 5000);
         QVERIFY(QDir().mkpath(QString::fromLocal8Bit(dir)));
         QImage shot(view.viewport()->size(), QImage::Format_ARGB32);
         QPainter p(&shot);
