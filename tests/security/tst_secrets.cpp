@@ -124,51 +124,50 @@ private slots:
         for (const auto& l : pemBodyLines(clientKeyPem_)) needles_.push_back({"a line of the client key", l});
 
         manifests_ = dir_ / "manifests";
-        writeFile(manifests_ / "app.yaml", R"(apiVersion: v1
-kind: Namespace
-metadata: {name: shop}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: example/web, ports: [{name: http, containerPort: 8080}]}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {app: web}
-  ports: [{name: http, port: 80, targetPort: 8080}]
----
-apiVersion: networking.k8s.io/v1
-kind: IngressClass
-metadata: {name: nginx}
-spec: {controller: k8s.io/ingress-nginx}
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: web
-  namespace: shop
-  annotations:
-    nginx.ingress.kubernetes.io/auth-secret: basic-auth
-spec:
-  ingressClassName: nginx
-  tls: [{hosts: [shop.example.com], secretName: shop-tls}]
-  rules:
-    - host: shop.example.com
-      http:
-        paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]
-)");
+        writeFile(manifests_ / "app.yaml", "apiVersion: v1\n"
+        "kind: Namespace\n"
+        "metadata: {name: shop}\n"
+        "---\n"
+        "apiVersion: apps/v1\n"
+        "kind: Deployment\n"
+        "metadata: {name: web, namespace: shop}\n"
+        "spec:\n"
+        "  replicas: 2\n"
+        "  selector: {matchLabels: {app: web}}\n"
+        "  template:\n"
+        "    metadata: {labels: {app: web}}\n"
+        "    spec:\n"
+        "      containers: [{name: web, image: example/web, ports: [{name: http, containerPort: 8080}]}]\n"
+        "---\n"
+        "apiVersion: v1\n"
+        "kind: Service\n"
+        "metadata: {name: web, namespace: shop}\n"
+        "spec:\n"
+        "  selector: {app: web}\n"
+        "  ports: [{name: http, port: 80, targetPort: 8080}]\n"
+        "---\n"
+        "apiVersion: networking.k8s.io/v1\n"
+        "kind: IngressClass\n"
+        "metadata: {name: nginx}\n"
+        "spec: {controller: k8s.io/ingress-nginx}\n"
+        "---\n"
+        "apiVersion: networking.k8s.io/v1\n"
+        "kind: Ingress\n"
+        "metadata:\n"
+        "  name: web\n"
+        "  namespace: shop\n"
+        "  annotations:\n"
+        "    nginx.ingress.kubernetes.io/auth-secret: basic-auth\n"
+        "spec:\n"
+        "  ingressClassName: nginx\n"
+        "  tls: [{hosts: [shop.example.com], secretName: shop-tls}]\n"
+        "  rules:\n"
+        "    - host: shop.example.com\n"
+        "      http:\n"
+        "        paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]\n");
         // kubectl's last-applied annotation repeats the Secret, key included (as JSON text).
-        std::string lastApplied = R"({"apiVersion":"v1","kind":"Secret","stringData":{"tls.key":")" +
-                                  QByteArray::fromStdString(tlsKeyPem_).replace("\n", "\\n").toStdString() + R"("}})";
+        std::string lastApplied = "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"stringData\":{\"tls.key\":\"" +
+                                  QByteArray::fromStdString(tlsKeyPem_).replace("\n", "\\n").toStdString() + "\"}}";
         std::string secretYaml = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: shop-tls\n  namespace: shop\n  annotations:\n"
                                  "    kubectl.kubernetes.io/last-applied-configuration: '" + lastApplied + "'\n"
                                  "type: kubernetes.io/tls\ndata:\n  tls.crt: " + base64(tlsCertPem_) + "\n  tls.key: " +
@@ -177,12 +176,11 @@ spec:
         writeFile(manifests_ / "secrets.yaml", secretYaml);
         // The same key inside a List (JSON), next to an object that is not a Secret.
         std::string keyJson = QByteArray::fromStdString(tlsKeyPem_).replace("\n", "\\n").toStdString();
-        writeFile(manifests_ / "list.json", R"({"apiVersion":"v1","kind":"List","items":[
-{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings","namespace":"shop"},"data":{"mode":"fast"}},
-{"apiVersion":"v1","kind":"Secret","metadata":{"name":"other-tls","namespace":"shop"},"type":"kubernetes.io/tls",
- "stringData":{"tls.crt":")" + QByteArray::fromStdString(tlsCertPem_).replace("\n", "\\n").toStdString() +
-                                                  R"(","tls.key":")" + keyJson + R"("}}]}
-)");
+        writeFile(manifests_ / "list.json", "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[\n"
+        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"settings\",\"namespace\":\"shop\"},\"data\":{\"mode\":\"fast\"}},\n"
+        "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"other-tls\",\"namespace\":\"shop\"},\"type\":\"kubernetes.io/tls\",\n"
+        " \"stringData\":{\"tls.crt\":\"" + QByteArray::fromStdString(tlsCertPem_).replace("\n", "\\n").toStdString() +
+                                                  "\",\"tls.key\":\"" + keyJson + "\"}}]}\n");
 
         // A kubeconfig whose server refuses connections (port 9 on loopback): the live code paths
         // run up to their error messages.
@@ -200,9 +198,9 @@ spec:
         trace_ = dir_ / "access.jsonl";
         std::string t;
         for (int i = 0; i < 20; ++i)
-            t += R"({"time": "2026-11-25T10:00:0)" + std::to_string(i % 10) +
-                 R"(.000Z", "method": "GET", "url": "https://shop.example.com/api/)" + std::to_string(i) +
-                 R"(", "headers": {"Authorization": "Bearer )" + kBearer + R"(", "Cookie": "session=)" + kToken + R"("}})" + "\n";
+            t += "{\"time\": \"2026-11-25T10:00:0" + std::to_string(i % 10) +
+                 ".000Z\", \"method\": \"GET\", \"url\": \"https://shop.example.com/api/" + std::to_string(i) +
+                 "\", \"headers\": {\"Authorization\": \"Bearer " + kBearer + "\", \"Cookie\": \"session=" + kToken + "\"}}" + "\n";
         writeFile(trace_, t);
     }
 
@@ -239,8 +237,8 @@ spec:
     // A Secret read from the API server keeps the certificate only.
     void liveSecretDecodeDropsKey() {
         hs::kube::ObjectDecoder dec;
-        std::string json = R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"t","namespace":"shop"},"type":"kubernetes.io/tls",
-"data":{"tls.crt":")" + base64(tlsCertPem_) + R"(","tls.key":")" + base64(tlsKeyPem_) + R"("}})";
+        std::string json = "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"t\",\"namespace\":\"shop\"},\"type\":\"kubernetes.io/tls\",\n"
+        "\"data\":{\"tls.crt\":\"" + base64(tlsCertPem_) + "\",\"tls.key\":\"" + base64(tlsKeyPem_) + "\"}}";
         std::string pem;
         auto obj = dec.decodeSecret(json, &pem);
         QVERIFY2(obj, obj ? "" : obj.error().message.c_str());
