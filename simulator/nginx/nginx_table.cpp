@@ -121,33 +121,206 @@ struct StaticMatch {
     std::uint32_t location = kNone;
 };
 
-// nginx's ngx_http_core_find_static_location, on a trie: an exact location equal to the URI wins;
-// then a prefix location equal to the URI; then a location named URI + "/" (the 301); then the
-// longest prefix location.
-StaticMatch findStatic(const Trie& t, std::string_view uri) {
+// ---- the table --------------------------------------------------------------------------------
+
+// What one routed request reads of a location, built once next to its strings (ServerIndex::hot):
+// the fast path copies the Decision's strings from a line or two of one arena instead of from the
+// Location, IngressInfo, Ingress and Server objects spread over the heap (issue 3: the cost with
+// 10,000 paths within 2x of the cost with 10).
+struct HotLocation {
+    std::uint32_t off = 0;  // into ServerIndex::hot: rendered, ingress key, path as written, nginx path
+    std::uint32_t rendered = 0, key = 0, path = 0, locPath = 0;
+    std::uint32_t upstream = kNone, customDefaultUpstream = kNone, ingress = kNone;
+    bool usesCustomDefault = false;
+    bool hasPath = false;  // the location comes from an Ingress path (Decision path/pathType)
+    bool plain = false;    // no annotation acts in the rewrite, preaccess or access phases
+    SpecialLocation special = SpecialLocation::None;
+    model::PathType pathType = model::PathType::Prefix;  // of the Ingress path
+};
+
+// An upstream's Decision strings and its endpoints', contiguous in Table::upHot_ (same reason).
+struct HotUpstream {
+    std::uint32_t off = 0;  // into Table::upHot_: name, service key, port name
+    std::uint32_t name = 0, key = 0, portName = 0;
+    bool isDefault = false, hasAlternatives = false, hasPort = false;
+    std::int32_t port = 0;
+    std::uint32_t endpoints = 0;  // first HotEndpoint in Table::hotEp_
+};
+struct HotEndpoint {
+    std::uint32_t off = 0;  // into Table::upHot_: hostPort, pod key, node
+    std::uint32_t hostPort = 0, pod = 0, node = 0;
+};
+
+// A server's Trie as matched: path-compressed (a chain of single-child nodes without a location
+// becomes one edge with a label), nodes in depth-first order, in three flat arrays. A request
+// walks a few adjacent records instead of one node and one heap vector per byte.
+struct FlatTrie {
+    struct Node {
+        std::uint32_t exact = kNone, inclusive = kNone;
+        std::uint32_t label = 0;     // the edge from the parent: bytes [label, label + labelLen)
+        std::uint32_t first = 0;     // first child in `children`
+        std::uint32_t labelLen = 0, count = 0;
+    };
+    struct Child {
+        char byte;  // the first byte of the child's label
+        std::uint32_t node;
+    };
+    std::vector<Node> nodes;
+    std::vector<Child> children;  // sorted by byte within a node
+    std::string labels;
+
+    std::uint32_t child(std::uint32_t n, char c) const {
+        const Node& x = nodes[n];
+        const Child* b = children.data() + x.first;
+        const Child* e = b + x.count;
+        for (const Child* it = b; it != e; ++it)
+            if (it->byte == c) return it->node;
+        return kNone;
+    }
+};
+
+FlatTrie flatten(const Trie& t) {
+    FlatTrie f;
+    // (original node, its flat index): children are laid out when their parent is visited
+    struct Item {
+        std::uint32_t orig, flat;
+    };
+    std::vector<Item> stack;
+    f.nodes.push_back({t.nodes[0].exact, t.nodes[0].inclusive, 0, 0, 0, 0});
+    stack.push_back({0, 0});
+    while (!stack.empty()) {
+        Item it = stack.back();
+        stack.pop_back();
+        const auto& on = t.nodes[it.orig];
+        f.nodes[it.flat].first = static_cast<std::uint32_t>(f.children.size());
+        f.nodes[it.flat].count = static_cast<std::uint32_t>(on.children.size());
+        std::vector<Item> kids;
+        for (const auto& [c, next] : on.children) {
+            std::uint32_t label = static_cast<std::uint32_t>(f.labels.size());
+            f.labels.push_back(c);
+            std::uint32_t x = next;
+            while (t.nodes[x].children.size() == 1 && t.nodes[x].exact == kNone && t.nodes[x].inclusive == kNone) {
+                f.labels.push_back(t.nodes[x].children.front().first);
+                x = t.nodes[x].children.front().second;
+            }
+            std::uint32_t flat = static_cast<std::uint32_t>(f.nodes.size());
+            f.nodes.push_back({t.nodes[x].exact, t.nodes[x].inclusive, label,
+                               0, static_cast<std::uint32_t>(f.labels.size() - label), 0});
+            f.children.push_back({c, flat});
+            kids.push_back({x, flat});
+        }
+        for (auto k = kids.rbegin(); k != kids.rend(); ++k) stack.push_back(*k);
+    }
+    return f;
+}
+
+// nginx's ngx_http_core_find_static_location, on the trie: an exact location equal to the URI
+// wins; then a prefix location equal to the URI; then a location named URI + "/" (the 301); then
+// the longest prefix location. Edge by edge: a URI that ends inside an edge ends on a node without
+// locations, whose '/' child is the edge's next byte (a location only when that byte ends the edge).
+StaticMatch findStatic(const FlatTrie& t, std::string_view uri) {
     std::uint32_t n = 0;
     std::uint32_t longest = t.nodes[0].inclusive;
-    for (char c : uri) {
-        n = t.child(n, c);
-        if (n == kNone) return longest == kNone ? StaticMatch{} : StaticMatch{StaticMatch::Prefix, longest};
-        if (t.nodes[n].inclusive != kNone) longest = t.nodes[n].inclusive;
+    auto fallback = [&] { return longest == kNone ? StaticMatch{} : StaticMatch{StaticMatch::Prefix, longest}; };
+    std::size_t pos = 0;
+    while (pos < uri.size()) {
+        std::uint32_t c = t.child(n, uri[pos]);
+        if (c == kNone) return fallback();
+        const FlatTrie::Node& x = t.nodes[c];
+        std::string_view label(t.labels.data() + x.label, x.labelLen);
+        std::size_t k = 1;
+        while (k < label.size() && pos + k < uri.size() && uri[pos + k] == label[k]) ++k;
+        if (k < label.size()) {
+            if (pos + k < uri.size()) return fallback();  // a byte differs inside the edge
+            // the URI ends inside the edge: only the 301 to a slash location is possible
+            if (label[k] == '/' && k + 1 == label.size()) {
+                std::uint32_t target = x.exact != kNone ? x.exact : x.inclusive;
+                if (target != kNone) return {StaticMatch::AutoRedirect, target};
+            }
+            return fallback();
+        }
+        pos += label.size();
+        n = c;
+        if (x.inclusive != kNone) longest = x.inclusive;
     }
-    const auto& node = t.nodes[n];
+    const FlatTrie::Node& node = t.nodes[n];
     if (node.exact != kNone) return {StaticMatch::Exact, node.exact};
     if (node.inclusive != kNone) return {StaticMatch::Prefix, node.inclusive};
     std::uint32_t slash = t.child(n, '/');
-    if (slash != kNone) {
-        const auto& s = t.nodes[slash];
-        std::uint32_t target = s.exact != kNone ? s.exact : s.inclusive;
+    if (slash != kNone && t.nodes[slash].labelLen == 1) {
+        const auto& sl = t.nodes[slash];
+        std::uint32_t target = sl.exact != kNone ? sl.exact : sl.inclusive;
         if (target != kNone) return {StaticMatch::AutoRedirect, target};
     }
-    return longest == kNone ? StaticMatch{} : StaticMatch{StaticMatch::Prefix, longest};
+    return fallback();
 }
 
-// ---- the table --------------------------------------------------------------------------------
+// Exact host names by open addressing: one 64-byte slot holds the hash, the server and (up to 48
+// bytes) the name itself, so a lookup reads one line; longer names are compared in `longKeys`.
+class HostIndex {
+public:
+    void build(const std::vector<std::pair<std::string, std::uint32_t>>& names) {
+        std::size_t cap = 16;
+        while (cap < names.size() * 2) cap *= 2;
+        slots_.assign(cap, Slot{});
+        mask_ = cap - 1;
+        for (const auto& [name, server] : names) {
+            std::uint64_t h = StringHash{}(name);
+            std::size_t i = h & mask_;
+            bool dup = false;
+            while (slots_[i].server != kNone) {
+                if (equal(slots_[i], h, name)) {
+                    dup = true;  // first kept, as unordered_map::emplace
+                    break;
+                }
+                i = (i + 1) & mask_;
+            }
+            if (dup) continue;
+            Slot& s = slots_[i];
+            s.hash = static_cast<std::uint32_t>(h >> 32);
+            s.server = server;
+            s.len = static_cast<std::uint32_t>(name.size());
+            if (name.size() <= sizeof s.inl) {
+                std::memcpy(s.inl, name.data(), name.size());
+            } else {
+                s.off = static_cast<std::uint32_t>(longKeys_.size());
+                longKeys_.append(name);
+            }
+        }
+    }
+    std::uint32_t find(std::string_view name) const {
+        if (slots_.empty()) return kNone;
+        std::uint64_t h = StringHash{}(name);
+        for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+            const Slot& s = slots_[i];
+            if (s.server == kNone) return kNone;
+            if (equal(s, h, name)) return s.server;
+        }
+    }
+
+private:
+    struct alignas(64) Slot {
+        std::uint32_t hash = 0, server = kNone, len = 0, off = 0;
+        char inl[48];
+    };
+    bool equal(const Slot& s, std::uint64_t h, std::string_view name) const {
+        if (s.hash != static_cast<std::uint32_t>(h >> 32) || s.len != name.size()) return false;
+        const char* k = name.size() <= sizeof s.inl ? s.inl : longKeys_.data() + s.off;
+        return std::memcmp(k, name.data(), name.size()) == 0;
+    }
+    std::vector<Slot> slots_;
+    std::size_t mask_ = 0;
+    std::string longKeys_;
+};
 
 struct ServerIndex {
     Trie trie;
+    FlatTrie flat;  // `trie` as matched
+    std::string hot;  // hostname, certificate, then each location's strings (HotLocation)
+    std::uint32_t hostnameLen = 0, certificateLen = 0;
+    bool catchAll = false, regexMode = false, ownCertificate = false;
+    const Location* locations = nullptr;  // Server::locations
+    std::vector<HotLocation> hotLoc;  // per location
     std::vector<Regex> regexes;   // regex mode: one per location, in order
     std::vector<Regex> rewrites;  // per location: `(?i)path` when it rewrites
     std::uint32_t appRoot = kNone;  // first location with app-root
@@ -225,8 +398,7 @@ public:
 
     // Server lookup (nginx: exact names, then the one-label wildcard regex, then the default).
     std::uint32_t findServer(std::string_view host) const {
-        auto it = exact_.find(host);
-        if (it != exact_.end()) return it->second;
+        if (std::uint32_t si = exact_.find(host); si != kNone) return si;
         auto dot = host.find('.');
         if (dot != std::string_view::npos && dot > 0) {
             std::string_view label = host.substr(0, dot);
@@ -252,18 +424,22 @@ public:
     std::uint32_t catchAll() const { return catchAll_; }
     bool anyEwma() const { return anyEwma_; }
     const std::vector<std::string>& noTlsLocations() const { return noTls_; }
+    const HotUpstream& hotUpstream(std::uint32_t u) const { return hotUp_[u]; }
+    const HotEndpoint& hotEndpoint(const HotUpstream& u, std::size_t i) const { return hotEp_[u.endpoints + i]; }
+    std::string_view upStr(std::uint32_t off, std::uint32_t len) const { return {upHot_.data() + off, len}; }
 
 private:
     void index() {
         const Config& c = *cfg_;
         servers_.resize(c.servers.size());
+        std::vector<std::pair<std::string, std::uint32_t>> exactNames;
         for (std::uint32_t si = 0; si < c.servers.size(); ++si) {
             const Server& s = c.servers[si];
             ServerIndex& x = servers_[si];
             if (s.isCatchAll()) catchAll_ = si;
             else if (s.isWildcard()) wildcard_.emplace(s.hostname.substr(1), si);
-            else exact_.emplace(toLower(s.hostname), si);
-            for (const auto& a : s.aliases) exact_.emplace(toLower(a), si);
+            else exactNames.emplace_back(toLower(s.hostname), si);
+            for (const auto& a : s.aliases) exactNames.emplace_back(toLower(a), si);
             if (s.hasCertificate && !s.isCatchAll()) {
                 auto addCert = [&](const std::string& name) {
                     std::string lower = toLower(name);
@@ -294,6 +470,36 @@ private:
                 if (x.appRoot == kNone && l.ann && !l.ann->appRoot.empty()) x.appRoot = li;
             }
         }
+        exact_.build(exactNames);
+        for (std::uint32_t si = 0; si < c.servers.size(); ++si) indexHot(c, si);
+        hotUp_.reserve(c.upstreams.size());
+        for (const Upstream& u : c.upstreams) {
+            HotUpstream h;
+            auto put = [&](std::string_view v) {
+                upHot_.append(v);
+                return static_cast<std::uint32_t>(v.size());
+            };
+            h.off = static_cast<std::uint32_t>(upHot_.size());
+            h.name = put(u.name);
+            h.key = put(u.serviceKey);
+            if (u.backend.servicePort) {
+                h.hasPort = true;
+                h.port = u.backend.servicePort->port;
+                h.portName = put(u.backend.servicePort->name);
+            }
+            h.isDefault = u.isDefault;
+            h.hasAlternatives = !u.alternatives.empty();
+            h.endpoints = static_cast<std::uint32_t>(hotEp_.size());
+            for (const EndpointInfo& ep : u.backend.endpoints) {
+                HotEndpoint e;
+                e.off = static_cast<std::uint32_t>(upHot_.size());
+                e.hostPort = put(ep.hostPort);
+                e.pod = put(ep.podKey);
+                e.node = put(ep.node);
+                hotEp_.push_back(e);
+            }
+            hotUp_.push_back(h);
+        }
         for (const Upstream& u : c.upstreams) anyEwma_ = anyEwma_ || u.balancer.kind == BalancerKind::Ewma;
         std::string_view list = c.settings.noTLSRedirectLocations;
         while (!list.empty()) {
@@ -307,10 +513,57 @@ private:
         }
     }
 
+    // ServerIndex's hot part: the server's and its locations' strings in one arena.
+    void indexHot(const Config& c, std::uint32_t si) {
+        const Server& s = c.servers[si];
+        ServerIndex& x = servers_[si];
+        x.flat = flatten(x.trie);
+        x.trie = Trie{};  // built from; `flat` is matched
+        x.catchAll = s.isCatchAll();
+        x.regexMode = s.regexMode;
+        x.ownCertificate = s.hasCertificate && !s.isCatchAll();
+        x.locations = s.locations.data();
+        auto put = [&](std::string_view v) {
+            x.hot.append(v);
+            return static_cast<std::uint32_t>(v.size());
+        };
+        x.hostnameLen = put(s.hostname);
+        x.certificateLen = put(s.certificate);
+        x.hotLoc.reserve(s.locations.size());
+        for (std::uint32_t li = 0; li < s.locations.size(); ++li) {
+            const Location& l = s.locations[li];
+            HotLocation h;
+            h.off = static_cast<std::uint32_t>(x.hot.size());
+            h.rendered = put(x.rendered[li]);
+            h.key = put(l.ingress != kNone ? std::string_view(c.ingresses[l.ingress].key) : std::string_view());
+            if (const HTTPIngressPath* p = l.ingress == kNone || l.rule < 0 ? nullptr
+                                           : &c.ingresses[l.ingress].ingress->rules[static_cast<std::size_t>(l.rule)].paths[static_cast<std::size_t>(l.pathIndex)]) {
+                h.hasPath = true;
+                h.path = put(p->path.empty() ? std::string_view("/") : std::string_view(p->path));
+                h.pathType = p->pathType;
+            }
+            h.locPath = put(l.path);
+            h.upstream = l.upstream;
+            h.customDefaultUpstream = l.customDefaultUpstream;
+            h.usesCustomDefault = l.usesCustomDefault;
+            h.ingress = l.ingress;
+            h.special = l.special;
+            const Annotations* a = l.ann;
+            h.plain = !a || (a->deniedReason.empty() && a->temporalRedirect.empty() && a->permanentRedirect.empty() &&
+                             !(!a->rewriteTarget.empty() && a->rewriteTarget != l.path && x.rewrites[li].code) &&
+                             a->limitConnections <= 0 && a->limitRPS <= 0 && a->limitRPM <= 0 && a->allowList.empty() &&
+                             a->denyList.empty());
+            x.hotLoc.push_back(h);
+        }
+    }
+
     std::shared_ptr<const ClusterState> state_;
     std::shared_ptr<const Config> cfg_;
     std::vector<ServerIndex> servers_;
-    HostMap exact_;
+    HostIndex exact_;
+    std::string upHot_;  // HotUpstream and HotEndpoint strings
+    std::vector<HotUpstream> hotUp_;
+    std::vector<HotEndpoint> hotEp_;
     HostMap wildcard_;  // ".foo.com" -> server
     HostSet certHosts_;
     HostSet certWildcards_;  // ".foo.com" for "*.foo.com" servers with certificates
@@ -829,9 +1082,10 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
         return;
     }
     std::uint32_t si = t.findServer(host_);
-    const Server& server = c.servers[si];
+    const Server& server = c.servers[si];  // read only when explaining or off the fast path
     const ServerIndex& sx = t.idx(si);
-    d.server = server.hostname;
+    const std::string_view serverName(sx.hot.data(), sx.hostnameLen);
+    d.server = serverName;
 
     if (r.scheme == "https") {
         // SNI picks the certificate; Host picks the route (A.6).
@@ -843,9 +1097,11 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
                 if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
         }
         const std::string& sni = r.sni.empty() ? host_ : tmp_;
-        const Server& ss = r.sni.empty() ? server : c.servers[t.findServer(sni)];
-        bool own = ss.hasCertificate && !ss.isCatchAll();
-        if (own) d.tlsCertificate = ss.certificate;
+        const std::uint32_t ssi = r.sni.empty() ? si : t.findServer(sni);
+        const Server& ss = c.servers[ssi];
+        const ServerIndex& ssx = t.idx(ssi);
+        bool own = ssx.ownCertificate;
+        if (own) d.tlsCertificate.assign(ssx.hot.data() + ssx.hostnameLen, ssx.certificateLen);
         else d.tlsCertificate = "default";
         if (ex) {
             Hop& h = d.addHop(Stage::Tls);
@@ -931,14 +1187,14 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     // --- location ---------------------------------------------------------------------------
     std::uint32_t li = kNone;
     StaticMatch sm;
-    if (server.regexMode) {
+    if (sx.regexMode) {
         for (std::uint32_t i = 0; i < server.locations.size(); ++i)
             if (sx.regexes[i].match(uri_, md_)) {
                 li = i;
                 break;
             }
     } else {
-        sm = findStatic(sx.trie, uri_);
+        sm = findStatic(sx.flat, uri_);
         li = sm.location;
     }
     if (sm.kind == StaticMatch::AutoRedirect) {
@@ -974,20 +1230,22 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
         }
         return;
     }
-    const Location& loc = server.locations[li];
-    const IngressInfo* info = loc.ingress != kNone ? &c.ingresses[loc.ingress] : nullptr;
-    d.location = sx.rendered[li];
+    const Location& loc = sx.locations[li];  // read only when explaining or off the fast path
+    const HotLocation& hl = sx.hotLoc[li];
+    const char* hot = sx.hot.data() + hl.off;
+    const IngressInfo* info = hl.ingress != kNone ? &c.ingresses[hl.ingress] : nullptr;
+    d.location.assign(hot, hl.rendered);
     if (info) {
         d.routeKind = "Ingress";
-        d.ingress = info->key;
-        if (server.isCatchAll()) d.host.clear();
-        else d.host = server.hostname;
+        d.ingress.assign(hot + hl.rendered, hl.key);
+        if (sx.catchAll) d.host.clear();
+        else d.host = serverName;
     }
-    if (const HTTPIngressPath* p = ingressPath(c, loc)) {
-        if (p->path.empty()) d.path = "/";
-        else d.path = p->path;
-        d.pathType = pathTypeName(p->pathType);
+    if (hl.hasPath) {
+        d.path.assign(hot + hl.rendered + hl.key, hl.path);
+        d.pathType = pathTypeName(hl.pathType);
     }
+    const std::string_view locPath(hot + hl.rendered + hl.key + hl.path, hl.locPath);
     if (ex) {
         Hop& h = d.addHop(Stage::Path);
         std::string desc;
@@ -1022,13 +1280,13 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     }
 
     // special controller locations
-    if (loc.special == SpecialLocation::Healthz) {
+    if (hl.special == SpecialLocation::Healthz) {
         d.outcome = Outcome::DefaultBackend;
         d.status = 200;
         if (ex) d.hops.back().reason = "the catch-all server's " + loc.path + " is the controller's own health check: it answers 200";
         return;
     }
-    if (loc.special == SpecialLocation::NginxStatus) {
+    if (hl.special == SpecialLocation::NginxStatus) {
         bool local = r.clientIP == "127.0.0.1" || r.clientIP == "::1";
         d.outcome = local ? Outcome::DefaultBackend : Outcome::Denied;
         d.status = local ? 200 : 403;
@@ -1036,7 +1294,9 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
         return;
     }
 
-    const Annotations* ann = loc.ann;
+    // `ann` only when it acts in the rewrite, preaccess or access phases (HotLocation::plain);
+    // the HTTPS redirect below reads the location's annotations itself.
+    const Annotations* ann = hl.plain ? nullptr : loc.ann;
     // --- location rewrite phase: denied, return (redirect annotations), rewrite -------------
     if (ann && !ann->deniedReason.empty()) {
         d.outcome = Outcome::Denied;
@@ -1153,14 +1413,14 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     if (absoluteForm && !rewritten) d.upstreamPath = r.target;  // nginx proxies the origin form
 
     // --- Lua rewrite: HTTPS redirect, then the canary decision ------------------------------
-    if (ann && scheme == "http") {
+    if (const Annotations* tls = scheme == "http" ? loc.ann : nullptr) {
         bool noTls = std::any_of(t.noTlsLocations().begin(), t.noTlsLocations().end(),
                                  [&](const std::string& p) { return loc.path.rfind(p, 0) == 0; });
         bool cert = t.certificateFor(host_);
-        bool redirect = !noTls && (ann->forceSSLRedirect || (ann->sslRedirect && cert));
+        bool redirect = !noTls && (tls->forceSSLRedirect || (tls->sslRedirect && cert));
         if (redirect) {
             std::string requestUri = r.target;
-            if (!ann->preserveTrailingSlash && !requestUri.empty() && requestUri.back() == '/') requestUri.pop_back();
+            if (!tls->preserveTrailingSlash && !requestUri.empty() && requestUri.back() == '/') requestUri.pop_back();
             std::string best = r.host;
             if (c.settings.useForwardedHeaders)
                 if (const std::string* fh = r.header("X-Forwarded-Host")) best = *fh;
@@ -1176,14 +1436,14 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
             if (ex) {
                 Hop& h = d.addHop(Stage::Annotation);
                 h.decision = std::to_string(d.status) + " → " + d.redirectLocation;
-                if (ann->forceSSLRedirect) h.reason = "force-ssl-redirect: plain HTTP always goes to HTTPS";
+                if (tls->forceSSLRedirect) h.reason = "force-ssl-redirect: plain HTTP always goes to HTTPS";
                 else h.reason = "ssl-redirect (on by default): " + server.hostname + " has a TLS certificate configured (" + server.certificateReason + ")";
                 h.reason += "; http-redirect-code " + std::to_string(d.status) +
-                            (ann->preserveTrailingSlash ? "" : "; a trailing / is dropped unless preserve-trailing-slash");
+                            (tls->preserveTrailingSlash ? "" : "; a trailing / is dropped unless preserve-trailing-slash");
             }
             return;
         }
-        if (ex && noTls && (ann->forceSSLRedirect || (ann->sslRedirect && cert))) {
+        if (ex && noTls && (tls->forceSSLRedirect || (tls->sslRedirect && cert))) {
             Hop& h = d.addHop(Stage::Annotation);
             h.decision = "no HTTPS redirect";
             h.reason = "location " + loc.path + " is in no-tls-redirect-locations (ACME challenges must work over HTTP)";
@@ -1191,21 +1451,23 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     }
 
     // --- upstream and canary ----------------------------------------------------------------
-    std::uint32_t up = loc.upstream;
+    std::uint32_t up = hl.upstream;
     bool customDefault = false;
-    if (loc.usesCustomDefault && loc.customDefaultUpstream != kNone) {
-        up = loc.customDefaultUpstream;
+    if (hl.usesCustomDefault && hl.customDefaultUpstream != kNone) {
+        up = hl.customDefaultUpstream;
         customDefault = true;
     }
+    // `upstream` is read only when explaining or off the fast path; `hu` has what a route copies.
     const Upstream* upstream = up != kNone ? &c.upstreams[up] : nullptr;
+    const HotUpstream* hu = up != kNone ? &t.hotUpstream(up) : nullptr;
     // The default backend answers in the content phase, after the access lists (below): a `/`
     // location carrying its creator's allow list answers 403 to other clients, not 404.
     // Fixed after the differential test: acl.test `/` from 192.168.1.5 was a 404, nginx said 403.
-    const bool defaultBackend = !upstream || upstream->isDefault;
+    const bool defaultBackend = !hu || hu->isDefault;
 
     // canary (balancer.rewrite → route_to_alternative_balancer)
     Balancer* primary = defaultBackend ? nullptr : balancer(up);
-    if (primary && !upstream->alternatives.empty() && !customDefault) {
+    if (primary && hu->hasAlternatives && !customDefault) {
         std::uint32_t altIdx = upstream->alternatives.front();
         const Upstream& alt = c.upstreams[altIdx];
         Balancer* altB = balancer(altIdx);
@@ -1280,6 +1542,7 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
         if (toCanary) {
             up = altIdx;
             upstream = &alt;
+            hu = &t.hotUpstream(altIdx);
             primary = altB;
             d.canary = true;
         }
@@ -1345,11 +1608,11 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     }
 
     // --- service and endpoints ----------------------------------------------------------------
-    d.upstream = upstream->name;
-    d.service = upstream->serviceKey;
-    if (upstream->backend.servicePort) {
-        d.servicePort = upstream->backend.servicePort->port;
-        d.servicePortName = upstream->backend.servicePort->name;
+    d.upstream = t.upStr(hu->off, hu->name);
+    d.service = t.upStr(hu->off + hu->name, hu->key);
+    if (hu->hasPort) {
+        d.servicePort = hu->port;
+        d.servicePortName = t.upStr(hu->off + hu->name + hu->key, hu->portName);
     }
     if (ex) {
         Hop& h = d.addHop(Stage::Service);
@@ -1377,17 +1640,18 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     in.request = &r;
     in.uri = uri_;
     in.host = host_;
-    in.serverName = server.hostname;
-    in.locationPath = loc.path;
+    in.serverName = serverName;
+    in.locationPath = locPath;
     in.nowSeconds = static_cast<double>(r.timeNs) / 1e9;
     in.https = r.scheme == "https";
     in.explain = ex;
     BalanceResult br;
     primary->pick(in, rng_, key_, br);
-    const EndpointInfo& ep = upstream->backend.endpoints[br.index];
-    d.endpoint = ep.hostPort;
-    d.pod = ep.podKey;
-    d.node = ep.node;
+    const EndpointInfo& ep = upstream->backend.endpoints[br.index];  // explaining only
+    const HotEndpoint& he = t.hotEndpoint(*hu, br.index);
+    d.endpoint = t.upStr(he.off, he.hostPort);
+    d.pod = t.upStr(he.off + he.hostPort, he.pod);
+    d.node = t.upStr(he.off + he.hostPort + he.pod, he.node);
     if (!br.setCookie.empty()) d.setCookies.push_back(std::move(br.setCookie));
     d.outcome = customDefault ? Outcome::DefaultBackend : Outcome::Routed;
     if (ex) {
