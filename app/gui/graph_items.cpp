@@ -343,11 +343,14 @@ void GraphEdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
     }
     exposed.adjust(-8, -8, 8, 8);
     if (!flat_.isEmpty() && !exposed.contains(bounds_)) {
-        // A cosmetic pen takes the raster engine's line fast path (no outline to fill); at the
-        // zooms where long edges are drawn like this its width is within a pixel of the scaled one.
+        // A cosmetic pen at most 1 px wide takes the raster engine's line fast path (wider, even
+        // 1.3 px, it is stroked into an outline and filled: most of a 1:1 frame with a hub's
+        // ~400 edges crossing it). Within half a pixel of the scaled width it is drawn 1 px; a
+        // lit edge keeps its weight.
         QPen cosmetic = pen;
         cosmetic.setCosmetic(true);
-        cosmetic.setWidthF(std::clamp(pen.widthF() * lod, 1.0, 3.0));
+        const double width = pen.widthF() * lod;
+        cosmetic.setWidthF(width < 1.5 ? 1.0 : std::min(width, 3.0));
         painter->setPen(cosmetic);
         painter->setRenderHint(QPainter::Antialiasing, false);
         // Runs of segments, each clipped to what is exposed.

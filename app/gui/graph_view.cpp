@@ -17,6 +17,7 @@
 #include <QKeyEvent>
 #include <QPainter>
 #include <QSet>
+#include <QStyleOptionGraphicsItem>
 #include <QSvgGenerator>
 #include <QVariantAnimation>
 #include <QWheelEvent>
@@ -35,6 +36,10 @@ namespace {
 
 // Below this scale the folded graph is shown ("12 pods"); from it on every Pod.
 constexpr double kFoldBelow = 0.38;
+// Below this scale (a 10,000-Pod graph fitted is ~0.002) the graph is one cached image: thousands
+// of sub-pixel cards cost a frame far more to paint one by one than the picture they make.
+constexpr double kOverviewBelow = 0.02;
+constexpr double kMaxOverviewPixels = 16e6;
 constexpr double kMaxScale = 4.0;
 constexpr double kFitMaxScale = 1.25;
 constexpr double kHeaderHeight = 34;
@@ -144,6 +149,10 @@ struct GraphView::Impl {
     QHash<QString, std::uint32_t> index;  // full-graph node id -> index
     bool foldMode = false;
     QRectF graphRect;
+    // The overview: the shown set painted once at the view's scale while items are hidden.
+    bool overviewMode = false;
+    QImage overview;
+    double overviewScale = 0;  // the device scale it was painted at; 0 = stale
 
     // The worker.
     QFutureWatcher<std::shared_ptr<Built>>* watcher = nullptr;
@@ -265,9 +274,11 @@ struct GraphView::Impl {
         scene->setSceneRect(graphRect.adjusted(-2000, -2000, 2000, 2000));
 
         foldMode = shown->folded && q->transform().m11() < kFoldBelow;
+        overviewMode = false;  // updateLod() decides once the graph's extent is known
         full.shown = !foldMode;
         fold.shown = foldMode;
         applyFilter();
+        updateLod();
         block.unblock();
         if (!selectedId.isEmpty()) {
             if (index.contains(selectedId)) selectId(selectedId, false);
@@ -294,6 +305,7 @@ struct GraphView::Impl {
         };
         filter(full, *shown->graph);
         if (shown->folded) filter(fold, shown->folded->graph);
+        invalidateOverview();
     }
 
     // Items are visible when their set is the level of detail shown and they pass the filter.
@@ -304,13 +316,62 @@ struct GraphView::Impl {
 
     void updateLod() {
         if (!shown) return;
-        const bool wantFold = shown->folded && q->transform().m11() < kFoldBelow;
-        foldMode = wantFold;
-        if (full.shown == !foldMode && fold.shown == foldMode) return;
-        full.shown = !foldMode;
-        fold.shown = foldMode;
+        const double scale = q->transform().m11();
+        foldMode = shown->folded && scale < kFoldBelow;
+        const bool wantOverview = scale < kOverviewBelow && graphRect.width() * graphRect.height() * scale * scale <= kMaxOverviewPixels;
+        if (wantOverview != overviewMode) {
+            overviewMode = wantOverview;
+            if (!overviewMode) overview = QImage(), overviewScale = 0;  // its memory back
+            q->viewport()->update();
+        }
+        const bool fullShown = !foldMode && !overviewMode, foldShown = foldMode && !overviewMode;
+        if (full.shown == fullShown && fold.shown == foldShown) return;
+        full.shown = fullShown;
+        fold.shown = foldShown;
         applyVisibility(full);
         applyVisibility(fold);
+    }
+
+    // What the items look like changed (emphasis, selection, filter, style): repaint the overview.
+    void invalidateOverview() {
+        overviewScale = 0;
+        if (overviewMode) q->viewport()->update();
+    }
+
+    // Paints the set of the folding level into an image at the painter's scale, as the items
+    // would paint themselves there (edges under cards), then draws it. Repainted only when the
+    // scale or the look changes: panning blits it.
+    void drawOverview(QPainter* painter) {
+        const QTransform& t = painter->worldTransform();
+        const double scale = std::abs(t.m11());
+        if (scale <= 0 || graphRect.isEmpty()) return;
+        const double dpr = painter->device() ? painter->device()->devicePixelRatioF() : 1.0;
+        if (overview.isNull() || overviewScale != scale * dpr) {
+            const double s = scale * dpr;
+            const QSize size(std::max(1, static_cast<int>(std::ceil(graphRect.width() * s))),
+                             std::max(1, static_cast<int>(std::ceil(graphRect.height() * s))));
+            overview = QImage(size, QImage::Format_ARGB32_Premultiplied);
+            if (overview.isNull()) return;
+            overview.fill(Qt::transparent);
+            overviewScale = s;
+            QPainter p(&overview);
+            p.scale(s, s);
+            p.translate(-graphRect.topLeft());
+            const ItemSet& set = foldMode && shown->folded ? fold : full;
+            QStyleOptionGraphicsItem option;
+            for (auto* e : set.edges)
+                if (set.pass[e->from()] && set.pass[e->to()]) {
+                    option.exposedRect = e->boundingRect();
+                    e->paint(&p, &option, nullptr);
+                }
+            for (std::size_t i = 0; i < set.nodes.size(); ++i)
+                if (set.pass[i]) {
+                    option.exposedRect = set.nodes[i]->boundingRect();
+                    set.nodes[i]->paint(&p, &option, nullptr);
+                }
+            overview.setDevicePixelRatio(dpr);
+        }
+        painter->drawImage(graphRect, overview);
     }
 
     // Nodes and edges lit, in full-graph indexes; empty vectors = no highlight.
@@ -355,6 +416,7 @@ struct GraphView::Impl {
             }
         }
         auto node = [&](bool lit) { return !any ? Emphasis::Normal : lit ? Emphasis::Lit : Emphasis::Dimmed; };
+        invalidateOverview();
         for (std::uint32_t i = 0; i < full.nodes.size(); ++i) full.nodes[i]->setEmphasis(node(litNode[i]));
         for (std::uint32_t e = 0; e < full.edges.size(); ++e) full.edges[e]->setEmphasis(node(litEdge[e]));
         if (shown->folded) {
@@ -511,8 +573,11 @@ struct GraphView::Impl {
 GraphView::GraphView(QWidget* parent) : QGraphicsView(parent), d_(std::make_unique<Impl>(this)) {
     d_->style = GraphStyle::fromPalette(palette(), font());
     d_->scene = new QGraphicsScene(this);
-    // Items never move after a layout: a BSP index makes a frame's item lookup logarithmic.
-    d_->scene->setItemIndexMethod(QGraphicsScene::BspTreeIndex);
+    // No index: a frame's lookup is a linear pass that skips hidden items (the other level of
+    // detail) at once. A BSP tree was measured slower here (16 ms against 2 ms to find the 445
+    // items of a 1:1 frame of the 10,000-Pod graph): edges spanning the graph's height sit in
+    // most of its leaves and each lookup sorts what it gathers.
+    d_->scene->setItemIndexMethod(QGraphicsScene::NoIndex);
     d_->scene->setBackgroundBrush(d_->style.background);
     setScene(d_->scene);
     setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
@@ -520,7 +585,9 @@ GraphView::GraphView(QWidget* parent) : QGraphicsView(parent), d_(std::make_uniq
     setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
     setViewportUpdateMode(QGraphicsView::SmartViewportUpdate);
     setOptimizationFlags(QGraphicsView::DontSavePainterState | QGraphicsView::DontAdjustForAntialiasing);
-    setCacheMode(QGraphicsView::CacheBackground);
+    // No background cache: the background is a flat fill (as cheap as blitting a cached one),
+    // and at overview zoom it carries the overview image, which changes with the scale.
+    setCacheMode(QGraphicsView::CacheNone);
     setFocusPolicy(Qt::StrongFocus);
     setFrameShape(QFrame::NoFrame);
 
@@ -743,6 +810,11 @@ void GraphView::setZoom(double s) {
 
 double GraphView::zoom() const { return transform().m11(); }
 
+void GraphView::drawBackground(QPainter* painter, const QRectF& rect) {
+    QGraphicsView::drawBackground(painter, rect);
+    if (d_->overviewMode && d_->shown) d_->drawOverview(painter);
+}
+
 void GraphView::keyPressEvent(QKeyEvent* event) {
     if (event->matches(QKeySequence::ZoomIn) || (event->modifiers() & Qt::ControlModifier && event->key() == Qt::Key_Equal)) {
         zoomBy(1.25);
@@ -779,6 +851,7 @@ void GraphView::changeEvent(QEvent* event) {
         d_->style = GraphStyle::fromPalette(palette(), font());
         d_->scene->setBackgroundBrush(d_->style.background);
         resetCachedContent();
+        d_->invalidateOverview();
         d_->scene->update();
     }
 }

@@ -4,7 +4,8 @@
 // bezier edges. Building and laying out run on a worker thread (QtConcurrent); a newer table
 // supersedes an older one still being laid out. Items are only touched on the GUI thread.
 // Zoom: wheel, Ctrl+= / Ctrl+-; pan: drag; F: fit all. When zoomed out, Pods are folded into
-// per-Service groups and text is elided or hidden (level of detail).
+// per-Service groups and text is elided or hidden (level of detail); zoomed out further still the
+// graph is one image painted once per scale (the items hidden), so a fitted huge graph pans freely.
 
 #include "app/graph/graph.h"
 
@@ -60,6 +61,7 @@ protected:
     void keyPressEvent(QKeyEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
     void changeEvent(QEvent* event) override;
+    void drawBackground(QPainter* painter, const QRectF& rect) override;
 
 private:
     void zoomBy(double factor);
