@@ -386,6 +386,29 @@ void GraphEdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
     }
 }
 
+// --- LongEdgesItem ---
+
+LongEdgesItem::LongEdgesItem(std::vector<GraphEdgeItem*> edges) : edges_(std::move(edges)) {
+    setAcceptedMouseButtons(Qt::NoButton);
+    setFlag(ItemUsesExtendedStyleOption);  // only the exposed part is asked for
+    for (const GraphEdgeItem* e : edges_) bounds_ |= e->boundingRect();
+    setZValue(-1);
+}
+
+void LongEdgesItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) {
+    QRectF exposed = option->exposedRect;
+    if (painter->hasClipping()) exposed &= painter->clipBoundingRect();
+    QStyleOptionGraphicsItem edgeOption(*option);
+    for (int pass = 0; pass < 2; ++pass)
+        for (GraphEdgeItem* e : edges_) {
+            if (!e->isVisible() || (e->emphasis() == Emphasis::Lit) != (pass == 1)) continue;
+            const QRectF r = e->boundingRect() & exposed;
+            if (r.isEmpty()) continue;
+            edgeOption.exposedRect = r;
+            e->paint(painter, &edgeOption, widget);
+        }
+}
+
 // --- LaneHeaderItem ---
 
 LaneHeaderItem::LaneHeaderItem(const QString& title, const QRectF& rect, Lane lane, const GraphStyle* style)

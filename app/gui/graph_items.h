@@ -89,6 +89,9 @@ public:
     Emphasis emphasis() const { return emphasis_; }
     void setEmphasis(Emphasis e);
     const QPainterPath& path() const { return path_; }
+    // Far taller than a screen (a hub's fan-out): kept out of the scene, painted by a
+    // LongEdgesItem.
+    bool isLong() const { return !flat_.isEmpty(); }
 
 private:
     QPainterPath path_;
@@ -102,6 +105,23 @@ private:
     hs::graph::Health health_;
     Emphasis emphasis_ = Emphasis::Normal;
     const GraphStyle* style_;
+};
+
+// Paints the long edges of one level of detail, which are not in the scene themselves: each of
+// them in the scene costs every frame's item lookup (a linear pass) an expensive intersection
+// test, and hundreds of them cross any view near a hub. It paints those visible and exposed, the
+// lit ones last. Owns nothing; the edges outlive it.
+class LongEdgesItem : public QGraphicsItem {
+public:
+    explicit LongEdgesItem(std::vector<GraphEdgeItem*> edges);
+    QRectF boundingRect() const override { return bounds_; }
+    QPainterPath shape() const override { return {}; }
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
+    const std::vector<GraphEdgeItem*>& edges() const { return edges_; }
+
+private:
+    std::vector<GraphEdgeItem*> edges_;
+    QRectF bounds_;
 };
 
 class LaneHeaderItem : public QGraphicsItem {

@@ -132,7 +132,8 @@ Lane laneOfStage(hs::sim::Stage s) {
 // so the scene's BSP index finds the few in view; a parent would make every frame walk them all.
 struct ItemSet {
     std::vector<GraphNodeItem*> nodes;
-    std::vector<GraphEdgeItem*> edges;
+    std::vector<GraphEdgeItem*> edges;  // the long ones are not in the scene: `longEdges` paints them
+    LongEdgesItem* longEdges = nullptr;
     std::vector<char> pass;  // per node: passes the namespace filter
     bool shown = true;
 };
@@ -220,20 +221,25 @@ struct GraphView::Impl {
         }
         set.edges.reserve(g.edges.size());
         std::vector<QPointF> pts;
+        std::vector<GraphEdgeItem*> longOnes;
         for (std::uint32_t e = 0; e < g.edges.size(); ++e) {
             pts.clear();
             for (const auto& p : l.routes[e]) pts.emplace_back(p.x, p.y);
             const auto& ge = g.edges[e];
             auto* item = new GraphEdgeItem(pts, ge.from, ge.to, ge.health, QString::fromStdString(ge.label), &style);
-            scene->addItem(item);
+            if (item->isLong()) longOnes.push_back(item);
+            else scene->addItem(item);
             set.edges.push_back(item);
         }
+        set.longEdges = new LongEdgesItem(std::move(longOnes));
+        scene->addItem(set.longEdges);
     }
 
     void clearItems() {
         if (anim) anim->stop();
         if (marker) marker->hide();
         for (ItemSet* s : {&full, &fold}) {
+            delete s->longEdges;
             for (auto* e : s->edges) delete e;
             for (auto* n : s->nodes) delete n;
             *s = ItemSet{};
@@ -312,6 +318,10 @@ struct GraphView::Impl {
     static void applyVisibility(ItemSet& set) {
         for (std::size_t i = 0; i < set.nodes.size(); ++i) set.nodes[i]->setVisible(set.shown && set.pass[i]);
         for (auto* e : set.edges) e->setVisible(set.shown && set.pass[e->from()] && set.pass[e->to()]);
+        if (set.longEdges) {
+            set.longEdges->setVisible(set.shown);
+            set.longEdges->update();
+        }
     }
 
     void updateLod() {
@@ -429,6 +439,8 @@ struct GraphView::Impl {
             for (std::uint32_t i = 0; i < fold.nodes.size(); ++i) fold.nodes[i]->setEmphasis(node(fn[i]));
             for (std::uint32_t e = 0; e < fold.edges.size(); ++e) fold.edges[e]->setEmphasis(node(fe[e]));
         }
+        for (ItemSet* set : {&full, &fold})
+            if (set->longEdges) set->longEdges->update();
     }
 
     // Selects a node of the full graph (zooming in to where Pods are drawn one by one).
@@ -608,6 +620,7 @@ GraphView::~GraphView() {
     d_->watcher->disconnect(this);
     d_->anim->stop();
     d_->scene->disconnect(this);
+    d_->clearItems();  // the long edges are not the scene's to delete
     delete d_->scene;  // its items first, while Impl is whole
     d_->scene = nullptr;
 }
