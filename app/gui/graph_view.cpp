@@ -16,6 +16,7 @@
 #include <QImage>
 #include <QKeyEvent>
 #include <QPainter>
+#include <QScopeGuard>
 #include <QSet>
 #include <QStyleOptionGraphicsItem>
 #include <QSvgGenerator>
@@ -154,6 +155,7 @@ struct GraphView::Impl {
     bool overviewMode = false;
     QImage overview;
     double overviewScale = 0;  // the device scale it was painted at; 0 = stale
+    bool exporting = false;    // an export renders the items themselves, at its own scale
 
     // The worker.
     QFutureWatcher<std::shared_ptr<Built>>* watcher = nullptr;
@@ -328,7 +330,7 @@ struct GraphView::Impl {
         if (!shown) return;
         const double scale = q->transform().m11();
         foldMode = shown->folded && scale < kFoldBelow;
-        const bool wantOverview = scale < kOverviewBelow && graphRect.width() * graphRect.height() * scale * scale <= kMaxOverviewPixels;
+        const bool wantOverview = !exporting && scale < kOverviewBelow && graphRect.width() * graphRect.height() * scale * scale <= kMaxOverviewPixels;
         if (wantOverview != overviewMode) {
             overviewMode = wantOverview;
             if (!overviewMode) overview = QImage(), overviewScale = 0;  // its memory back
@@ -738,6 +740,12 @@ bool GraphView::exportTo(const QString& path, QString* error) {
         return false;
     };
     if (!d_->shown) return fail(tr("nothing to export: no graph is shown yet"));
+    d_->exporting = true;  // the items shown even when the view draws the overview
+    d_->updateLod();
+    const auto restore = qScopeGuard([this] {
+        d_->exporting = false;
+        d_->updateLod();
+    });
     const QString suffix = QFileInfo(path).suffix().toLower();
     const QRectF source = d_->graphRect;
     if (suffix == QLatin1String("png")) {
