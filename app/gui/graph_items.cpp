@@ -370,6 +370,15 @@ void GraphEdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
         if (run.size() > 1) painter->drawPolyline(run);
         painter->setRenderHint(QPainter::Antialiasing, true);
     } else {
+        // The same rule for a whole edge: within half a pixel of 1 px on screen, an unlit edge is
+        // drawn with a 1 px cosmetic pen, which the raster engine's cosmetic stroker draws
+        // directly (antialiased); a wider pen is stroked into an outline and filled.
+        if (emphasis_ != Emphasis::Lit && pen.widthF() * lod < 1.5) {
+            QPen thin = pen;
+            thin.setCosmetic(true);
+            thin.setWidthF(1.0);
+            painter->setPen(thin);
+        }
         painter->drawPath(path_);
     }
     painter->setPen(Qt::NoPen);
