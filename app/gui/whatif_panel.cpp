@@ -8,6 +8,8 @@
 
 #include <QButtonGroup>
 #include <QComboBox>
+#include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -164,6 +166,8 @@ WhatIfPanel::WhatIfPanel(QWidget* parent) : QWidget(parent) {
         otherProfile_->addItem(QString::fromLatin1(sim::profileName(p)), static_cast<int>(p));
     auto* openButton = new QPushButton(tr("Open…"));
     openButton->setToolTip(tr("Load a manifest file into the editor"));
+    auto* openFolderButton = new QPushButton(tr("Open folder…"));
+    openFolderButton->setToolTip(tr("Load every manifest of a folder (a second manifest set) into the editor"));
     auto* saveButton = new QPushButton(tr("Save as…"));
     auto* resetButton = new QPushButton(tr("Reset"));
     resetButton->setToolTip(tr("Back to the baseline's manifests"));
@@ -197,6 +201,7 @@ WhatIfPanel::WhatIfPanel(QWidget* parent) : QWidget(parent) {
     auto* modeRow = new QHBoxLayout;
     modeRow->addWidget(editedMode_);
     modeRow->addWidget(openButton);
+    modeRow->addWidget(openFolderButton);
     modeRow->addWidget(saveButton);
     modeRow->addWidget(resetButton);
     modeRow->addSpacing(16);
@@ -260,6 +265,11 @@ WhatIfPanel::WhatIfPanel(QWidget* parent) : QWidget(parent) {
         QString f = QFileDialog::getOpenFileName(this, tr("Open manifests"), QString(), tr("Manifests (*.yaml *.yml *.json);;All files (*)"));
         QString error;
         if (!f.isEmpty() && !openManifests(f, &error)) QMessageBox::warning(this, tr("Cannot open"), error);
+    });
+    connect(openFolderButton, &QPushButton::clicked, this, [this] {
+        QString d = QFileDialog::getExistingDirectory(this, tr("Open a folder of manifests"));
+        QString error;
+        if (!d.isEmpty() && !openManifests(d, &error)) QMessageBox::warning(this, tr("Cannot open"), error);
     });
     connect(saveButton, &QPushButton::clicked, this, [this] {
         QString f = QFileDialog::getSaveFileName(this, tr("Save the edited manifests"), QStringLiteral("what-if.yaml"), tr("YAML (*.yaml *.yml)"));
@@ -499,12 +509,41 @@ void WhatIfPanel::changeSelected() {
 }
 
 bool WhatIfPanel::openManifests(const QString& path, QString* error) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        if (error) *error = tr("cannot read %1: %2").arg(path, f.errorString());
-        return false;
+    QString text;
+    if (QFileInfo(path).isDir()) {
+        // A folder: every manifest file in it (recursive, hidden entries skipped, in path order,
+        // as the loader reads folders), as written — concatenated as YAML documents, each after a
+        // comment naming its file. Nothing is dropped: a broken file shows up in validation.
+        QStringList files;
+        QDirIterator it(path, {QStringLiteral("*.yaml"), QStringLiteral("*.yml"), QStringLiteral("*.json")}, QDir::Files,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext()) files << it.next();
+        files.sort();
+        for (const QString& file : files) {
+            QFile f(file);
+            if (!f.open(QIODevice::ReadOnly)) {
+                if (error) *error = tr("cannot read %1: %2").arg(file, f.errorString());
+                return false;
+            }
+            QString body = QString::fromUtf8(f.readAll());
+            if (!text.isEmpty()) text += QStringLiteral("---\n");
+            text += QStringLiteral("# file: %1\n").arg(QDir(path).relativeFilePath(file));
+            text += body;
+            if (!body.endsWith(u'\n')) text += u'\n';
+        }
+        if (files.isEmpty()) {
+            if (error) *error = tr("%1 holds no manifest files (*.yaml, *.yml, *.json)").arg(path);
+            return false;
+        }
+    } else {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly)) {
+            if (error) *error = tr("cannot read %1: %2").arg(path, f.errorString());
+            return false;
+        }
+        text = QString::fromUtf8(f.readAll());
     }
-    editor_->setPlainText(QString::fromUtf8(f.readAll()));
+    editor_->setPlainText(text);
     setMode(Mode::EditedManifests);
     return true;
 }

@@ -70,7 +70,8 @@ public:
     void setOtherProfile(sim::Profile profile);
     void setSeed(quint64 seed);
     YamlEditor* editor() const { return editor_; }
-    // Loads a manifest file into the editor (validation follows). Saves the editor's text with
+    // Loads a manifest file — or every manifest file of a folder, each after a `# file:` comment —
+    // into the editor (validation follows). Saves the editor's text with
     // QSaveFile: a failed write keeps the old file.
     bool openManifests(const QString& path, QString* error = nullptr);
     bool saveManifests(const QString& path, QString* error = nullptr) const;

@@ -9,6 +9,7 @@
 #include "model/loader.h"
 #include "tests/replay/replay_fixtures.h"
 
+#include <QDirIterator>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTreeWidget>
@@ -208,6 +209,33 @@ private slots:
         QVERIFY(other.openManifests(path, &error));
         QCOMPARE(other.editor()->toPlainText(), panel.editor()->toPlainText());
         QCOMPARE(waitValidated(other), 0);
+    }
+
+    // A second manifest set as a folder: every file's text reaches the editor, as written, and it
+    // validates to the objects the loader finds in that folder.
+    void openFolderLoadsEveryManifest() {
+        const QString folder = QStringLiteral(HS_SOURCE_DIR "/resources/demo");
+        WhatIfPanel panel;
+        panel.setBaseline(demoState(), {});
+        QString error;
+        QVERIFY2(panel.openManifests(folder, &error), qPrintable(error));
+        const QString text = panel.editor()->toPlainText();
+        QDirIterator it(folder, {QStringLiteral("*.yaml")}, QDir::Files, QDirIterator::Subdirectories);
+        int files = 0;
+        while (it.hasNext()) {
+            QFile f(it.next());
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QVERIFY2(text.contains(QString::fromUtf8(f.readAll())), qPrintable(f.fileName()));
+            ++files;
+        }
+        QVERIFY(files > 1);
+        QCOMPARE(waitValidated(panel), 0);
+        auto loaded = hs::model::loadManifests({folder.toStdString()});
+        QCOMPARE(panel.validation().state->objectCount(), loaded.state->objectCount());
+        QVERIFY(!panel.openManifests(dir_.filePath(QStringLiteral("empty-folder-none")), &error));
+        QDir(dir_.path()).mkdir(QStringLiteral("empty"));
+        QVERIFY(!panel.openManifests(dir_.filePath(QStringLiteral("empty")), &error));
+        QVERIFY2(error.contains(QStringLiteral("no manifest files")), qPrintable(error));
     }
 
 private:
