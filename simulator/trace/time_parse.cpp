@@ -125,8 +125,11 @@ std::optional<std::int64_t> parseDecimalSeconds(std::string_view s) {
     std::int64_t whole = 0;
     std::size_t start = i;
     while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-        if (whole > 9'000'000'000LL) return std::nullopt;  // beyond year 2255: not a timestamp
         whole = whole * 10 + (s[i] - '0');
+        // Beyond year 2255: not a timestamp. Checked after each digit, so whole * kSecond below
+        // cannot overflow (before: 11,883,411,981 s passed the check one digit early and the
+        // multiplication overflowed — undefined behaviour found by fuzz_trace).
+        if (whole > 9'000'000'000LL) return std::nullopt;
         ++i;
     }
     if (i == start) return std::nullopt;

@@ -86,6 +86,10 @@ private slots:
         QTest::newRow("decimal exact") << "decimal" << "1795593601.123456789" << qint64(1795593601123456789);
         QTest::newRow("decimal whole") << "decimal" << "1795593601" << qint64(1795593601000000000);
         QTest::newRow("decimal junk") << "decimal" << "17955x" << qint64(-1);
+        // Regression (fuzz_trace, UBSan): 11 digits passed the range check one digit early and
+        // whole seconds × 10^9 overflowed int64.
+        QTest::newRow("decimal 11883411981.5 (overflow)") << "decimal" << "11883411981.5" << qint64(-1);
+        QTest::newRow("decimal 9000000000 (the limit)") << "decimal" << "9000000000" << qint64(9000000000000000000);
     }
     void times() {
         QFETCH(QString, kind);
