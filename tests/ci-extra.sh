@@ -17,10 +17,16 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 jobs="${JOBS:-$(nproc)}"
 fuzz_seconds="${FUZZ_SECONDS:-}"
-# CI runs the fuzz stage. The asan and tsan stages work on demand (HS_STAGES) but are not in CI's
-# default yet: a cold sanitizer build of the whole tree did not fit next to the rest of CI on
-# this 2-core machine, and a stage that has not been seen green here must not gate submissions.
-stages="${HS_STAGES:-fuzz}"
+# No stage runs by default yet (HS_STAGES picks them): asan and tsan have not been seen green on
+# this 2-core machine (a cold sanitizer build did not fit in a session), and the fuzz stage, though
+# green in four runs, is not reproducible run to run (libFuzzer's coverage differs between runs
+# with the same seed here), so it could fail a submission on a bug unrelated to it. Every build's
+# CTest suite replays the fuzz corpora and regressions (fuzz.corpus.*) and the bad-input matrix.
+stages="${HS_STAGES:-}"
+if [ -z "$stages" ]; then
+  echo "hardening stages (tests/ci-extra.sh): none selected; run them with HS_STAGES=\"asan tsan fuzz\" (docs/hardening.md)"
+  exit 0
+fi
 export CCACHE_BASEDIR="$here" CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}" CCACHE_NOHASHDIR=1
 export QT_QPA_PLATFORM=offscreen
 
@@ -96,11 +102,9 @@ stage_fuzz() {
     [ -d "$here/tests/fuzz/regressions/${t#fuzz_}" ] && seeds+=("$here/tests/fuzz/regressions/${t#fuzz_}")
     # New inputs go to a scratch corpus (first folder); the checked-in seeds are only read.
     mkdir -p "$work/$t.corpus" "$work/$t.artifacts"
-    # CI (FUZZ_SECONDS unset): a fixed seed and a fixed number of runs per target, so CI replays
-    # exactly the exploration seen green before the submission (libFuzzer is deterministic for a
-    # seed, a binary and a starting corpus; a fresh clone starts with an empty scratch corpus).
-    # New bugs are hunted by the long, time-bounded, randomly seeded run (docs/hardening.md);
-    # what it finds becomes a regression input and a test.
+    # FUZZ_SECONDS unset: a fixed seed and a fixed number of runs per target (a bounded, repeatable
+    # budget; coverage still differs slightly between runs). FUZZ_SECONDS set: time-bounded with a
+    # random seed, for hunting (docs/hardening.md); a find becomes a regression input and a test.
     local budget
     if [ -n "${FUZZ_SECONDS:-}" ]; then
       budget=(-max_total_time="$fuzz_seconds")
