@@ -9,7 +9,7 @@
 #   ./build.sh package      build the .deb and .tar.gz packages (installer/README.md)
 #
 # Environment: BUILD_DIR (default ./build), JOBS (default: number of cores), CI=true (CI mode:
-# also the sanitizer suite and bounded fuzzing).
+# then tests/ci-extra.sh, whose sanitizer and fuzz stages run when HS_STAGES names them).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
