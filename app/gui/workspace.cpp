@@ -131,6 +131,18 @@ void Workspace::open(const SourceSpec& spec) {
     for (const QString& p : spec.paths) paths.push_back(p.toStdString());
     const bool demo = spec.kind == SourceSpec::Kind::Demo;
     loadGeneration_ = gen;
+    adoptWhenDone(gen, QtConcurrent::run([demo, paths, profile = profile_] {
+        model::LoadResult loaded = demo ? demo::load() : model::loadManifests(paths);
+        Compiled c = compileJob(loaded.state, std::move(loaded.diagnostics), profile);
+        c.reportLoad = true;
+        c.inputError = loaded.inputError;
+        return c;
+    }));
+}
+
+// One background load or compile: counted as pending until it ends, then adopted (or dropped by
+// adopt() when a newer generation superseded it).
+void Workspace::adoptWhenDone(std::uint64_t gen, QFuture<Compiled> future) {
     auto* watcher = new QFutureWatcher<Compiled>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, gen] {
         watcher->deleteLater();
@@ -138,13 +150,7 @@ void Workspace::open(const SourceSpec& spec) {
         adopt(watcher->result(), gen);
     });
     setPending(+1);
-    watcher->setFuture(QtConcurrent::run([demo, paths, profile = profile_] {
-        model::LoadResult loaded = demo ? demo::load() : model::loadManifests(paths);
-        Compiled c = compileJob(loaded.state, std::move(loaded.diagnostics), profile);
-        c.reportLoad = true;
-        c.inputError = loaded.inputError;
-        return c;
-    }));
+    watcher->setFuture(std::move(future));
 }
 
 void Workspace::setProfile(sim::Profile profile) {
@@ -161,14 +167,7 @@ void Workspace::startCompile(std::shared_ptr<const model::ClusterState> state, m
     const std::uint64_t gen = ++generation_;
     const bool live = source_.kind == SourceSpec::Kind::Live;
     if (live) compilingLive_ = true;
-    auto* watcher = new QFutureWatcher<Compiled>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, gen] {
-        watcher->deleteLater();
-        setPending(-1);
-        adopt(watcher->result(), gen);
-    });
-    setPending(+1);
-    watcher->setFuture(
+    adoptWhenDone(gen,
         QtConcurrent::run([state = std::move(state), diags = std::move(loadDiagnostics), profile = profile_, reportLoad,
                            inputError, live]() mutable {
             Compiled c = compileJob(std::move(state), std::move(diags), profile);

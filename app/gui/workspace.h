@@ -14,6 +14,7 @@
 #include "simulator/route_table.h"
 
 #include <QDateTime>
+#include <QFuture>
 #include <QObject>
 #include <QStringList>
 
@@ -85,6 +86,7 @@ private:
     void startCompile(std::shared_ptr<const model::ClusterState> state, model::Diagnostics loadDiagnostics,
                       bool reportLoad, bool inputError);
     void adopt(Compiled c, std::uint64_t generation);
+    void adoptWhenDone(std::uint64_t generation, QFuture<Compiled> future);
     void startLive(const SourceSpec& spec, std::uint64_t generation);
     void liveSnapshot(std::shared_ptr<const model::ClusterState> snapshot, kube::LiveStatus status);
     void dropLive();
