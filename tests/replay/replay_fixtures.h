@@ -3,6 +3,7 @@
 // in-process, temporary files.
 
 #include "app/cli/cli.h"
+#include "tests/cli/run_cli.h"
 #include "model/json_writer.h"
 #include "resources/demo.h"
 #include "resources/demo/traces/demo_traffic.h"
@@ -50,18 +51,6 @@ inline std::string summaryJson(const replay::ReplayResult& r) {
     model::JsonWriter w(true);
     r.writeJson(w);
     return w.take();
-}
-
-struct CliResult {
-    int code;
-    std::string out, err;
-};
-inline CliResult runCli(std::vector<std::string> words) {
-    std::ostringstream out, err;
-    std::istringstream in;
-    cli::Io io{out, err, in};
-    int code = cli::run(words, io);
-    return {code, out.str(), err.str()};
 }
 
 inline std::string writeFile(const QTemporaryDir& dir, const std::string& name, const std::string& text) {

@@ -3,6 +3,7 @@
 // (RLIMIT_FSIZE, always available) — leaves the old file byte for byte as it was, and no
 // temporary file behind; the CLI writers that use the helper report the failure and exit non-zero.
 #include "app/cli/cli.h"
+#include "tests/cli/run_cli.h"
 #include "model/atomic_file.h"
 
 #include <QTemporaryDir>
@@ -64,17 +65,8 @@ private:
     bool ok_ = false;
 };
 
-struct CliResult {
-    int code;
-    std::string out, err;
-};
-CliResult runCli(std::vector<std::string> words) {
-    std::ostringstream out, err;
-    std::istringstream in;
-    hs::cli::Io io{out, err, in};
-    int code = hs::cli::run(words, io);
-    return {code, out.str(), err.str()};
-}
+using hs::testing::CliResult;
+using hs::testing::runCli;
 
 }  // namespace
 

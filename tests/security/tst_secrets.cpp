@@ -5,6 +5,7 @@
 // loaded state, exported configurations, or the app's output and settings. TLS keys never reach
 // ClusterState at all.
 #include "app/cli/cli.h"
+#include "tests/cli/run_cli.h"
 #include "kubeclient/object_decoder.h"
 #include "model/loader.h"
 #include "model/manifest_writer.h"
@@ -49,17 +50,8 @@ std::vector<std::string> pemBodyLines(const std::string& pem) {
     return out;
 }
 
-struct CliResult {
-    int code;
-    std::string out, err;
-};
-CliResult runCli(const std::vector<std::string>& words) {
-    std::ostringstream out, err;
-    std::istringstream in;
-    hs::cli::Io io{out, err, in};
-    int code = hs::cli::run(words, io);
-    return {code, out.str(), err.str()};
-}
+using hs::testing::CliResult;
+using hs::testing::runCli;
 
 // Runs `openssl` with `args`; returns false (and says why) when it fails.
 bool openssl(const QStringList& args, QString& why) {
