@@ -45,7 +45,7 @@ build_packages=(
   g++ cmake ninja-build pkg-config ccache git ca-certificates
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev libgl-dev
   libqcustomplot-dev libqcustomplot2.1-qt6
-  libyaml-cpp-dev libcurl4-openssl-dev libsimdjson-dev libpcre2-dev libre2-dev libssl-dev zlib1g-dev
+  libyaml-cpp-dev libyaml-dev libcurl4-openssl-dev libsimdjson-dev libpcre2-dev libre2-dev libssl-dev zlib1g-dev
   libbenchmark-dev
 )
 test_packages=(

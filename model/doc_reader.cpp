@@ -1,14 +1,9 @@
 #include "model/doc_reader.h"
 
 #include <simdjson.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/mark.h>
-#include <yaml-cpp/parser.h>
+#include <yaml.h>
 
 #include <algorithm>
-#include <istream>
-#include <streambuf>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -70,21 +65,28 @@ bool findInvalidUtf8(std::string_view s, std::size_t& badOffset) {
 }
 
 // ---- YAML ------------------------------------------------------------------------------------
-
-class ViewBuf : public std::streambuf {
-public:
-    explicit ViewBuf(std::string_view v) {
-        char* p = const_cast<char*>(v.data());
-        setg(p, p, p + v.size());
-    }
-};
+//
+// libyaml's event parser (the C library go-yaml, and so kubectl and the API server, was ported
+// from) feeds a tree builder: it reads YAML 1.1 as Kubernetes does and is several times faster
+// than yaml-cpp's scanner, which dominated the time to load a large manifest folder
+// (bench/bench_load.cpp, docs/model.md).
 
 struct LimitHit {
     Mark mark;
     std::string why;
+    const char* code = "yaml.limit";
 };
 
-class TreeBuilder final : public YAML::EventHandler {
+struct SyntaxError {
+    Mark mark;  // relative to the chunk: 0-based line, 1-based column (0 = unknown)
+    std::string why;
+};
+
+std::string_view viewOf(const yaml_char_t* s) {
+    return s ? std::string_view(reinterpret_cast<const char*>(s)) : std::string_view();
+}
+
+class TreeBuilder {
 public:
     TreeBuilder(std::uint32_t lineOffset, const ReadLimits& limits, Diagnostics& diags,
                 const std::shared_ptr<const std::string>& file)
@@ -93,62 +95,30 @@ public:
     bool hasRoot() const { return haveRoot_; }
     DocNode takeRoot() { return std::move(root_); }
 
-    void OnDocumentStart(const YAML::Mark&) override {}
-    void OnDocumentEnd() override {}
-
-    void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-        DocNode n;
-        n.mark = conv(mark);
-        add(std::move(n), anchor, 1);
-    }
-
-    void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-        auto it = anchors_.find(anchor);
-        if (it == anchors_.end()) {
-            // An alias inside the node its anchor names (`&m {labels: *m}`) is a cycle: refused as
-            // go-yaml refuses it ("anchor value contains itself"), not read as null.
-            for (const Frame& f : stack_)
-                if (f.anchor == anchor) throw LimitHit{conv(mark), "an alias refers to the node it is inside (a cycle)"};
-            DocNode n;
-            n.mark = conv(mark);
-            add(std::move(n), 0, 1);
-            return;
+    // Hands one parser event to the tree (document and stream events are the caller's).
+    void event(const yaml_event_t& ev) {
+        switch (ev.type) {
+        case YAML_ALIAS_EVENT: onAlias(conv(ev.start_mark), viewOf(ev.data.alias.anchor)); break;
+        case YAML_SCALAR_EVENT: onScalar(ev); break;
+        case YAML_SEQUENCE_START_EVENT:
+            push(DocNode::Type::Sequence, conv(ev.start_mark), viewOf(ev.data.sequence_start.anchor));
+            break;
+        case YAML_MAPPING_START_EVENT:
+            push(DocNode::Type::Map, conv(ev.start_mark), viewOf(ev.data.mapping_start.anchor));
+            break;
+        case YAML_SEQUENCE_END_EVENT: pop(); break;
+        case YAML_MAPPING_END_EVENT:
+            finishMap(stack_.back());
+            pop();
+            break;
+        default: break;
         }
-        count(it->second.second, conv(mark));
-        DocNode copy = it->second.first;
-        add(std::move(copy), 0, it->second.second);
-    }
-
-    void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                  const std::string& value) override {
-        DocNode n;
-        n.type = DocNode::Type::Scalar;
-        n.mark = conv(mark);
-        n.scalar = value;
-        n.scalarType = scalarTypeFor(tag, value);
-        count(1, n.mark);
-        add(std::move(n), anchor, 1);
-    }
-
-    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                         YAML::EmitterStyle::value) override {
-        push(DocNode::Type::Sequence, mark, anchor);
-    }
-    void OnSequenceEnd() override { pop(); }
-
-    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                    YAML::EmitterStyle::value) override {
-        push(DocNode::Type::Map, mark, anchor);
-    }
-    void OnMapEnd() override {
-        finishMap(stack_.back());
-        pop();
     }
 
 private:
     struct Frame {
         DocNode node;
-        YAML::anchor_t anchor = 0;
+        std::string anchor;
         std::size_t startCount = 0;
         bool haveKey = false;
         std::string key;
@@ -156,11 +126,42 @@ private:
         std::vector<Mark> keyMarks;  // parallel to node.members
     };
 
-    static ScalarType scalarTypeFor(const std::string& tag, const std::string& value) {
-        if (tag == "?") return resolvePlainScalar(value);
+    void onAlias(Mark mark, std::string_view anchor) {
+        auto it = anchors_.find(std::string(anchor));
+        if (it == anchors_.end()) {
+            // An alias inside the node its anchor names (`&m {labels: *m}`) is a cycle: refused as
+            // go-yaml refuses it ("anchor value contains itself"), not read as null.
+            for (const Frame& f : stack_)
+                if (!f.anchor.empty() && f.anchor == anchor)
+                    throw LimitHit{mark, "an alias refers to the node it is inside (a cycle)"};
+            throw LimitHit{mark, "unknown anchor '" + std::string(anchor) + "' referenced", "yaml.syntax"};
+        }
+        count(it->second.second, mark);
+        DocNode copy = it->second.first;
+        add(std::move(copy), {}, it->second.second);
+    }
+
+    void onScalar(const yaml_event_t& ev) {
+        const auto& sc = ev.data.scalar;
+        DocNode n;
+        n.mark = conv(ev.start_mark);
+        n.scalar.assign(reinterpret_cast<const char*>(sc.value), sc.length);
+        n.scalarType = scalarTypeFor(sc.tag, sc.style, n.scalar);
+        // A null (`~`, `null`, nothing, `!!null`) is a null node, not a scalar, as in JSON.
+        if (n.scalarType == ScalarType::Null) n.scalar.clear();
+        else n.type = DocNode::Type::Scalar;
+        count(1, n.mark);
+        add(std::move(n), viewOf(sc.anchor), 1);
+    }
+
+    // An untagged plain scalar is resolved by YAML 1.1's rules; a quoted or block one is a
+    // string; an explicit core tag (`!!int "3"`) decides.
+    static ScalarType scalarTypeFor(const yaml_char_t* tagText, yaml_scalar_style_t style, const std::string& value) {
+        std::string_view tag = viewOf(tagText);
+        if (tag.empty()) return style == YAML_PLAIN_SCALAR_STYLE ? resolvePlainScalar(value) : ScalarType::String;
         static constexpr std::string_view core = "tag:yaml.org,2002:";
-        if (tag.rfind(core, 0) == 0) {
-            std::string_view t = std::string_view(tag).substr(core.size());
+        if (tag.substr(0, core.size()) == core) {
+            std::string_view t = tag.substr(core.size());
             if (t == "int") return ScalarType::Int;
             if (t == "float") return ScalarType::Float;
             if (t == "bool") return ScalarType::Bool;
@@ -169,8 +170,7 @@ private:
         return ScalarType::String;
     }
 
-    Mark conv(const YAML::Mark& m) const {
-        if (m.line < 0) return {};
+    Mark conv(const yaml_mark_t& m) const {
         return {static_cast<std::uint32_t>(m.line) + lineOffset_ + 1, static_cast<std::uint32_t>(m.column) + 1};
     }
 
@@ -181,11 +181,11 @@ private:
                                    " nodes (alias expansion bomb?)"};
     }
 
-    void push(DocNode::Type type, const YAML::Mark& mark, YAML::anchor_t anchor) {
+    void push(DocNode::Type type, Mark mark, std::string_view anchor) {
         Frame f;
         f.node.type = type;
-        f.node.mark = conv(mark);
-        f.anchor = anchor;
+        f.node.mark = mark;
+        f.anchor.assign(anchor);
         count(1, f.node.mark);
         f.startCount = nodes_;
         if (stack_.size() >= limits_.maxDepth)
@@ -200,8 +200,8 @@ private:
         add(std::move(f.node), f.anchor, size);
     }
 
-    void add(DocNode&& n, YAML::anchor_t anchor, std::size_t size) {
-        if (anchor != 0) anchors_[anchor] = {n, size};
+    void add(DocNode&& n, std::string_view anchor, std::size_t size) {
+        if (!anchor.empty()) anchors_[std::string(anchor)] = {n, size};
         if (stack_.empty()) {
             root_ = std::move(n);
             haveRoot_ = true;
@@ -289,11 +289,75 @@ private:
     Diagnostics& diags_;
     std::shared_ptr<const std::string> file_;
     std::vector<Frame> stack_;
-    std::unordered_map<YAML::anchor_t, std::pair<DocNode, std::size_t>> anchors_;
+    std::unordered_map<std::string, std::pair<DocNode, std::size_t>> anchors_;
     DocNode root_;
     bool haveRoot_ = false;
     std::size_t nodes_ = 0;
 };
+
+// One libyaml parser over a chunk of text, released on every path.
+class EventParser {
+public:
+    explicit EventParser(std::string_view text) : text_(text) {
+        yaml_parser_initialize(&parser_);
+        yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+    }
+    ~EventParser() { yaml_parser_delete(&parser_); }
+    EventParser(const EventParser&) = delete;
+    EventParser& operator=(const EventParser&) = delete;
+
+    // The next event (to be released with yaml_event_delete), or SyntaxError.
+    void next(yaml_event_t& ev) {
+        if (yaml_parser_parse(&parser_, &ev)) return;
+        throw SyntaxError{where(), what()};
+    }
+
+private:
+    Mark where() const {
+        if (parser_.error == YAML_READER_ERROR) {
+            LineIndex li(text_);
+            Mark m = li.at(std::min(parser_.problem_offset, text_.size()));
+            return {m.line - 1, m.col};
+        }
+        return {static_cast<std::uint32_t>(parser_.problem_mark.line),
+                static_cast<std::uint32_t>(parser_.problem_mark.column) + 1};
+    }
+    std::string what() const {
+        if (parser_.error == YAML_MEMORY_ERROR) return "out of memory";
+        std::string why = parser_.problem ? parser_.problem : "malformed YAML";
+        if (parser_.context && parser_.error != YAML_READER_ERROR)
+            why += std::string(" (") + parser_.context + " at line " +
+                   std::to_string(parser_.context_mark.line + 1) + ")";
+        return why;
+    }
+
+    std::string_view text_;
+    yaml_parser_t parser_;
+};
+
+// Parses the documents of one chunk: the first goes to `builder`; any further one is parsed (so
+// its syntax errors are reported) and counted in `extraDocuments`.
+void parseChunk(std::string_view chunk, TreeBuilder& builder, TreeBuilder& rest, int& extraDocuments) {
+    EventParser parser(chunk);
+    int documents = 0;
+    for (;;) {
+        yaml_event_t ev;
+        parser.next(ev);
+        struct Release {
+            yaml_event_t& e;
+            ~Release() { yaml_event_delete(&e); }
+        } release{ev};
+        switch (ev.type) {
+        case YAML_STREAM_END_EVENT: return;
+        case YAML_STREAM_START_EVENT:
+        case YAML_DOCUMENT_END_EVENT: break;
+        case YAML_DOCUMENT_START_EVENT:
+            if (++documents > 1) ++extraDocuments;
+            break;
+        default: (documents > 1 ? rest : builder).event(ev); break;
+        }
+    }
+}
 
 bool isMarkerLine(std::string_view text, std::size_t pos, std::string_view marker) {
     if (text.compare(pos, marker.size(), marker) != 0) return false;
@@ -408,27 +472,26 @@ std::vector<ParsedDocument> readYamlDocuments(std::string_view text, const std::
             continue;
         }
 
-        ViewBuf buf(chunk);
-        std::istream in(&buf);
         TreeBuilder builder(line - 1, limits, diags, file);
+        TreeBuilder rest(line - 1, limits, diags, file);
+        int extraDocuments = 0;
         try {
-            YAML::Parser parser(in);
-            if (parser.HandleNextDocument(builder) && builder.hasRoot()) doc.root = builder.takeRoot();
-            // A chunk holds one document by construction; anything after it is a syntax error.
-            TreeBuilder rest(line - 1, limits, diags, file);
-            if (parser.HandleNextDocument(rest) && rest.hasRoot())
+            parseChunk(chunk, builder, rest, extraDocuments);
+            if (builder.hasRoot()) doc.root = builder.takeRoot();
+            // A chunk holds one document by construction ("---" lines split them); a second one
+            // here started after a `...` end marker.
+            if (extraDocuments > 0 && rest.hasRoot())
                 diags.push_back(makeDiag(Severity::Warning, file, {line, 1},
                                          "several documents without a `---` separator; only the first is read",
                                          "yaml.multi"));
-        } catch (const YAML::Exception& e) {
-            Mark m{e.mark.line >= 0 ? static_cast<std::uint32_t>(e.mark.line) + line : line,
-                   e.mark.column >= 0 ? static_cast<std::uint32_t>(e.mark.column) + 1 : 0};
-            diags.push_back(makeDiag(Severity::Error, file, m, "YAML syntax error: " + e.msg + "; this document is skipped",
+        } catch (const SyntaxError& e) {
+            Mark m{e.mark.line + line, e.mark.col};
+            diags.push_back(makeDiag(Severity::Error, file, m, "YAML syntax error: " + e.why + "; this document is skipped",
                                      "yaml.syntax"));
             doc.failed = true;
             doc.root = DocNode{};
         } catch (const LimitHit& e) {
-            diags.push_back(makeDiag(Severity::Error, file, e.mark, e.why + "; this document is skipped", "yaml.limit"));
+            diags.push_back(makeDiag(Severity::Error, file, e.mark, e.why + "; this document is skipped", e.code));
             doc.failed = true;
             doc.root = DocNode{};
         }
