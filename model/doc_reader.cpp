@@ -325,10 +325,24 @@ private:
     std::string what() const {
         if (parser_.error == YAML_MEMORY_ERROR) return "out of memory";
         std::string why = parser_.problem ? parser_.problem : "malformed YAML";
+        if (parser_.error == YAML_SCANNER_ERROR && charAt(parser_.problem_mark) == '\t')
+            why += " (a tab: YAML indents with spaces only)";
         if (parser_.context && parser_.error != YAML_READER_ERROR)
             why += std::string(" (") + parser_.context + " at line " +
                    std::to_string(parser_.context_mark.line + 1) + ")";
         return why;
+    }
+
+    // The byte at a mark (line and column counted from 0), or NUL past the text.
+    char charAt(const yaml_mark_t& m) const {
+        std::size_t pos = 0;
+        for (std::size_t line = 0; line < m.line; ++line) {
+            pos = text_.find('\n', pos);
+            if (pos == std::string_view::npos) return '\0';
+            ++pos;
+        }
+        pos += m.column;
+        return pos < text_.size() ? text_[pos] : '\0';
     }
 
     std::string_view text_;

@@ -87,6 +87,51 @@ private slots:
         QCOMPARE(r.get({"copy", "y"})->scalar, std::string("2"));
     }
 
+    void nullsAreNullNodes() {
+        Diagnostics d;
+        auto docs = readYamlDocuments("a: ~\nb: null\nc:\nd: !!null x\ne: \"null\"\n", name("n.yaml"), d);
+        QVERIFY2(d.empty(), qPrintable(dump(d)));
+        const DocNode& r = docs[0].root;
+        for (const char* k : {"a", "b", "c", "d"}) {
+            QVERIFY2(r.find(k) && r.find(k)->isNull(), k);
+            QVERIFY(r.find(k)->scalar.empty());
+        }
+        QVERIFY(r.find("e")->isScalar());
+        QCOMPARE(int(r.find("e")->scalarType), int(ScalarType::String));
+    }
+
+    // What go-yaml (kubectl, the API server) refuses is refused here too, located, and the
+    // documents around it still load.
+    void goYamlErrorsAreLocated_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<int>("line");
+        QTest::addColumn<QString>("code");
+        QTest::addColumn<QString>("words");
+        QTest::newRow("unknown anchor") << "a: 1\nb: *nope\n" << 2 << "yaml.syntax" << "unknown anchor 'nope'";
+        QTest::newRow("tab indentation") << "a:\n\tb: 1\n" << 2 << "yaml.syntax" << "tab";
+        QTest::newRow("mapping value in plain scalar") << "a: b: c\n" << 1 << "yaml.syntax" << "mapping values are not allowed";
+        QTest::newRow("unclosed flow") << "a: [1, 2\nb: 3\n" << 2 << "yaml.syntax" << "";
+        QTest::newRow("control character") << QString("a: x\x01y\n") << 1 << "yaml.syntax" << "control characters";
+    }
+    void goYamlErrorsAreLocated() {
+        QFETCH(QString, text);
+        QFETCH(int, line);
+        QFETCH(QString, code);
+        QFETCH(QString, words);
+        std::string t = "kind: First\n---\n" + text.toStdString() + "---\nkind: Last\n";
+        Diagnostics d;
+        auto docs = readYamlDocuments(t, name("e.yaml"), d);
+        QCOMPARE(docs.size(), size_t(3));
+        QCOMPARE(docs[0].root.find("kind")->scalar, std::string("First"));
+        QVERIFY(docs[1].failed);
+        QCOMPARE(docs[2].root.find("kind")->scalar, std::string("Last"));
+        QCOMPARE(d.size(), size_t(1));
+        QCOMPARE(QString::fromStdString(d[0].code), code);
+        QCOMPARE(int(d[0].loc.line), line + 2);
+        QVERIFY2(d[0].loc.col > 0, qPrintable(dump(d)));
+        QVERIFY2(QString::fromStdString(d[0].message).contains(words), qPrintable(dump(d)));
+    }
+
     void billionLaughsIsRefused() {
         std::string text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
         char prev = 'a';
