@@ -14,7 +14,7 @@ namespace hs::trace {
 
 namespace {
 
-constexpr std::size_t kChunk = 256 * 1024;
+constexpr std::size_t kChunk = 1024 * 1024;  // compressed input per read(2)
 
 // Raw bytes: a file descriptor, or memory.
 class Raw {

@@ -6,7 +6,7 @@
 namespace hs::trace {
 
 namespace {
-constexpr std::size_t kReadChunk = 256 * 1024;
+constexpr std::size_t kReadChunk = 1024 * 1024;  // one read(2) or inflate() call per MiB
 }
 
 LineReader::LineReader(ByteSource& source, std::size_t maxLineBytes)
