@@ -332,10 +332,126 @@ std::optional<LogFormat> LogFormat::compile(std::string_view format, std::string
         error = "the log format records no request ($request, $request_uri or $uri): there is nothing to route";
         return std::nullopt;
     }
+    f.upstreamInfo_ = f.escape_ == Escape::Default && f.text_ == kIngressNginxLogFormat;
     return f;
 }
 
 void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) const {
+    if (upstreamInfo_ && parseUpstreamInfo(line, rec, sc)) return;
+    parseInterpreted(line, rec, sc);
+}
+
+bool LogFormat::parseUpstreamInfo(std::string_view line, TraceRecord& rec, Scratch& sc) const {
+    const char* const base = line.data();
+    const std::size_t n = line.size();
+    // With a backslash a value may need unescaping: the interpreter's case.
+    if (std::memchr(base, '\\', n)) return false;
+    std::size_t pos = 0;
+    // The value from `pos` to the first `c`, which must be followed by `rest` (the literal after
+    // the variable); steps over the literal. False when that first `c` is not followed by `rest`
+    // (the interpreter would look further) or there is none (a bad line).
+    auto field = [&](char c, std::string_view rest, std::string_view& v) __attribute__((always_inline)) {
+        const char* hit = pos < n ? findByte(base + pos, base + n, c) : nullptr;
+        if (!hit) return false;
+        const auto at = static_cast<std::size_t>(hit - base);
+        if (n - at - 1 < rest.size()) return false;
+        for (std::size_t k = 0; k < rest.size(); ++k)  // one or two bytes, known here
+            if (base[at + 1 + k] != rest[k]) return false;
+        v = std::string_view(base + pos, at - pos);
+        pos = at + 1 + rest.size();
+        return true;
+    };
+    // An $upstream_* list value ending at a space: false where the interpreter's list rules would
+    // look past that space ("a, b", "a : b").
+    auto listField = [&](std::string_view& v) __attribute__((always_inline)) {
+        const char* hit = pos < n ? findByte(base + pos, base + n, ' ') : nullptr;
+        if (!hit) return false;
+        const auto at = static_cast<std::size_t>(hit - base);
+        if ((at > pos && base[at - 1] == ',') || (at + 2 < n && base[at + 1] == ':' && base[at + 2] == ' ') ||
+            (at >= pos + 2 && base[at - 1] == ':' && base[at - 2] == ' '))
+            return false;
+        v = std::string_view(base + pos, at - pos);
+        pos = at + 1;
+        return true;
+    };
+    // $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer"
+    // "$http_user_agent" $request_length $request_time [$proxy_upstream_name]
+    // [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length
+    // $upstream_response_time $upstream_status $req_id
+    std::string_view remoteAddr, ignored, time, request, status, referer, agent, requestTime, upstream, alternative,
+        upstreamAddr, upstreamStatus, reqId;
+    if (!field(' ', "- ", remoteAddr) || !field(' ', "[", ignored) || !field(']', " \"", time) ||
+        !field('"', " ", request) || !field(' ', "", status) || !field(' ', "\"", ignored) ||
+        !field('"', " \"", referer) || !field('"', " ", agent) || !field(' ', "", ignored) ||
+        !field(' ', "[", requestTime) || !field(']', " [", upstream) || !field(']', " ", alternative) ||
+        !listField(upstreamAddr) || !listField(ignored) || !listField(ignored) || !listField(upstreamStatus))
+        return false;
+    reqId = line.substr(pos);
+
+    // the values, checked as the interpreter checks them (any problem: its message)
+    std::int64_t timeNs;
+    const bool sameTime = time.size() == sc.lastTime.size() && std::memcmp(time.data(), sc.lastTime.data(), time.size()) == 0;
+    if (sameTime) {
+        timeNs = sc.lastTimeNs;
+    } else if (auto t = parseTimeLocal(time)) {
+        timeNs = *t;
+    } else {
+        return false;
+    }
+    if (dash(request)) return false;  // skipped
+    const auto sp1 = request.find(' ');
+    if (sp1 == std::string_view::npos || sp1 == 0) return false;
+    const std::string_view method = request.substr(0, sp1);
+    if (!std::all_of(method.begin(), method.end(), isTokenChar)) return false;
+    std::string_view target = request.substr(sp1 + 1);
+    if (auto sp2 = target.rfind(' '); sp2 != std::string_view::npos && target.substr(sp2 + 1).rfind("HTTP/", 0) == 0)
+        target = target.substr(0, sp2);
+    if (target.empty() || target.front() != '/') return false;  // "*", absolute-form, no target
+    int st = 0;
+    auto res = std::from_chars(status.data(), status.data() + status.size(), st);
+    if (res.ec != std::errc() || res.ptr != status.data() + status.size() || st < 100 || st > 999) return false;
+
+    // a request: the record as the interpreter leaves it
+    rec.kind = TraceRecord::Kind::Request;
+    rec.why.clear();
+    rec.hasTime = true;
+    rec.hasHost = rec.hasScheme = false;
+    sim::Request& r = rec.request;
+    if (!dash(remoteAddr)) {
+        r.clientIP.assign(remoteAddr);
+        rec.hasClient = true;
+    }
+    if (!sameTime) {
+        sc.lastTime.assign(time);
+        sc.lastTimeNs = timeNs;
+    }
+    r.timeNs = timeNs;
+    r.method.assign(method);
+    r.target.assign(target);
+    r.host.clear();
+    r.sni.clear();
+    std::size_t headers = 0;
+    if (!dash(referer)) rec.setHeader(headers++, "Referer", referer);
+    if (!dash(agent)) rec.setHeader(headers++, "User-Agent", agent);
+    rec.trimHeaders(headers);
+    sc.cookie.clear();
+    Recorded& rc = rec.recorded;
+    rc.status = st;
+    auto d = parseSecondsDuration(requestTime);
+    rc.requestTimeNs = d ? *d : -1;
+    rc.upstream.assign(upstream.empty() ? std::string_view("-") : upstream);
+    if (dash(alternative)) rc.alternative.clear();
+    else rc.alternative.assign(alternative);
+    rc.upstreamAddr.assign(upstreamAddr);
+    rc.upstreamStatus.assign(upstreamStatus);
+    if (dash(reqId)) rc.requestId.clear();
+    else rc.requestId.assign(reqId);
+    rc.ingress.clear();
+    rc.service.clear();
+    return true;
+}
+
+void LogFormat::parseInterpreted(std::string_view line, TraceRecord& rec, Scratch& sc) const {
     rec.kind = TraceRecord::Kind::Request;
     rec.why.clear();
     rec.hasTime = rec.hasHost = rec.hasScheme = false;
@@ -371,6 +487,10 @@ void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) cons
     std::size_t pos = 0;
     const std::size_t n = line.size();
     const char* const base = line.data();
+    // Most lines have no backslash at all: then no value needs unescaping, and the delimiter search
+    // need not look for backslashes (one memchr over the line instead of a second compare per
+    // 16 bytes of every value).
+    const bool mayEscape = escape_ != Escape::None && std::memchr(base, '\\', n) != nullptr;
     for (std::size_t ti = 0; ti < tokens_.size(); ++ti) {
         const Token& t = tokens_[ti];
         if (t.literal) {
@@ -388,13 +508,13 @@ void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) cons
         }
         std::size_t end = n;
         backslash = false;
-        backslashKnown = !t.last;
+        backslashKnown = !t.last || !mayEscape;
         if (!t.last) {
             // the value ends where the next literal starts: its first byte by memchr, then the rest
             std::size_t from = pos;
             const std::size_t restLen = t.delimRest.size();
             while (true) {
-                const char* hit = from < n ? findByte(base + from, base + n, t.delim, escape_ == Escape::None ? nullptr : &backslash) : nullptr;
+                const char* hit = from < n ? findByte(base + from, base + n, t.delim, mayEscape ? &backslash : nullptr) : nullptr;
                 if (!hit)
                     return bad("the line ends inside $" + t.text + " (no `" + std::string(1, t.delim) + std::string(t.delimRest) +
                                "` after column " + std::to_string(pos + 1) + ")");

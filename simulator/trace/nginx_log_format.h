@@ -46,6 +46,9 @@ public:
     // Parses one line into `rec`: kind Request, or Bad/Skipped with `why`. Leaves request.scheme
     // empty when the line does not tell it (the reader applies its default).
     void parse(std::string_view line, TraceRecord& rec, Scratch& scratch) const;
+    // The same through the general interpreter only, without the upstreaminfo fast path (parse()
+    // falls back to it; tests compare the two).
+    void parseInterpreted(std::string_view line, TraceRecord& rec, Scratch& scratch) const;
 
     const FormatFields& fields() const { return fields_; }
     const std::string& text() const { return text_; }
@@ -61,6 +64,12 @@ public:
     };
 
 private:
+    // ingress-nginx's default format (kIngressNginxLogFormat, escape=default) without the
+    // interpreter. Handles the common line (no backslash, plain request line, fields found at
+    // their delimiter's first occurrence) and returns false without touching `rec` for any other,
+    // which the interpreter then parses: the results are the interpreter's either way.
+    bool parseUpstreamInfo(std::string_view line, TraceRecord& rec, Scratch& scratch) const;
+
     struct Token {
         bool literal = false;
         std::string text;       // literal text, or the variable name (for messages)
@@ -82,6 +91,7 @@ private:
     Escape escape_ = Escape::Default;
     std::int64_t timeResolution_ = 1'000'000'000;
     bool hasRequestLine_ = false, hasUri_ = false, hasArgs_ = false, hasRequestUri_ = false;
+    bool upstreamInfo_ = false;  // the format is kIngressNginxLogFormat: parseUpstreamInfo applies
 };
 
 // Undoes nginx's default log escaping (`\xHH`, and `\"` `\\` that some versions write) into `out`.

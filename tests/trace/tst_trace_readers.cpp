@@ -172,6 +172,57 @@ private slots:
         QVERIFY2(r.why.find(why.toStdString()) != std::string::npos, r.why.c_str());
     }
 
+    // The upstreaminfo fast path (LogFormat::parse) against the interpreter on the same lines,
+    // record by record: the demo log and lines that take the interpreter's special cases (the
+    // fast path must hand those back untouched). Each line is parsed into a record that still
+    // holds the previous line, as the readers reuse records.
+    void upstreamInfoFastPathEqualsInterpreter() {
+        std::string err;
+        auto f = trace::LogFormat::compile(trace::kIngressNginxLogFormat, err);
+        QVERIFY2(f, err.c_str());
+        std::ostringstream log;
+        demo::TrafficOptions to;
+        to.requests = 3000;
+        demo::writeIngressNginxLog(log, sim::compileRouteTable(demo::load().state, {}), to);
+        std::vector<std::string> lines;
+        std::istringstream in(log.str());
+        for (std::string l; std::getline(in, l);) lines.push_back(l);
+        const std::string good = hs::testing::kUpstreamLine;
+        auto replaced = [&](std::string from, std::string to2) {
+            std::string l = good;
+            auto at = l.find(from);
+            if (at != std::string::npos) l.replace(at, from.size(), to2);
+            return l;
+        };
+        for (const std::string& l :
+             {good, std::string(hs::testing::kCanaryLine), std::string(hs::testing::kRetryLine), std::string(hs::testing::kRedirectLine),
+              replaced("GET /api", "GET http://shop.example.com/api"), replaced("GET /api/v2/orders?page=2 HTTP/1.1", "OPTIONS * HTTP/1.1"),
+              replaced("GET /api/v2/orders?page=2 HTTP/1.1", "GET /x"), replaced("GET /api/v2/orders?page=2 HTTP/1.1", "-"),
+              replaced("GET /api", "GET /a\\x22pi"), replaced("\" 200 512", "\" abc 512"), replaced("\" 200 512", "\" 99 512"),
+              replaced("25/Nov/2026", "25/Nov/2026x"), replaced("203.0.113.7 -", "- -"), replaced("[shop-api-80]", "[]"),
+              replaced("[shop-api-80]", "[shop-api-80] junk"), replaced("Mozilla/5.0 (X11)", "a\" b"), replaced("\"https://shop", "\"-\" \"https://shop"),
+              good.substr(0, 120), good + " tail", std::string(), std::string("-")})
+            lines.push_back(l);
+        trace::TraceRecord fast, slow;
+        trace::LogFormat::Scratch fs, ss;
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            f->parse(lines[i], fast, fs);
+            f->parseInterpreted(lines[i], slow, ss);
+            const sim::Request &a = fast.request, &b = slow.request;
+            const trace::Recorded &x = fast.recorded, &y = slow.recorded;
+            bool same = fast.kind == slow.kind && fast.why == slow.why && fast.hasTime == slow.hasTime && fast.hasHost == slow.hasHost &&
+                        fast.hasScheme == slow.hasScheme && fast.hasClient == slow.hasClient && a.method == b.method &&
+                        a.scheme == b.scheme && a.host == b.host && a.sni == b.sni && a.target == b.target &&
+                        a.clientIP == b.clientIP && a.timeNs == b.timeNs && a.headers.size() == b.headers.size() &&
+                        x.status == y.status && x.upstream == y.upstream && x.alternative == y.alternative &&
+                        x.upstreamAddr == y.upstreamAddr && x.upstreamStatus == y.upstreamStatus && x.ingress == y.ingress &&
+                        x.service == y.service && x.requestTimeNs == y.requestTimeNs && x.requestId == y.requestId;
+            for (std::size_t h = 0; same && h < a.headers.size(); ++h)
+                same = a.headers[h].name == b.headers[h].name && a.headers[h].value == b.headers[h].value;
+            QVERIFY2(same, ("line " + std::to_string(i + 1) + ": " + lines[i]).c_str());
+        }
+    }
+
     void escapedAndNonUtf8Bytes() {
         // nginx writes bytes outside printable ASCII as \xHH: they come back as the raw bytes
         std::string line =
