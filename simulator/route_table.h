@@ -38,6 +38,11 @@ struct RouteOptions {
     // request makes the same weighted choice in two runs whatever else each session drew (the
     // replay derives it from --seed and the request's position in the trace). 0 = the stream.
     std::uint64_t choiceKey = 0;
+    // Fill the Decision's descriptive fields: profile, routeKind, host, path, pathType,
+    // servicePortName, node, tlsCertificate. A replay without a decision log reads none of them
+    // and turns this off (the ingress-nginx profile then leaves them empty, saving their copies;
+    // the other profiles fill them anyway). explain implies it.
+    bool describe = true;
 };
 
 class RouteSession {

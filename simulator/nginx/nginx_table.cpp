@@ -7,6 +7,7 @@
 #include <pcre2.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <cstring>
@@ -356,6 +357,17 @@ private:
     std::vector<std::unique_ptr<Balancer>> balancers_;
     pcre2_match_data* md_ = nullptr;
     std::string uri_, host_, key_, tmp_, bucketKey_;
+    // Host headers seen lately (requests without an absolute-form target) and what each gave:
+    // its $host, whether nginx accepts it, its server. A replay sends a handful of hosts over and
+    // over: the lowercasing, validation and server lookup are done once per host while it stays
+    // in these few entries (the table, hence the server, is fixed for a session).
+    struct HostMemo {
+        std::string raw, host;
+        bool valid = false;
+        std::uint32_t server = 0;
+    };
+    std::array<HostMemo, 8> hostMemo_;
+    std::size_t hostMemoUsed_ = 0, hostMemoNext_ = 0;
     Request absolute_;  // an absolute-form request in origin form (route())
     struct Bucket {
         double excess = 0;  // in requests
@@ -1024,7 +1036,8 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     const Table& t = *t_;
     const Config& c = t.cfg();
     const bool ex = o.explain;
-    d.profile = "ingress-nginx";
+    const bool describe = o.describe || ex;  // RouteOptions::describe: the fields only a reader of the Decision needs
+    if (describe) d.profile = "ingress-nginx";
 
     // nginx reads the request line into large_client_header_buffers (ingress-nginx's default
     // 4 8k): a line longer than 8192 bytes with its CRLF is answered 414 before anything else.
@@ -1053,7 +1066,19 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
         if (const std::string* p = r.header("X-Forwarded-Proto")) scheme = *p;
 
     // --- host -------------------------------------------------------------------------------
-    if (absoluteForm) {
+    const HostMemo* memo = nullptr;
+    if (!absoluteForm) {
+        for (std::size_t i = 0; i < hostMemoUsed_; ++i) {
+            const HostMemo& m = hostMemo_[i];
+            if (m.raw.size() == r.host.size() && std::memcmp(m.raw.data(), r.host.data(), r.host.size()) == 0) {
+                memo = &m;
+                break;
+            }
+        }
+    }
+    if (memo) {
+        host_.assign(memo->host);
+    } else if (absoluteForm) {
         Request named;  // the name in the target, lower-cased, without port (rare: may allocate)
         named.host.assign(authority);
         host_ = named.hostName();
@@ -1071,7 +1096,21 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
         for (char& ch : host_)
             if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
     }
-    if (absoluteForm ? !validTargetHost(authority) : !r.host.empty() && !validNginxHost(r.host)) {
+    // remembers this Host header's results (valid, server) in the oldest entry
+    auto remember = [&](bool valid, std::uint32_t server) {
+        HostMemo& m = hostMemo_[hostMemoNext_];
+        hostMemoNext_ = (hostMemoNext_ + 1) % hostMemo_.size();
+        hostMemoUsed_ = std::max(hostMemoUsed_, hostMemoNext_ == 0 ? hostMemo_.size() : hostMemoNext_);
+        m.raw.assign(r.host);
+        m.host.assign(host_);
+        m.valid = valid;
+        m.server = server;
+    };
+    bool hostValid;
+    if (memo) hostValid = memo->valid;
+    else hostValid = absoluteForm ? validTargetHost(authority) : r.host.empty() || validNginxHost(r.host);
+    if (!hostValid) {
+        if (!absoluteForm && !memo) remember(false, 0);
         d.outcome = Outcome::BadRequest;
         d.status = 400;
         if (ex) {
@@ -1081,13 +1120,20 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
         }
         return;
     }
-    std::uint32_t si = t.findServer(host_);
+    std::uint32_t si;
+    if (memo) {
+        si = memo->server;
+    } else {
+        si = t.findServer(host_);
+        if (!absoluteForm) remember(true, si);
+    }
     const Server& server = c.servers[si];  // read only when explaining or off the fast path
     const ServerIndex& sx = t.idx(si);
     const std::string_view serverName(sx.hot.data(), sx.hostnameLen);
     d.server = serverName;
 
-    if (r.scheme == "https") {
+    const bool https = std::string_view(r.scheme) == "https";  // (std::string == "…" calls strlen and compare)
+    if (https) {
         // SNI picks the certificate; Host picks the route (A.6).
         // Without an SNI of its own the certificate's server is the host's, found already: no
         // second lookup (replay fast path).
@@ -1101,8 +1147,10 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
         const Server& ss = c.servers[ssi];
         const ServerIndex& ssx = t.idx(ssi);
         bool own = ssx.ownCertificate;
-        if (own) d.tlsCertificate.assign(ssx.hot.data() + ssx.hostnameLen, ssx.certificateLen);
-        else d.tlsCertificate = "default";
+        if (describe) {
+            if (own) d.tlsCertificate.assign(ssx.hot.data() + ssx.hostnameLen, ssx.certificateLen);
+            else d.tlsCertificate = "default";
+        }
         if (ex) {
             Hop& h = d.addHop(Stage::Tls);
             h.decision = "certificate " + d.tlsCertificate;
@@ -1236,12 +1284,14 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     const IngressInfo* info = hl.ingress != kNone ? &c.ingresses[hl.ingress] : nullptr;
     d.location.assign(hot, hl.rendered);
     if (info) {
-        d.routeKind = "Ingress";
         d.ingress.assign(hot + hl.rendered, hl.key);
-        if (sx.catchAll) d.host.clear();
-        else d.host = serverName;
+        if (describe) {
+            d.routeKind = "Ingress";
+            if (sx.catchAll) d.host.clear();
+            else d.host = serverName;
+        }
     }
-    if (hl.hasPath) {
+    if (hl.hasPath && describe) {
         d.path.assign(hot + hl.rendered + hl.key, hl.path);
         d.pathType = pathTypeName(hl.pathType);
     }
@@ -1612,7 +1662,7 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     d.service = t.upStr(hu->off + hu->name, hu->key);
     if (hu->hasPort) {
         d.servicePort = hu->port;
-        d.servicePortName = t.upStr(hu->off + hu->name + hu->key, hu->portName);
+        if (describe) d.servicePortName = t.upStr(hu->off + hu->name + hu->key, hu->portName);
     }
     if (ex) {
         Hop& h = d.addHop(Stage::Service);
@@ -1643,7 +1693,7 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     in.serverName = serverName;
     in.locationPath = locPath;
     in.nowSeconds = static_cast<double>(r.timeNs) / 1e9;
-    in.https = r.scheme == "https";
+    in.https = https;
     in.explain = ex;
     BalanceResult br;
     primary->pick(in, rng_, key_, br);
@@ -1651,7 +1701,7 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     const HotEndpoint& he = t.hotEndpoint(*hu, br.index);
     d.endpoint = t.upStr(he.off, he.hostPort);
     d.pod = t.upStr(he.off + he.hostPort, he.pod);
-    d.node = t.upStr(he.off + he.hostPort + he.pod, he.node);
+    if (describe) d.node = t.upStr(he.off + he.hostPort + he.pod, he.node);
     if (!br.setCookie.empty()) d.setCookies.push_back(std::move(br.setCookie));
     d.outcome = customDefault ? Outcome::DefaultBackend : Outcome::Routed;
     if (ex) {
