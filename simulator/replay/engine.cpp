@@ -12,6 +12,8 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <deque>
 #include <limits>
 #include <ostream>
@@ -168,6 +170,7 @@ public:
         bool wantVerify = opt_.verify == ReplayOptions::Verify::On ||
                           (opt_.verify == ReplayOptions::Verify::Auto && (fields_.upstream || fields_.upstreamAddr));
         verifyActive_ = wantVerify && table_->profile() == sim::Profile::IngressNginx;
+        describe_ = opt_.decisions != nullptr || static_cast<bool>(opt_.onRequest);
         if (opt_.verify == ReplayOptions::Verify::On && table_->profile() != sim::Profile::IngressNginx)
             res_.notes.push_back("verify compares with ingress-nginx logs: it needs --profile ingress-nginx");
         if (verifyActive_) verifier_ = std::make_unique<Verifier>(fields_, reader_.name(), opt_.maxExamples);
@@ -225,6 +228,26 @@ private:
     }
 
     void arrive(trace::TraceRecord& rec, std::int64_t now);
+    // The route key of d_: upstream, endpoint, Ingress (and the Service when no upstream),
+    // separated by '\x1f'. Valid until the next call.
+    std::string_view routeKey() {
+        const std::string_view parts[] = {d_.upstream, d_.endpoint, d_.ingress, d_.service};
+        const std::size_t count = d_.upstream.empty() ? 4 : 3;
+        std::size_t n = count - 1;
+        for (std::size_t i = 0; i < count; ++i) n += parts[i].size();
+        char* out = keyBuf_.data();
+        if (n > keyBuf_.size()) {
+            key_.resize(n);
+            out = key_.data();
+        }
+        std::size_t at = 0;
+        for (std::size_t i = 0; i < count; ++i) {
+            if (i) out[at++] = '\x1f';
+            std::memcpy(out + at, parts[i].data(), parts[i].size());
+            at += parts[i].size();
+        }
+        return {out, n};
+    }
     void complete(const Event& e);
     void startService(Pod& pod, std::uint32_t podIdx, std::uint32_t slot, std::int64_t now);
     std::uint32_t podFor(std::string_view key, std::string_view service);
@@ -245,6 +268,9 @@ private:
     trace::FormatFields fields_;
     bool verifyActive_ = false;
     bool trackConnections_ = true;
+    // RouteOptions::describe: only the decision log and onRequest read the Decision's descriptive
+    // fields (the summary, verify and the Pod model do not)
+    bool describe_ = true;
     sim::Rng rng_;
     double spare_ = std::numeric_limits<double>::quiet_NaN();  // Distribution::sample's second normal
 
@@ -295,6 +321,7 @@ private:
     sim::Decision d_;
     sim::Request finReq_;
     std::string key_, line_;
+    std::array<char, 512> keyBuf_;  // routeKey()
     model::JsonWriter jw_;
 };
 
@@ -513,6 +540,7 @@ void Engine::arrive(trace::TraceRecord& rec, std::int64_t now) {
     sim::RouteOptions ro;
     ro.explain = false;
     ro.choiceKey = choiceKeyFor(opt_.seed, rec.line);
+    ro.describe = describe_;
     session_->route(r, d_, ro);
     if (verifier_) verifier_->check(rec, d_);
     ++res_.outcomes[static_cast<std::size_t>(d_.outcome)];
@@ -521,9 +549,9 @@ void Engine::arrive(trace::TraceRecord& rec, std::int64_t now) {
 
     // counts per Ingress, Service, Pod: one lookup for the whole combination (the upstream names
     // the Service, the endpoint the Pod)
-    key_.assign(d_.upstream).append(1, '\x1f').append(d_.endpoint).append(1, '\x1f').append(d_.ingress);
-    if (d_.upstream.empty()) key_.append(1, '\x1f').append(d_.service);
-    std::uint32_t keyId = routeKeys_.find(key_);
+    // (the key is put together in a fixed buffer: four short copies, no string appends)
+    const std::string_view key = routeKey();
+    std::uint32_t keyId = routeKeys_.find(key);
     std::uint32_t routeId;
     if (keyId != detail::FlatIndex::kNone) {
         routeId = routeOfKey_[keyId];
@@ -539,7 +567,7 @@ void Engine::arrive(trace::TraceRecord& rec, std::int64_t now) {
         if (!d_.endpoint.empty()) rt.pod = podFor(d_.pod.empty() ? std::string_view(d_.endpoint) : std::string_view(d_.pod), d_.service);
         routeId = static_cast<std::uint32_t>(routes_.size());
         routes_.push_back(std::move(rt));
-        routeKeys_.insert(key_);
+        routeKeys_.insert(key);
         routeOfKey_.push_back(routeId);
     }
     const Route& rt = routes_[routeId];

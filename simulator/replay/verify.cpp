@@ -3,6 +3,7 @@
 #include "model/json_writer.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace hs::replay {
 
@@ -25,6 +26,8 @@ const char* ruleName(sim::CanaryRule r) {
 std::string_view lastUpstreamAddr(std::string_view s) {
     // "a, b": after the last comma; "a : b": after " : "; a plain "ip:port" has a colon but no
     // space, so the separators are the spaces: the address is what follows the last one.
+    // Most lines name one address: no space at all (one memchr instead of a loop per byte).
+    if (!std::memchr(s.data(), ' ', s.size())) return s;
     std::size_t from = s.size();
     while (from > 0 && s[from - 1] != ' ') --from;
     std::string_view out = s.substr(from);
