@@ -1,6 +1,7 @@
 #include "simulator/replay/host_inference.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace hs::replay {
 
@@ -98,12 +99,15 @@ bool HostInference::infer(trace::TraceRecord& rec) {
         rec.request.host.clear();
         return false;
     }
-    // Fast path: an upstream that only one server logs (the same as the previous line's: no lookup).
-    if (lastRow_ != SIZE_MAX && upstream == lastUpstream_) {
-        rec.request.host.assign(rows_[lastRow_].host);
-        ++rows_[lastRow_].requests;
-        ++inferred_;
-        return true;
+    // Fast path: an upstream that only one server logs, seen lately (no lookup).
+    for (std::size_t i = 0; i < recentUsed_; ++i) {
+        const Recent& m = recent_[i];
+        if (m.upstream.size() == upstream.size() && std::memcmp(m.upstream.data(), upstream.data(), upstream.size()) == 0) {
+            rec.request.host.assign(rows_[m.row].host);
+            ++rows_[m.row].requests;
+            ++inferred_;
+            return true;
+        }
     }
     const NginxLogModel::UpstreamInfo* u = upstream == "-" ? nullptr : model_.upstream(upstream);
     if (u && u->servers.size() == 1) {
@@ -113,8 +117,11 @@ bool HostInference::infer(trace::TraceRecord& rec) {
         rec.request.host.assign(rows_[slot].host);
         ++rows_[slot].requests;
         ++inferred_;
-        lastUpstream_ = upstream;
-        lastRow_ = slot;
+        Recent& m = recent_[recentNext_];
+        recentNext_ = (recentNext_ + 1) % recent_.size();
+        recentUsed_ = std::max(recentUsed_, recentNext_ == 0 ? recent_.size() : recentNext_);
+        m.upstream.assign(upstream);
+        m.row = slot;
         return true;
     }
     const Result& r = resolve(rec, upstream);

@@ -9,6 +9,7 @@
 #include "simulator/replay/nginx_log_model.h"
 #include "simulator/trace/trace_record.h"
 
+#include <array>
 #include <map>
 #include <memory>
 #include <string>
@@ -59,9 +60,14 @@ private:
     std::vector<Stat> rows_;
     std::map<std::tuple<std::string, std::string, std::vector<std::string>>, std::size_t> rowIndex_;
     std::vector<std::size_t> single_;  // upstream id → row (SIZE_MAX: none yet)
-    // the previous single-server upstream (consecutive lines often share it)
-    std::string lastUpstream_;
-    std::size_t lastRow_ = SIZE_MAX;
+    // single-server upstreams seen lately and their rows: a log names a handful of upstreams
+    // over and over (a few comparisons instead of a hash lookup per line)
+    struct Recent {
+        std::string upstream;
+        std::size_t row = SIZE_MAX;
+    };
+    std::array<Recent, 8> recent_;
+    std::size_t recentUsed_ = 0, recentNext_ = 0;
     std::uint64_t inferred_ = 0, ambiguous_ = 0, failed_ = 0;
 };
 
