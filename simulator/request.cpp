@@ -1,7 +1,12 @@
 #include "simulator/request.h"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace hs::sim {
 
@@ -24,9 +29,19 @@ std::string toLower(std::string_view s) {
 }
 
 std::string_view Request::path() const {
-    // A plain loop: libstdc++'s find_first_of calls memchr once per character (hot in replays).
+    // Not find_first_of: libstdc++'s calls memchr once per character (hot in replays). Sixteen
+    // bytes at a time where SSE2 is there, then a plain loop.
     std::string_view t = target;
-    for (std::size_t i = 0; i < t.size(); ++i)
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i q = _mm_set1_epi8('?'), h = _mm_set1_epi8('#');
+    for (; i + 16 <= t.size(); i += 16) {
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i));
+        auto m = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, h))));
+        if (m) return t.substr(0, i + static_cast<std::size_t>(std::countr_zero(m)));
+    }
+#endif
+    for (; i < t.size(); ++i)
         if (t[i] == '?' || t[i] == '#') return t.substr(0, i);
     return t;
 }
