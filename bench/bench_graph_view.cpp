@@ -10,10 +10,10 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QImage>
-#include <QPainter>
 #include <QGraphicsItem>
 #include <QGraphicsScene>
+#include <QImage>
+#include <QPainter>
 #include <QScrollBar>
 #include <QTimer>
 
@@ -41,7 +41,8 @@ Loaded& loaded() {
     static Loaded l = [] {
         Loaded out;
         out.rssBeforeMb = residentMb();
-        auto graph = std::make_shared<const hs::graph::Graph>(hs::bench::syntheticGraph(hs::bench::specForPods(10000, 42)));
+        auto graph =
+            std::make_shared<const hs::graph::Graph>(hs::bench::syntheticGraph(hs::bench::specForPods(10000, 42)));
         out.nodes = graph->nodes.size();
         out.edges = graph->edges.size();
         out.view = std::make_unique<hs::gui::GraphView>();

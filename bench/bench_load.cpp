@@ -22,10 +22,10 @@ fs::path makeCorpus(int files) {
     for (int i = 0; i < files; ++i) {
         std::string n = std::to_string(i), ns = "team-" + std::to_string(i % 50);
         std::ofstream out(dir / ("app-" + n + ".yaml"));
-        out << "# Source: chart/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-" << n
-            << "\n  namespace: " << ns << "\n  labels:\n    app.kubernetes.io/name: app-" << n
-            << "\n    app.kubernetes.io/managed-by: Helm\n    helm.sh/chart: app-1.2.3\nspec:\n  replicas: " << (i % 3 + 1)
-            << "\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: app-" << n
+        out << "# Source: chart/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-"
+            << n << "\n  namespace: " << ns << "\n  labels:\n    app.kubernetes.io/name: app-" << n
+            << "\n    app.kubernetes.io/managed-by: Helm\n    helm.sh/chart: app-1.2.3\nspec:\n  replicas: "
+            << (i % 3 + 1) << "\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: app-" << n
             << "\n  template:\n    metadata:\n      labels:\n        app.kubernetes.io/name: app-" << n
             << "\n      annotations:\n        prometheus.io/scrape: \"true\"\n    spec:\n      containers:\n        - name: app\n"
                "          image: registry.example.com/app:1.0."
@@ -37,11 +37,13 @@ fs::path makeCorpus(int files) {
             << n << "\n  namespace: " << ns << "\nspec:\n  selector:\n    app.kubernetes.io/name: app-" << n
             << "\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n";
         if (i % 5 == 0)
-            out << "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: app-" << n << "\n  namespace: " << ns
+            out << "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: app-" << n
+                << "\n  namespace: " << ns
                 << "\n  annotations:\n    nginx.ingress.kubernetes.io/rewrite-target: /\nspec:\n  ingressClassName: nginx\n"
                    "  rules:\n    - host: app-"
-                << n << ".example.com\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n"
-                        "            backend:\n              service:\n                name: app-"
+                << n
+                << ".example.com\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n"
+                   "            backend:\n              service:\n                name: app-"
                 << n << "\n                port: {name: http}\n";
     }
     std::ofstream(dir / ".complete") << "ok";
@@ -76,6 +78,11 @@ void BM_LoadFolder(benchmark::State& state) {
 }  // namespace
 
 // args: files, threads (0 = one per core)
-BENCHMARK(BM_LoadFolder)->Args({5000, 0})->Args({5000, 1})->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK(BM_LoadFolder)
+    ->Args({5000, 0})
+    ->Args({5000, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
 
 BENCHMARK_MAIN();

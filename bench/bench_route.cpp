@@ -58,7 +58,8 @@ std::shared_ptr<const model::ClusterState> makeCluster(int ingresses, int pathsP
         es.ports.push_back({std::string("http"), 8080, "TCP", ""});
         for (int e = 0; e < endpointsPerService; ++e) {
             model::Endpoint ep;
-            ep.addresses.push_back("10." + std::to_string(s / 250) + "." + std::to_string(s % 250) + "." + std::to_string(e + 1));
+            ep.addresses.push_back("10." + std::to_string(s / 250) + "." + std::to_string(s % 250) + "." +
+                                   std::to_string(e + 1));
             ep.conditions.ready = true;
             es.endpoints.push_back(ep);
         }

@@ -53,13 +53,20 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : std::string(); };
-        if (a == "--kubeconfig") kubeconfig = next();
-        else if (a == "--context") context = next();
-        else if (a == "--mode") mode = next();
-        else if (a == "--latency") latencyRuns = std::atoi(next().c_str());
-        else if (a == "--ingress") ingress = next();
-        else if (a == "--all-kinds") allKinds = true;
-        else return usage();
+        if (a == "--kubeconfig")
+            kubeconfig = next();
+        else if (a == "--context")
+            context = next();
+        else if (a == "--mode")
+            mode = next();
+        else if (a == "--latency")
+            latencyRuns = std::atoi(next().c_str());
+        else if (a == "--ingress")
+            ingress = next();
+        else if (a == "--all-kinds")
+            allKinds = true;
+        else
+            return usage();
     }
     auto cfg = loadKubeConfig(LoadingRules::fromEnvironment(kubeconfig));
     if (!cfg) {
@@ -73,7 +80,8 @@ int main(int argc, char** argv) {
     }
     LiveOptions opt;
     if (!allKinds)
-        opt.kinds = {hs::model::Kind::Pod, hs::model::Kind::Service, hs::model::Kind::EndpointSlice, hs::model::Kind::Ingress};
+        opt.kinds = {hs::model::Kind::Pod, hs::model::Kind::Service, hs::model::Kind::EndpointSlice,
+                     hs::model::Kind::Ingress};
     opt.fetchTlsSecrets = allKinds;
     opt.reflector.useWatchList = mode != "list";
     auto t0 = Clock::now();
@@ -111,8 +119,8 @@ int main(int argc, char** argv) {
         std::string ns = ingress.substr(0, slash), name = ingress.substr(slash + 1);
         ApiResource res = (*lc)->server().served.at(hs::model::Kind::Ingress);
         for (int i = 0; i < latencyRuns; ++i) {
-            std::string value = std::to_string(std::chrono::system_clock::now().time_since_epoch().count()) + '-' +
-                                std::to_string(i);
+            std::string value =
+                std::to_string(std::chrono::system_clock::now().time_since_epoch().count()) + '-' + std::to_string(i);
             std::string patch = R"({"metadata":{"annotations":{"hopscope.test/bench":")" + value + R"("}}})";
             auto gen = (*lc)->snapshot()->generation();
             auto start = Clock::now();
@@ -143,13 +151,13 @@ int main(int argc, char** argv) {
     }
     auto st = (*lc)->status();
     (*lc)->stop();
-    std::printf("{\"sync_ms\": %.1f, \"pods\": %zu, \"services\": %zu, \"endpointslices\": %zu, \"ingresses\": %zu, "
-                "\"watch_list\": %s, \"peak_rss_kb_after_sync\": %ld, \"peak_rss_kb\": %ld, \"state\": \"%s\", "
-                "\"latency_runs\": %zu, \"latency_ms_median\": %.2f, \"latency_ms_max\": %.2f, "
-                "\"latency_inside_ms_median\": %.2f, \"problems\": %zu}\n",
-                syncMs, snap->pods().size(), snap->services().size(), snap->endpointSlices().size(),
-                snap->ingresses().size(), usedWatchList ? "true" : "false", rssAfterSync, peakRssKb(),
-                connectionStateName(st.state), e2e.size(), median(e2e),
-                e2e.empty() ? 0.0 : *std::max_element(e2e.begin(), e2e.end()), median(inside), st.problems.size());
+    std::printf(
+        "{\"sync_ms\": %.1f, \"pods\": %zu, \"services\": %zu, \"endpointslices\": %zu, \"ingresses\": %zu, "
+        "\"watch_list\": %s, \"peak_rss_kb_after_sync\": %ld, \"peak_rss_kb\": %ld, \"state\": \"%s\", "
+        "\"latency_runs\": %zu, \"latency_ms_median\": %.2f, \"latency_ms_max\": %.2f, "
+        "\"latency_inside_ms_median\": %.2f, \"problems\": %zu}\n",
+        syncMs, snap->pods().size(), snap->services().size(), snap->endpointSlices().size(), snap->ingresses().size(),
+        usedWatchList ? "true" : "false", rssAfterSync, peakRssKb(), connectionStateName(st.state), e2e.size(),
+        median(e2e), e2e.empty() ? 0.0 : *std::max_element(e2e.begin(), e2e.end()), median(inside), st.problems.size());
     return 0;
 }

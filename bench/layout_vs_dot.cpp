@@ -126,9 +126,9 @@ void draw(const Graph& g, const Layout& l, double scale) {
     std::cout << "digraph drawn {\n  node [shape=box, fontsize=8, fixedsize=true];\n  edge [arrowsize=0.3];\n";
     for (std::size_t v = 0; v < g.nodes.size(); ++v) {
         const Rect& r = l.boxes[v];
-        std::cout << "  n" << v << " [label=\"" << g.nodes[v].label << "\", pos=\"" << (r.x + r.width / 2) * scale << ","
-                  << -r.centerY() * scale << "\", width=" << r.width * scale / 72 << ", height=" << r.height * scale / 72
-                  << "];\n";
+        std::cout << "  n" << v << " [label=\"" << g.nodes[v].label << "\", pos=\"" << (r.x + r.width / 2) * scale
+                  << "," << -r.centerY() * scale << "\", width=" << r.width * scale / 72
+                  << ", height=" << r.height * scale / 72 << "];\n";
     }
     for (std::size_t e = 0; e < g.edges.size(); ++e) {
         std::cout << "  n" << g.edges[e].from << " -> n" << g.edges[e].to;
@@ -155,18 +155,30 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         std::string s = argv[i];
         auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : std::string(); };
-        if (s == "--pods") a.pods = static_cast<std::uint32_t>(std::stoul(value()));
-        else if (s == "--seed") a.seed = std::stoull(value());
-        else if (s == "--runs") a.runs = std::max(1, std::stoi(value()));
-        else if (s == "--plain") a.plain = value();
-        else if (s == "--demo") a.demo = true;
-        else if (s == "--fold") a.fold = static_cast<std::uint32_t>(std::stoul(value()));
-        else if (s == "--median") a.options.heuristic = OrderHeuristic::Median;
-        else if (s == "--barycenter") a.options.heuristic = OrderHeuristic::Barycenter;
-        else if (s == "--no-blocks") a.options.moveBlocks = false;
-        else if (s == "--input-order") a.options.initialOrder = InitialOrder::Input;
-        else if (s == "--sweeps") a.options.maxSweeps = std::stoi(value());
-        else rest.push_back(s);
+        if (s == "--pods")
+            a.pods = static_cast<std::uint32_t>(std::stoul(value()));
+        else if (s == "--seed")
+            a.seed = std::stoull(value());
+        else if (s == "--runs")
+            a.runs = std::max(1, std::stoi(value()));
+        else if (s == "--plain")
+            a.plain = value();
+        else if (s == "--demo")
+            a.demo = true;
+        else if (s == "--fold")
+            a.fold = static_cast<std::uint32_t>(std::stoul(value()));
+        else if (s == "--median")
+            a.options.heuristic = OrderHeuristic::Median;
+        else if (s == "--barycenter")
+            a.options.heuristic = OrderHeuristic::Barycenter;
+        else if (s == "--no-blocks")
+            a.options.moveBlocks = false;
+        else if (s == "--input-order")
+            a.options.initialOrder = InitialOrder::Input;
+        else if (s == "--sweeps")
+            a.options.maxSweeps = std::stoi(value());
+        else
+            rest.push_back(s);
     }
     if (rest.empty()) return usage();
     a.command = rest[0];
@@ -207,7 +219,8 @@ int main(int argc, char** argv) {
             return 1;
         }
         std::printf("%zu %zu %.2f %.2f %lld %lld %.2f\n", g.nodes.size(), g.edges.size(), ms[ms.size() / 2], ms.front(),
-                    static_cast<long long>(counted), static_cast<long long>(l.stats.initialCrossings), cpu[cpu.size() / 2]);
+                    static_cast<long long>(counted), static_cast<long long>(l.stats.initialCrossings),
+                    cpu[cpu.size() / 2]);
         return 0;
     }
     if (a.command == "plain") {

@@ -29,10 +29,10 @@ private:
     std::uint64_t s_;
 };
 
-constexpr std::array<const char*, 24> kWords = {
-    "shop",    "cart",   "checkout", "payments", "search", "catalog", "auth",     "accounts",
-    "blog",    "media",  "images",   "reports",  "billing", "orders", "inventory", "shipping",
-    "reviews", "promo",  "gateway",  "profile",  "notify",  "ledger", "metrics",   "docs"};
+constexpr std::array<const char*, 24> kWords = {"shop",    "cart",     "checkout",  "payments", "search",  "catalog",
+                                                "auth",    "accounts", "blog",      "media",    "images",  "reports",
+                                                "billing", "orders",   "inventory", "shipping", "reviews", "promo",
+                                                "gateway", "profile",  "notify",    "ledger",   "metrics", "docs"};
 
 struct Class {
     const char* name;
@@ -100,18 +100,23 @@ graph::Graph syntheticGraph(const SyntheticSpec& spec) {
     std::vector<std::uint32_t> slots;
     for (std::uint32_t i = 0; i < ingresses; ++i)
         for (std::uint32_t r = 1; r < ings[i].rules; ++r) slots.push_back(i);
-    for (std::size_t i = slots.size(); i > 1; --i) std::swap(slots[i - 1], slots[rng.below(static_cast<std::uint32_t>(i))]);
+    for (std::size_t i = slots.size(); i > 1; --i)
+        std::swap(slots[i - 1], slots[rng.below(static_cast<std::uint32_t>(i))]);
     for (std::uint32_t s = 0; s < services; ++s) {
         std::uint32_t owner;
-        if (s < ingresses) owner = s;
-        else if (s - ingresses < slots.size()) owner = slots[s - ingresses];
-        else owner = rng.below(ingresses), ++ings[owner].rules;  // more Services than rules: add one
+        if (s < ingresses)
+            owner = s;
+        else if (s - ingresses < slots.size())
+            owner = slots[s - ingresses];
+        else
+            owner = rng.below(ingresses), ++ings[owner].rules;  // more Services than rules: add one
         ownerOf[s] = owner;
     }
     // Services numbered in Ingress order, so the namespaces' Services are contiguous.
     std::vector<std::uint32_t> bySvc(services);
     for (std::uint32_t s = 0; s < services; ++s) bySvc[s] = s;
-    std::stable_sort(bySvc.begin(), bySvc.end(), [&](std::uint32_t a, std::uint32_t b) { return ownerOf[a] < ownerOf[b]; });
+    std::stable_sort(bySvc.begin(), bySvc.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return ownerOf[a] < ownerOf[b]; });
     std::vector<Service> svcs(services);
     std::vector<Workload> workloads;
     std::vector<std::vector<std::uint32_t>> nsServices(nsCount), nsOwners(nsCount);
@@ -139,8 +144,10 @@ graph::Graph syntheticGraph(const SyntheticSpec& spec) {
     const auto wn = static_cast<std::uint32_t>(workloads.size());
     for (std::uint32_t guard = 0; total != want && guard < 100u * spec.pods + 1000; ++guard) {
         Workload& w = workloads[rng.below(wn)];
-        if (total > want && w.pods > 1) --w.pods, --total;
-        else if (total < want && (w.pods < 10 || guard > 20u * spec.pods)) ++w.pods, ++total;
+        if (total > want && w.pods > 1)
+            --w.pods, --total;
+        else if (total < want && (w.pods < 10 || guard > 20u * spec.pods))
+            ++w.pods, ++total;
     }
 
     graph::Graph g;
@@ -166,7 +173,7 @@ graph::Graph syntheticGraph(const SyntheticSpec& spec) {
                 pod.label = w.name + "-7f9c" + std::to_string(podSerial % 97) + "-" + std::to_string(p);
                 pod.id = "Pod/" + pod.ns + "/" + pod.label;
                 pod.detail = "10.244." + std::to_string(podSerial / 250) + "." + std::to_string(podSerial % 250) +
-                             " · node-" + std::to_string(rng.below(kubeNodes));
+                    " · node-" + std::to_string(rng.below(kubeNodes));
                 pod.group = pod.ns + "/ReplicaSet/" + w.name + "-7f9c";
                 if (rng.chance(0.02)) pod.health = graph::Health::Inactive;
                 w.nodes.push_back(g.add(std::move(pod)));
@@ -207,11 +214,16 @@ graph::Graph syntheticGraph(const SyntheticSpec& spec) {
             std::uint32_t ruleNode = g.add(std::move(rule));
             g.connect(ingNode, ruleNode);
             std::uint32_t target;
-            if (ing.owned.empty() && shared.empty()) target = 0;
-            else if (ing.owned.empty()) target = shared[rng.below(static_cast<std::uint32_t>(shared.size()))];
-            else if (r < ing.owned.size()) target = ing.owned[r];
-            else if (rng.chance(0.5)) target = ing.owned[rng.below(static_cast<std::uint32_t>(ing.owned.size()))];
-            else target = shared[rng.below(std::min<std::uint32_t>(2, static_cast<std::uint32_t>(shared.size())))];
+            if (ing.owned.empty() && shared.empty())
+                target = 0;
+            else if (ing.owned.empty())
+                target = shared[rng.below(static_cast<std::uint32_t>(shared.size()))];
+            else if (r < ing.owned.size())
+                target = ing.owned[r];
+            else if (rng.chance(0.5))
+                target = ing.owned[rng.below(static_cast<std::uint32_t>(ing.owned.size()))];
+            else
+                target = shared[rng.below(std::min<std::uint32_t>(2, static_cast<std::uint32_t>(shared.size())))];
             g.connect(ruleNode, service(target));
             if (rng.chance(spec.splitRules) && shared.size() > 1) {
                 std::uint32_t other = shared[rng.below(static_cast<std::uint32_t>(shared.size()))];

@@ -16,8 +16,8 @@ struct SyntheticSpec {
     std::uint32_t services = 2000;
     std::uint32_t ingresses = 1000;
     std::uint32_t namespaces = 0;  // 0: one per 25 Ingresses
-    double podSharing = 0.30;      // Services selecting the Pods of another Service
-    double splitRules = 0.10;      // rules with a second (weighted) backend
+    double podSharing = 0.30;  // Services selecting the Pods of another Service
+    double splitRules = 0.10;  // rules with a second (weighted) backend
     std::uint64_t seed = 1;
 };
 

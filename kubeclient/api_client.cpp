@@ -94,11 +94,11 @@ Error ApiClient::explain(Error e) const {
     if (e.code == ErrorCode::Forbidden && e.message.find("\"system:anonymous\"") != std::string::npos) {
         if (config_.user.method() == AuthMethod::Basic)
             e.message += " — the API server ignored the username/password of context \"" + config_.contextName +
-                         "\" and treated the request as anonymous: Kubernetes removed basic authentication in 1.19; use a "
-                         "token, a client certificate or an exec plugin instead";
+                "\" and treated the request as anonymous: Kubernetes removed basic authentication in 1.19; use a "
+                "token, a client certificate or an exec plugin instead";
         else if (config_.user.method() == AuthMethod::None)
             e.message += " — the request was anonymous: the user entry \"" + config_.user.name + "\" of context \"" +
-                         config_.contextName + "\" has no credentials";
+                config_.contextName + "\" has no credentials";
     }
     return e;
 }
@@ -106,8 +106,9 @@ Error ApiClient::explain(Error e) const {
 Error ApiClient::unauthorizedError(Error e) const {
     e.message += " — context \"" + config_.contextName + "\" authenticates with " + auth_->describe();
     if (config_.user.method() == AuthMethod::Basic)
-        e.message += "; Kubernetes removed basic authentication in 1.19, so API servers reject it: use a token, a "
-                     "client certificate or an exec plugin instead";
+        e.message +=
+            "; Kubernetes removed basic authentication in 1.19, so API servers reject it: use a token, a "
+            "client certificate or an exec plugin instead";
     else if (config_.user.method() == AuthMethod::None)
         e.message += "; the user entry \"" + config_.user.name + "\" has no credentials";
     return e;
@@ -138,8 +139,7 @@ Result<std::unique_ptr<HttpStream>> ApiClient::send(HttpRequest req, const std::
         }
         if (*status == 401) {
             std::string body;
-            while (stream->read(body) == HttpStream::Read::Data) {
-            }
+            while (stream->read(body) == HttpStream::Read::Data) {}
             if (cancel) cancel->detach();
             if (attempt == 0 && auth_->unauthorized(auth->serial)) continue;
             return unauthorizedError(httpError(401, body, what));
@@ -168,8 +168,7 @@ Result<HttpResponse> ApiClient::request(const std::string& method, const std::st
     HttpResponse resp;
     HttpStream* raw = stream->get();
     if (cancel) cancel->attach([raw] { raw->cancel(); });
-    while ((*stream)->read(resp.body) == HttpStream::Read::Data) {
-    }
+    while ((*stream)->read(resp.body) == HttpStream::Read::Data) {}
     if (cancel) cancel->detach();
     if (auto err = (*stream)->error()) {
         err->message = "cannot " + what + ": " + err->message;
@@ -303,8 +302,7 @@ Result<ListPageInfo> ApiClient::listPage(const ApiResource& res, const std::stri
     std::string chunk;
     if (status != 200) {
         std::string body;
-        while (s.read(body) == HttpStream::Read::Data) {
-        }
+        while (s.read(body) == HttpStream::Read::Data) {}
         if (auto err = s.error()) return makeError(err->code, "cannot " + what + ": " + err->message);
         return explain(httpError(status, body, what));
     }
@@ -320,7 +318,8 @@ Result<ListPageInfo> ApiClient::listPage(const ApiResource& res, const std::stri
         }
     }
     if (auto err = s.error()) return makeError(err->code, "cannot " + what + ": " + err->message);
-    if (auto fin = splitter.finish(); !fin) return makeError(ErrorCode::Protocol, "cannot " + what + ": " + fin.error().message);
+    if (auto fin = splitter.finish(); !fin)
+        return makeError(ErrorCode::Protocol, "cannot " + what + ": " + fin.error().message);
     ListPageInfo info;
     info.items = splitter.itemCount();
     std::string_view md = splitter.member("metadata");
@@ -338,8 +337,8 @@ Result<ListPageInfo> ApiClient::listPage(const ApiResource& res, const std::stri
     return info;
 }
 
-Result<std::unique_ptr<WatchStream>> ApiClient::watch(const ApiResource& res, const std::string& ns, const WatchOptions& o,
-                                                      CancelScope* cancel) {
+Result<std::unique_ptr<WatchStream>> ApiClient::watch(const ApiResource& res, const std::string& ns,
+                                                      const WatchOptions& o, CancelScope* cancel) {
     std::string q = "?watch=1";
     auto add = [&](const char* k, const std::string& v) {
         if (v.empty()) return;
@@ -366,8 +365,7 @@ Result<std::unique_ptr<WatchStream>> ApiClient::watch(const ApiResource& res, co
     long status = (*stream)->status();
     if (status != 200) {
         std::string body;
-        while ((*stream)->read(body) == HttpStream::Read::Data) {
-        }
+        while ((*stream)->read(body) == HttpStream::Read::Data) {}
         if (auto err = (*stream)->error()) return makeError(err->code, "cannot " + what + ": " + err->message);
         return explain(httpError(status, body, what));
     }

@@ -28,7 +28,7 @@ struct ServerInfo {
     int major = 0;
     int minor = 0;
     std::map<model::Kind, ApiResource> served;  // the version chosen for each wanted kind
-    std::vector<std::string> missing;          // wanted, not optional, not served ("ingresses.networking.k8s.io")
+    std::vector<std::string> missing;  // wanted, not optional, not served ("ingresses.networking.k8s.io")
 };
 
 struct ListOptions {
@@ -42,7 +42,7 @@ struct ListOptions {
 
 struct ListPageInfo {
     std::string resourceVersion;  // of the list (all pages share the first page's)
-    std::string continueToken;    // empty on the last page
+    std::string continueToken;  // empty on the last page
     std::int64_t remainingItemCount = -1;
     std::size_t items = 0;
 };
@@ -51,7 +51,7 @@ struct WatchOptions {
     std::string resourceVersion;
     bool allowBookmarks = true;
     bool sendInitialEvents = false;  // watch-list: synthetic ADDED events first, then a bookmark
-    int timeoutSeconds = 0;          // server-side timeout; 0 = server default
+    int timeoutSeconds = 0;  // server-side timeout; 0 = server default
     std::string labelSelector;
     std::string fieldSelector;
 };
@@ -100,7 +100,8 @@ public:
 
     // Any request (tests and tools change objects with it): 2xx ⇒ the response.
     Result<HttpResponse> request(const std::string& method, const std::string& target, std::string body,
-                                 const std::string& contentType, const std::string& what, CancelScope* cancel = nullptr);
+                                 const std::string& contentType, const std::string& what,
+                                 CancelScope* cancel = nullptr);
 
     // One page of a list; each item's JSON goes to `onItem` as soon as it has arrived.
     Result<ListPageInfo> listPage(const ApiResource& res, const std::string& ns, const ListOptions& options,

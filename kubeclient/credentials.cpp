@@ -139,7 +139,8 @@ private:
         for (auto& e : spec.env)
             if (e.rfind("KUBERNETES_EXEC_INFO=", 0) != 0) wipeString(e);  // env values may be secrets
         if (!res) {
-            if (failure == SpawnFailure::NotFound) return makeError(ErrorCode::Credentials, "getting credentials: " + execNotFoundMessage(exec_));
+            if (failure == SpawnFailure::NotFound)
+                return makeError(ErrorCode::Credentials, "getting credentials: " + execNotFoundMessage(exec_));
             Error e = std::move(res).error();
             if (e.code != ErrorCode::Cancelled) e.message = "getting credentials: exec: " + e.message;
             return e;
@@ -147,8 +148,8 @@ private:
         ProcessResult& pr = *res;
         if (pr.exitCode != 0) {
             std::string msg = "getting credentials: exec: executable " + exec_.command +
-                              (pr.signal ? " was killed by signal " + std::to_string(pr.signal)
-                                         : " failed with exit code " + std::to_string(pr.exitCode));
+                (pr.signal ? " was killed by signal " + std::to_string(pr.signal)
+                           : " failed with exit code " + std::to_string(pr.exitCode));
             // The plugin's stderr is meant for the user (client-go passes it through).
             if (!trimSpace(pr.err).empty()) msg += ": " + tail(pr.err, 600);
             wipeString(pr.out);
@@ -159,7 +160,8 @@ private:
         if (!status) return makeError(ErrorCode::Credentials, "getting credentials: " + status.error().message);
         AuthData d;
         d.serial = nextSerial();
-        if (!status->token.empty()) d.headers.emplace_back("Authorization", "Bearer " + std::string(status->token.view()));
+        if (!status->token.empty())
+            d.headers.emplace_back("Authorization", "Bearer " + std::string(status->token.view()));
         if (!status->clientCertificateData.empty()) {
             auto cert = std::make_shared<ClientCertificate>();
             cert->certPem = status->clientCertificateData;
@@ -195,7 +197,8 @@ public:
         const std::string& idToken = value("id-token");
         if (!idToken.empty()) {
             auto exp = jwtExpiry(idToken);
-            if (!exp) return makeError(ErrorCode::Credentials, "oidc: the id-token of user " + user_ + " is not a valid JWT");
+            if (!exp)
+                return makeError(ErrorCode::Credentials, "oidc: the id-token of user " + user_ + " is not a valid JWT");
             // client-go refreshes 10 s before the expiry.
             auto now = std::chrono::duration_cast<std::chrono::seconds>(nowOf(opts_).time_since_epoch()).count();
             if (now + 10 < *exp) return bearer(idToken);
@@ -226,8 +229,9 @@ private:
     Result<void> refresh(CancelScope* cancel) {
         const std::string& rt = value("refresh-token");
         if (rt.empty())
-            return makeError(ErrorCode::Credentials, "oidc: no valid id-token for user " + user_ +
-                                                         ", and cannot refresh without refresh-token (log in again)");
+            return makeError(ErrorCode::Credentials,
+                             "oidc: no valid id-token for user " + user_ +
+                                 ", and cannot refresh without refresh-token (log in again)");
         std::string issuer = value("idp-issuer-url");
         while (!issuer.empty() && issuer.back() == '/') issuer.pop_back();
         TransportConfig tc;
@@ -250,8 +254,9 @@ private:
         auto dr = (*client)->perform(disc, cancel);
         if (!dr) return makeError(dr.error().code, "oidc: " + dr.error().message);
         if (dr->status != 200)
-            return makeError(ErrorCode::Credentials, "oidc: failed to query metadata endpoint " + disc.absoluteUrl + ": HTTP " +
-                                                         std::to_string(dr->status));
+            return makeError(
+                ErrorCode::Credentials,
+                "oidc: failed to query metadata endpoint " + disc.absoluteUrl + ": HTTP " + std::to_string(dr->status));
         std::string tokenUrl;
         {
             simdjson::dom::parser p;
@@ -261,7 +266,8 @@ private:
                 return makeError(ErrorCode::Credentials, "oidc: failed to decode provider discovery object");
             if (root["token_endpoint"].get_string().get(v) == simdjson::SUCCESS) tokenUrl = std::string(v);
         }
-        if (tokenUrl.empty()) return makeError(ErrorCode::Credentials, "oidc: discovery object doesn't contain a token_endpoint");
+        if (tokenUrl.empty())
+            return makeError(ErrorCode::Credentials, "oidc: discovery object doesn't contain a token_endpoint");
 
         // Like golang.org/x/oauth2's auto-detection: client credentials in an Authorization header
         // first, then in the form body if the endpoint refuses that.
@@ -275,8 +281,9 @@ private:
             req.headers.emplace_back("Accept", "application/json");
             req.body = "grant_type=refresh_token&refresh_token=" + urlEncode(rt);
             if (style == 0) {
-                req.headers.emplace_back("Authorization", "Basic " + base64Encode(urlEncode(value("client-id")) + ':' +
-                                                                                  urlEncode(value("client-secret"))));
+                req.headers.emplace_back(
+                    "Authorization",
+                    "Basic " + base64Encode(urlEncode(value("client-id")) + ':' + urlEncode(value("client-secret"))));
             } else {
                 req.body += "&client_id=" + urlEncode(value("client-id"));
                 if (!value("client-secret").empty()) req.body += "&client_secret=" + urlEncode(value("client-secret"));
@@ -288,8 +295,9 @@ private:
             if (tr.status == 200) break;
         }
         if (tr.status != 200)
-            return makeError(ErrorCode::Credentials, "oidc: failed to refresh token: the token endpoint answered HTTP " +
-                                                         std::to_string(tr.status));
+            return makeError(
+                ErrorCode::Credentials,
+                "oidc: failed to refresh token: the token endpoint answered HTTP " + std::to_string(tr.status));
         std::string newId, newRefresh;
         {
             simdjson::dom::parser p;
@@ -310,7 +318,8 @@ private:
         if (!newRefresh.empty() && newRefresh != rt) updates["refresh-token"] = newRefresh;
         if (opts_.persistOidcTokens && !file_.empty()) {
             auto p = persistAuthProviderConfig(file_, user_, updates);
-            if (!p) return makeError(ErrorCode::Credentials, "oidc: could not persist new tokens: " + p.error().message);
+            if (!p)
+                return makeError(ErrorCode::Credentials, "oidc: could not persist new tokens: " + p.error().message);
         }
         for (auto& [k, v] : updates) cfg_.config[k] = v;
         for (auto& [k, v] : updates) wipeString(v);
@@ -340,16 +349,20 @@ Result<ExecCredentialStatus> parseExecCredential(std::string_view json, const st
     simdjson::dom::parser p;
     simdjson::dom::element root;
     if (auto err = p.parse(json.data(), json.size()).get(root); err != simdjson::SUCCESS)
-        return makeError(ErrorCode::Credentials,
-                         std::string("decoding stdout: the plugin's output is not JSON (") + simdjson::error_message(err) + ")");
-    if (!root.is_object()) return makeError(ErrorCode::Credentials, "decoding stdout: the plugin's output is not a JSON object");
+        return makeError(
+            ErrorCode::Credentials,
+            std::string("decoding stdout: the plugin's output is not JSON (") + simdjson::error_message(err) + ")");
+    if (!root.is_object())
+        return makeError(ErrorCode::Credentials, "decoding stdout: the plugin's output is not a JSON object");
     std::string kind = jsonGet(root, "kind");
     std::string apiVersion = jsonGet(root, "apiVersion");
     if (kind != "ExecCredential")
-        return makeError(ErrorCode::Credentials, "decoding stdout: expected kind ExecCredential, found \"" + kind + "\"");
+        return makeError(ErrorCode::Credentials,
+                         "decoding stdout: expected kind ExecCredential, found \"" + kind + "\"");
     if (apiVersion != expectedApiVersion)
-        return makeError(ErrorCode::Credentials, "exec plugin is configured to use API version " + expectedApiVersion +
-                                                     ", plugin returned version " + apiVersion);
+        return makeError(ErrorCode::Credentials,
+                         "exec plugin is configured to use API version " + expectedApiVersion +
+                             ", plugin returned version " + apiVersion);
     simdjson::dom::element status;
     if (root["status"].get(status) != simdjson::SUCCESS || !status.is_object())
         return makeError(ErrorCode::Credentials, "exec plugin didn't return a status field");
@@ -364,7 +377,9 @@ Result<ExecCredentialStatus> parseExecCredential(std::string_view json, const st
     std::string exp = jsonGet(status, "expirationTimestamp");
     if (!exp.empty()) {
         auto t = model::parseTimestamp(exp);
-        if (!t) return makeError(ErrorCode::Credentials, "decoding stdout: expirationTimestamp \"" + exp + "\" is not RFC 3339");
+        if (!t)
+            return makeError(ErrorCode::Credentials,
+                             "decoding stdout: expirationTimestamp \"" + exp + "\" is not RFC 3339");
         out.expiration = SysClock::time_point(std::chrono::seconds(*t));
     }
     return out;
@@ -403,9 +418,11 @@ Result<bool> execInteractive(const ExecConfig& exec, bool stdinIsTerminal, bool 
     if (exec.interactiveMode == "IfAvailable" || exec.interactiveMode.empty()) return stdinIsTerminal && stdinAvailable;
     if (exec.interactiveMode == "Always") {
         if (!stdinIsTerminal)
-            return makeError(ErrorCode::Credentials, "exec plugin cannot support interactive mode: standard input is not a terminal");
+            return makeError(ErrorCode::Credentials,
+                             "exec plugin cannot support interactive mode: standard input is not a terminal");
         if (!stdinAvailable)
-            return makeError(ErrorCode::Credentials, "exec plugin cannot support interactive mode: standard input is unavailable");
+            return makeError(ErrorCode::Credentials,
+                             "exec plugin cannot support interactive mode: standard input is unavailable");
         return true;
     }
     return makeError(ErrorCode::Config, "unknown interactiveMode: \"" + exec.interactiveMode + "\"");
@@ -413,9 +430,9 @@ Result<bool> execInteractive(const ExecConfig& exec, bool stdinIsTerminal, bool 
 
 std::string execNotFoundMessage(const ExecConfig& exec) {
     std::string msg = "exec: executable " + exec.command +
-                      " not found\n\nThe kubeconfig asks for a client-go credential plugin that is not installed "
-                      "(or not on PATH). See "
-                      "https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins";
+        " not found\n\nThe kubeconfig asks for a client-go credential plugin that is not installed "
+        "(or not on PATH). See "
+        "https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins";
     if (!exec.installHint.empty()) msg += "\n\n" + exec.installHint;
     return msg;
 }
@@ -450,16 +467,20 @@ std::optional<std::pair<std::size_t, std::size_t>> scalarExtent(const std::strin
     if (q == '|' || q == '>') return std::nullopt;
     if (q == '"') {
         for (std::size_t i = offset + 1; i < lineEnd; ++i) {
-            if (text[i] == '\\') ++i;
-            else if (text[i] == '"') return std::make_pair(offset, i + 1);
+            if (text[i] == '\\')
+                ++i;
+            else if (text[i] == '"')
+                return std::make_pair(offset, i + 1);
         }
         return std::nullopt;
     }
     if (q == '\'') {
         for (std::size_t i = offset + 1; i < lineEnd; ++i) {
             if (text[i] == '\'') {
-                if (i + 1 < lineEnd && text[i + 1] == '\'') ++i;
-                else return std::make_pair(offset, i + 1);
+                if (i + 1 < lineEnd && text[i + 1] == '\'')
+                    ++i;
+                else
+                    return std::make_pair(offset, i + 1);
             }
         }
         return std::nullopt;
@@ -529,8 +550,9 @@ Result<void> persistAuthProviderConfig(const std::string& file, const std::strin
         auto off = offsetOf(n->mark);
         auto ext = off ? scalarExtent(text, *off) : std::nullopt;
         if (!ext || !n->isScalar())
-            return makeError(ErrorCode::Config, file + ": cannot rewrite " + key + " of user \"" + user +
-                                                    "\" in place (not a single-line value)");
+            return makeError(
+                ErrorCode::Config,
+                file + ": cannot rewrite " + key + " of user \"" + user + "\" in place (not a single-line value)");
         edits.push_back({ext->first, ext->second, yamlQuote(value)});
     }
     if (!inserts.empty()) {
@@ -547,8 +569,10 @@ Result<void> persistAuthProviderConfig(const std::string& file, const std::strin
         std::size_t lineEnd = text.find('\n', *off);
         std::string add;
         for (const auto& [k, v] : inserts) add += '\n' + std::string(indent, ' ') + k + ": " + yamlQuote(v);
-        if (lineEnd == std::string::npos) edits.push_back({text.size(), text.size(), add});
-        else edits.push_back({lineEnd, lineEnd, add});
+        if (lineEnd == std::string::npos)
+            edits.push_back({text.size(), text.size(), add});
+        else
+            edits.push_back({lineEnd, lineEnd, add});
     }
     std::sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.from > b.from; });
     for (auto& e : edits) text.replace(e.from, e.to - e.from, e.with);
@@ -564,7 +588,8 @@ Result<void> persistAuthProviderConfig(const std::string& file, const std::strin
 // ---- factory -------------------------------------------------------------------------------------------
 
 Result<std::shared_ptr<const ClientCertificate>> loadClientCertificate(const UserEntry& user) {
-    if (user.clientCertificate.empty() && user.clientCertificateData.empty()) return std::shared_ptr<const ClientCertificate>();
+    if (user.clientCertificate.empty() && user.clientCertificateData.empty())
+        return std::shared_ptr<const ClientCertificate>();
     auto cert = std::make_shared<ClientCertificate>();
     if (!user.clientCertificateData.empty()) {
         cert->certPem = user.clientCertificateData;
@@ -586,14 +611,16 @@ Result<std::shared_ptr<const ClientCertificate>> loadClientCertificate(const Use
 
 Result<std::shared_ptr<Authenticator>> makeAuthenticator(const ClientConfig& config, AuthOptions options) {
     const UserEntry& u = config.user;
-    if (u.exec) return std::shared_ptr<Authenticator>(std::make_shared<ExecAuthenticator>(*u.exec, config.cluster, options));
+    if (u.exec)
+        return std::shared_ptr<Authenticator>(std::make_shared<ExecAuthenticator>(*u.exec, config.cluster, options));
     if (u.authProvider) {
         if (u.authProvider->name == "oidc")
             return std::shared_ptr<Authenticator>(
                 std::make_shared<OidcAuthenticator>(*u.authProvider, u.name, u.origin.file, options));
         std::string removed = removedAuthProviderMessage(u.authProvider->name);
-        return makeError(ErrorCode::Config, !removed.empty() ? removed
-                                                             : "no Auth Provider found for name \"" + u.authProvider->name + "\"");
+        return makeError(
+            ErrorCode::Config,
+            !removed.empty() ? removed : "no Auth Provider found for name \"" + u.authProvider->name + "\"");
     }
     if (!u.token.empty()) {
         Headers h{{"Authorization", "Bearer " + std::string(u.token.view())}};
@@ -608,7 +635,8 @@ Result<std::shared_ptr<Authenticator>> makeAuthenticator(const ClientConfig& con
         return std::shared_ptr<Authenticator>(
             std::make_shared<StaticAuthenticator>(std::move(h), "basic authentication (username/password)"));
     }
-    std::string what = (!u.clientCertificate.empty() || !u.clientCertificateData.empty()) ? "client certificate" : "no credentials";
+    std::string what =
+        (!u.clientCertificate.empty() || !u.clientCertificateData.empty()) ? "client certificate" : "no credentials";
     return std::shared_ptr<Authenticator>(std::make_shared<StaticAuthenticator>(Headers{}, what));
 }
 

@@ -42,7 +42,10 @@ public:
     virtual Result<AuthData> get(CancelScope* cancel) = 0;
     // Called after a 401 with the serial of the rejected credential. Returns true when fresh
     // credentials may help (so the request is worth retrying once).
-    virtual bool unauthorized(std::uint64_t serial) { (void)serial; return false; }
+    virtual bool unauthorized(std::uint64_t serial) {
+        (void)serial;
+        return false;
+    }
     // What the user configured, for messages: "token", "exec plugin /usr/bin/foo", ...
     virtual std::string describe() const = 0;
 };

@@ -60,9 +60,9 @@ public:
 
 struct HttpClient::Impl {
     TransportConfig cfg;
-    std::string baseUrl;      // scheme://host:port[/prefix] as used in URLs (tls-server-name applied)
-    std::string connectTo;    // CURLOPT_CONNECT_TO entry for tls-server-name, or empty
-    std::string hostHeader;   // the server's own host:port when the URL carries tls-server-name
+    std::string baseUrl;  // scheme://host:port[/prefix] as used in URLs (tls-server-name applied)
+    std::string connectTo;  // CURLOPT_CONNECT_TO entry for tls-server-name, or empty
+    std::string hostHeader;  // the server's own host:port when the URL carries tls-server-name
 
     CURLM* multi = nullptr;
     CURLSH* share = nullptr;
@@ -89,7 +89,8 @@ struct HttpClient::Impl {
 
     void newMulti() {
         multi = curl_multi_init();
-        curl_multi_setopt(multi, CURLMOPT_PIPELINING, cfg.http2 && cfg.multiplex ? CURLPIPE_MULTIPLEX : CURLPIPE_NOTHING);
+        curl_multi_setopt(multi, CURLMOPT_PIPELINING,
+                          cfg.http2 && cfg.multiplex ? CURLPIPE_MULTIPLEX : CURLPIPE_NOTHING);
     }
 
     void run();
@@ -157,7 +158,8 @@ std::size_t onHeader(char* ptr, std::size_t size, std::size_t nmemb, void* userd
     auto colon = line.find(':');
     if (colon != std::string_view::npos) {
         std::string name(line.substr(0, colon));
-        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         t->headers.emplace_back(std::move(name), std::string(trimSpace(line.substr(colon + 1))));
     }
     return n;
@@ -205,21 +207,22 @@ void setBlob(CURL* easy, CURLoption opt, std::string_view data) {
 Error HttpClient::Impl::curlError(const Transfer& t, CURLcode code) const {
     std::string detail = t.errbuf[0] ? std::string(t.errbuf) : std::string(curl_easy_strerror(code));
     while (!detail.empty() && (detail.back() == '\n' || detail.back() == '.')) detail.pop_back();
-    std::string where = t.req.method + ' ' + (t.req.absoluteUrl.empty() ? cfg.server + t.req.target : t.req.absoluteUrl);
+    std::string where =
+        t.req.method + ' ' + (t.req.absoluteUrl.empty() ? cfg.server + t.req.target : t.req.absoluteUrl);
     // Continue tokens are opaque but long; keep messages readable.
     if (where.size() > 200) where = where.substr(0, 200) + "…";
     switch (code) {
     case CURLE_OPERATION_TIMEDOUT: return makeError(ErrorCode::Timeout, where + ": timed out (" + detail + ")");
     case CURLE_PEER_FAILED_VERIFICATION:
-        return makeError(ErrorCode::Tls, where + ": the server's TLS certificate could not be verified: " + detail +
-                                             " (check certificate-authority / tls-server-name in the kubeconfig)");
+        return makeError(ErrorCode::Tls,
+                         where + ": the server's TLS certificate could not be verified: " + detail +
+                             " (check certificate-authority / tls-server-name in the kubeconfig)");
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CIPHER:
     case CURLE_SSL_ENGINE_NOTFOUND:
     case CURLE_SSL_ENGINE_SETFAILED:
         return makeError(ErrorCode::Tls, where + ": the client certificate or key could not be used: " + detail);
-    case CURLE_SSL_CONNECT_ERROR:
-        return makeError(ErrorCode::Tls, where + ": TLS handshake failed: " + detail);
+    case CURLE_SSL_CONNECT_ERROR: return makeError(ErrorCode::Tls, where + ": TLS handshake failed: " + detail);
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
     case CURLE_COULDNT_CONNECT:
@@ -229,8 +232,7 @@ Error HttpClient::Impl::curlError(const Transfer& t, CURLcode code) const {
     case CURLE_PARTIAL_FILE:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
-    case CURLE_PROXY:
-        return makeError(ErrorCode::Network, where + ": " + detail);
+    case CURLE_PROXY: return makeError(ErrorCode::Network, where + ": " + detail);
     default: return makeError(ErrorCode::Network, where + ": " + detail);
     }
 }
@@ -257,7 +259,8 @@ void HttpClient::Impl::add(const std::shared_ptr<Transfer>& t) {
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
     curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, cfg.http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
-    if (cfg.multiplex) curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);  // wait to multiplex rather than open another connection
+    if (cfg.multiplex)
+        curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);  // wait to multiplex rather than open another connection
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(cfg.connectTimeout.count()));
     if (t->req.timeout.count() > 0) curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(t->req.timeout.count()));
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -306,8 +309,7 @@ void HttpClient::Impl::add(const std::shared_ptr<Transfer>& t) {
             curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->req.body.data());
         }
     }
-    if (t->probe)
-        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(cfg.probeTimeout.count()));
+    if (t->probe) curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(cfg.probeTimeout.count()));
     CURLMcode mc = curl_multi_add_handle(multi, e);
     if (mc != CURLM_OK) {
         fail(t, makeError(ErrorCode::Internal, std::string("curl_multi_add_handle: ") + curl_multi_strerror(mc)));
@@ -357,16 +359,19 @@ void HttpClient::Impl::finish(const std::shared_ptr<Transfer>& t, CURLcode code)
         curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
         curl_off_t size = 0;
         curl_easy_getinfo(t->easy, CURLINFO_SIZE_DOWNLOAD_T, &size);
-        std::string path = t->req.target.substr(0, t->req.target.find("continue=") == std::string::npos
-                                                       ? std::string::npos
-                                                       : t->req.target.find("continue=") + 9) ;
-        std::fprintf(stderr, "[kube] %s %s -> %ld %s %.0f ms %lld bytes%s\n", t->req.method.c_str(), path.c_str(), status,
-                     code == CURLE_OK ? "ok" : curl_easy_strerror(code), total * 1000, static_cast<long long>(size),
-                     t->probe ? " (probe)" : "");
+        std::string path = t->req.target.substr(0,
+                                                t->req.target.find("continue=") == std::string::npos
+                                                    ? std::string::npos
+                                                    : t->req.target.find("continue=") + 9);
+        std::fprintf(stderr, "[kube] %s %s -> %ld %s %.0f ms %lld bytes%s\n", t->req.method.c_str(), path.c_str(),
+                     status, code == CURLE_OK ? "ok" : curl_easy_strerror(code), total * 1000,
+                     static_cast<long long>(size), t->probe ? " (probe)" : "");
     }
     std::optional<Error> err;
-    if (t->cancelled.load()) err = makeError(ErrorCode::Cancelled, "request cancelled");
-    else if (code != CURLE_OK) err = curlError(*t, code);
+    if (t->cancelled.load())
+        err = makeError(ErrorCode::Cancelled, "request cancelled");
+    else if (code != CURLE_OK)
+        err = curlError(*t, code);
     if (code == CURLE_OK) lastActivity = Clock::now();
     bool wasProbe = t->probe;
     remove(t);
@@ -468,7 +473,9 @@ Result<long> HttpStream::waitHeaders(std::chrono::milliseconds timeout) {
     std::unique_lock lock(t_->mu);
     auto ready = [&] { return t_->headersDone || t_->done; };
     if (timeout.count() > 0) {
-        if (!t_->cv.wait_for(lock, timeout, ready)) return makeError(ErrorCode::Timeout, "no response headers within " + std::to_string(timeout.count()) + " ms");
+        if (!t_->cv.wait_for(lock, timeout, ready))
+            return makeError(ErrorCode::Timeout,
+                             "no response headers within " + std::to_string(timeout.count()) + " ms");
     } else {
         t_->cv.wait(lock, ready);
     }
@@ -501,7 +508,8 @@ HttpStream::Read HttpStream::read(std::string& out, std::chrono::milliseconds ti
         t_->cv.wait(lock, ready);
     }
     if (!t_->pending.empty()) {
-        if (out.empty()) out.swap(t_->pending);
+        if (out.empty())
+            out.swap(t_->pending);
         else {
             out.append(t_->pending);
             t_->pending.clear();
@@ -606,8 +614,7 @@ Result<HttpResponse> HttpClient::perform(HttpRequest request, CancelScope* cance
         if (cancel) cancel->detach();
         return std::move(status).error();
     }
-    while (stream->read(resp.body) == HttpStream::Read::Data) {
-    }
+    while (stream->read(resp.body) == HttpStream::Read::Data) {}
     if (cancel) cancel->detach();
     if (auto err = stream->error()) return *err;
     resp.status = stream->status();

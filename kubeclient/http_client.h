@@ -41,7 +41,7 @@ struct ClientCertificate {
 struct TransportConfig {
     std::string server;  // https://host:port[/prefix]
     bool insecureSkipTlsVerify = false;
-    std::string caPem;          // trust anchors; empty = the system store
+    std::string caPem;  // trust anchors; empty = the system store
     std::string tlsServerName;  // SNI and verified name; empty = the server's host
     std::shared_ptr<const ClientCertificate> clientCert;  // from the kubeconfig; requests may override
     std::string proxyUrl;  // http://, https:// or socks5://; empty = environment

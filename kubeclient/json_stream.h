@@ -72,8 +72,20 @@ public:
     std::size_t itemCount() const { return items_; }
 
 private:
-    enum class State { BeforeRoot, ExpectKey, InKey, ExpectColon, ExpectValue, InValue, ExpectItemsOpen,
-                       ExpectItem, InItem, AfterItem, AfterMember, Done };
+    enum class State {
+        BeforeRoot,
+        ExpectKey,
+        InKey,
+        ExpectColon,
+        ExpectValue,
+        InValue,
+        ExpectItemsOpen,
+        ExpectItem,
+        InItem,
+        AfterItem,
+        AfterMember,
+        Done
+    };
     Result<void> fail(const std::string& why) const;
     std::string buf_;
     std::size_t pos_ = 0;

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <sys/stat.h>
@@ -67,7 +67,7 @@ namespace {
 // YAML 1.1 booleans as go-yaml v2 reads them (the reader already classified the scalar).
 bool isTrue(std::string_view s) {
     return s == "true" || s == "True" || s == "TRUE" || s == "yes" || s == "Yes" || s == "YES" || s == "on" ||
-           s == "On" || s == "ON" || s == "y" || s == "Y";
+        s == "On" || s == "ON" || s == "y" || s == "Y";
 }
 
 struct Parser {
@@ -298,7 +298,8 @@ void parseUser(Parser& p, UserEntry& u, const DocNode* body) {
                             p.fail(&kv, "exec.env: expected {name, value}");
                             continue;
                         }
-                        e.env.push_back({p.str(kv.find("name"), "exec.env.name"), p.str(kv.find("value"), "exec.env.value")});
+                        e.env.push_back(
+                            {p.str(kv.find("name"), "exec.env.name"), p.str(kv.find("value"), "exec.env.value")});
                     }
                 }
             }
@@ -343,37 +344,41 @@ Result<KubeConfig> parseKubeConfig(std::string_view text, const std::string& fil
         }
     if (!root) return cfg;  // an empty file is an empty configuration, as for client-go
     if (!root->isMap())
-        return makeError(ErrorCode::Config, p.at(root).str() + ": error loading config file \"" + p.file +
-                                                "\": a kubeconfig must be a map (apiVersion: v1, kind: Config)");
+        return makeError(ErrorCode::Config,
+                         p.at(root).str() + ": error loading config file \"" + p.file +
+                             "\": a kubeconfig must be a map (apiVersion: v1, kind: Config)");
     if (const DocNode* kind = root->find("kind"); kind && !kind->text().empty() && kind->text() != "Config")
         p.fail(kind, "kind \"" + kind->scalar + "\" is not a kubeconfig (kind: Config)");
 
-    p.namedList(root->find("clusters"), "clusters", "cluster", [&](const std::string& name, const DocNode& item, const DocNode* body) {
-        ClusterEntry c;
-        c.name = name;
-        c.origin = p.at(&item);
-        parseCluster(p, c, body);
-        cfg.clusters.emplace(name, std::move(c));
-    });
-    p.namedList(root->find("users"), "users", "user", [&](const std::string& name, const DocNode& item, const DocNode* body) {
-        UserEntry u;
-        u.name = name;
-        u.origin = p.at(&item);
-        parseUser(p, u, body);
-        cfg.users.emplace(name, std::move(u));
-    });
-    p.namedList(root->find("contexts"), "contexts", "context", [&](const std::string& name, const DocNode& item, const DocNode* body) {
-        ContextEntry c;
-        c.name = name;
-        c.origin = p.at(&item);
-        if (body) {
-            c.cluster = p.str(body->find("cluster"), "context.cluster");
-            c.user = p.str(body->find("user"), "context.user");
-            c.ns = p.str(body->find("namespace"), "context.namespace");
-        }
-        cfg.contextOrder.push_back(name);
-        cfg.contexts.emplace(name, std::move(c));
-    });
+    p.namedList(root->find("clusters"), "clusters", "cluster",
+                [&](const std::string& name, const DocNode& item, const DocNode* body) {
+                    ClusterEntry c;
+                    c.name = name;
+                    c.origin = p.at(&item);
+                    parseCluster(p, c, body);
+                    cfg.clusters.emplace(name, std::move(c));
+                });
+    p.namedList(root->find("users"), "users", "user",
+                [&](const std::string& name, const DocNode& item, const DocNode* body) {
+                    UserEntry u;
+                    u.name = name;
+                    u.origin = p.at(&item);
+                    parseUser(p, u, body);
+                    cfg.users.emplace(name, std::move(u));
+                });
+    p.namedList(root->find("contexts"), "contexts", "context",
+                [&](const std::string& name, const DocNode& item, const DocNode* body) {
+                    ContextEntry c;
+                    c.name = name;
+                    c.origin = p.at(&item);
+                    if (body) {
+                        c.cluster = p.str(body->find("cluster"), "context.cluster");
+                        c.user = p.str(body->find("user"), "context.user");
+                        c.ns = p.str(body->find("namespace"), "context.namespace");
+                    }
+                    cfg.contextOrder.push_back(name);
+                    cfg.contexts.emplace(name, std::move(c));
+                });
     if (const DocNode* cc = root->find("current-context")) {
         cfg.currentContext = p.str(cc, "current-context");
         cfg.currentContextOrigin = p.at(cc);
@@ -441,7 +446,7 @@ std::vector<std::pair<std::string, bool>> LoadingRules::chain() const {
 Result<KubeConfig> loadKubeConfig(const LoadingRules& rules) {
     KubeConfig merged;
     for (const auto& [file, required] : rules.chain()) {
-        struct stat st{};
+        struct stat st {};
         if (::stat(file.c_str(), &st) != 0) {
             if (required)
                 return makeError(ErrorCode::Config, "stat " + file + ": no such file or directory (from --kubeconfig)");
@@ -505,15 +510,17 @@ Result<ClientConfig> resolveClientConfig(const KubeConfig& config, const Overrid
                                    "files define no contexts)");
         std::string names;
         for (const auto& n : config.contextOrder) names += (names.empty() ? "" : ", ") + n;
-        return makeError(ErrorCode::Config, "no context chosen: the kubeconfig sets no current-context; pass --context"
-                                            + (names.empty() ? std::string() : " (contexts: " + names + ")"));
+        return makeError(ErrorCode::Config,
+                         "no context chosen: the kubeconfig sets no current-context; pass --context" +
+                             (names.empty() ? std::string() : " (contexts: " + names + ")"));
     }
     auto ctxIt = config.contexts.find(contextName);
     if (ctxIt == config.contexts.end()) {
-        if (!overrides.context.empty()) return makeError(ErrorCode::Config, "context \"" + contextName + "\" does not exist");
-        return makeError(ErrorCode::Config, config.currentContextOrigin.str() +
-                                                ": invalid configuration: context was not found for specified context: " +
-                                                contextName);
+        if (!overrides.context.empty())
+            return makeError(ErrorCode::Config, "context \"" + contextName + "\" does not exist");
+        return makeError(ErrorCode::Config,
+                         config.currentContextOrigin.str() +
+                             ": invalid configuration: context was not found for specified context: " + contextName);
     }
     out.contextName = contextName;
     out.context = ctxIt->second;
@@ -525,7 +532,8 @@ Result<ClientConfig> resolveClientConfig(const KubeConfig& config, const Overrid
     if (ctx.user.empty()) {
         errors.push_back(ctx.origin.str() + ": user was not specified for context \"" + contextName + "\"");
     } else if (auto it = config.users.find(ctx.user); it == config.users.end()) {
-        errors.push_back(ctx.origin.str() + ": user \"" + ctx.user + "\" was not found for context \"" + contextName + "\"");
+        errors.push_back(ctx.origin.str() + ": user \"" + ctx.user + "\" was not found for context \"" + contextName +
+                         "\"");
     } else {
         user = &it->second;
     }
@@ -543,7 +551,8 @@ Result<ClientConfig> resolveClientConfig(const KubeConfig& config, const Overrid
 
     if (cluster) {
         const ClusterEntry& c = *cluster;
-        if (c.server.empty()) errors.push_back(c.origin.str() + ": no server found for cluster \"" + c.name + "\"");
+        if (c.server.empty())
+            errors.push_back(c.origin.str() + ": no server found for cluster \"" + c.name + "\"");
         else if (c.server.rfind("https://", 0) != 0 && c.server.rfind("http://", 0) != 0)
             errors.push_back(fieldOrigin(c.fields, "server", c.origin).str() + ": server \"" + c.server +
                              "\" of cluster \"" + c.name + "\" is not an http(s) URL");
@@ -604,8 +613,8 @@ Result<ClientConfig> resolveClientConfig(const KubeConfig& config, const Overrid
         if (u.exec) {
             const ExecConfig& e = *u.exec;
             if (u.authProvider)
-                errors.push_back(e.origin.str() + ": authProvider cannot be provided in combination with an exec plugin for " +
-                                 u.name);
+                errors.push_back(e.origin.str() +
+                                 ": authProvider cannot be provided in combination with an exec plugin for " + u.name);
             if (e.command.empty())
                 errors.push_back(e.origin.str() + ": command must be specified for " + u.name +
                                  " to use exec authentication plugin");
@@ -623,9 +632,10 @@ Result<ClientConfig> resolveClientConfig(const KubeConfig& config, const Overrid
             if (e.interactiveMode.empty())
                 errors.push_back(e.origin.str() + ": interactiveMode must be specified for " + u.name +
                                  " to use exec authentication plugin");
-            else if (e.interactiveMode != "Never" && e.interactiveMode != "IfAvailable" && e.interactiveMode != "Always")
-                errors.push_back(e.origin.str() + ": invalid interactiveMode for " + u.name + ": \"" + e.interactiveMode +
-                                 "\"");
+            else if (e.interactiveMode != "Never" && e.interactiveMode != "IfAvailable" &&
+                     e.interactiveMode != "Always")
+                errors.push_back(e.origin.str() + ": invalid interactiveMode for " + u.name + ": \"" +
+                                 e.interactiveMode + "\"");
         }
         if (u.authProvider) {
             const AuthProviderConfig& a = *u.authProvider;
@@ -637,8 +647,12 @@ Result<ClientConfig> resolveClientConfig(const KubeConfig& config, const Overrid
                     auto it = a.config.find(k);
                     return it != a.config.end() && !it->second.empty();
                 };
-                if (!has("idp-issuer-url")) errors.push_back(a.origin.str() + ": Must provide idp-issuer-url (oidc auth-provider of " + u.name + ")");
-                if (!has("client-id")) errors.push_back(a.origin.str() + ": Must provide client-id (oidc auth-provider of " + u.name + ")");
+                if (!has("idp-issuer-url"))
+                    errors.push_back(a.origin.str() + ": Must provide idp-issuer-url (oidc auth-provider of " + u.name +
+                                     ")");
+                if (!has("client-id"))
+                    errors.push_back(a.origin.str() + ": Must provide client-id (oidc auth-provider of " + u.name +
+                                     ")");
             } else {
                 errors.push_back(a.origin.str() + ": no Auth Provider found for name \"" + a.name + "\"");
             }
@@ -650,7 +664,8 @@ Result<ClientConfig> resolveClientConfig(const KubeConfig& config, const Overrid
     }
     if (!errors.empty()) {
         std::string msg = "invalid configuration for context \"" + contextName + "\":";
-        if (errors.size() == 1) msg += " " + errors.front();
+        if (errors.size() == 1)
+            msg += " " + errors.front();
         else
             for (const auto& e : errors) msg += "\n  " + e;
         return makeError(ErrorCode::Config, msg);

@@ -56,7 +56,7 @@ struct ExecConfig {
     std::string command;  // as resolved (relative paths with a '/' joined to the file's directory)
     std::vector<std::string> args;
     std::vector<ExecEnvVar> env;
-    std::string apiVersion;       // client.authentication.k8s.io/v1 or /v1beta1
+    std::string apiVersion;  // client.authentication.k8s.io/v1 or /v1beta1
     std::string installHint;
     bool provideClusterInfo = false;
     std::string interactiveMode;  // Never, IfAvailable, Always; v1beta1 defaults to IfAvailable
@@ -64,7 +64,7 @@ struct ExecConfig {
 };
 
 struct AuthProviderConfig {
-    std::string name;                          // oidc, gcp, azure, ...
+    std::string name;  // oidc, gcp, azure, ...
     std::map<std::string, std::string> config;  // values may be secret (id-token, refresh-token)
     Origin origin;
 };
@@ -74,7 +74,7 @@ struct ClusterEntry {
     std::string server;
     std::string tlsServerName;
     bool insecureSkipTlsVerify = false;
-    std::string certificateAuthority;      // absolute path, empty if none
+    std::string certificateAuthority;  // absolute path, empty if none
     std::string certificateAuthorityData;  // decoded PEM; wins over the path
     std::string proxyUrl;
     bool disableCompression = false;
@@ -90,9 +90,9 @@ struct UserEntry {
     std::string username;
     SecretString password;
     std::string clientCertificate;  // absolute path
-    std::string clientKey;          // absolute path
+    std::string clientKey;  // absolute path
     std::string clientCertificateData;  // PEM, wins over clientCertificate
-    SecretString clientKeyData;         // PEM, wins over clientKey
+    SecretString clientKeyData;  // PEM, wins over clientKey
     std::optional<ExecConfig> exec;
     std::optional<AuthProviderConfig> authProvider;
     std::string impersonate;  // `as`
@@ -122,13 +122,13 @@ struct KubeConfig {
     std::map<std::string, UserEntry> users;
     std::map<std::string, ContextEntry> contexts;
     std::vector<std::string> contextOrder;  // names in order of first definition (for listings)
-    std::vector<std::string> warnings;      // located, user-facing
+    std::vector<std::string> warnings;  // located, user-facing
 };
 
 struct LoadingRules {
-    std::string explicitPath;                 // --kubeconfig; empty = not given
+    std::string explicitPath;  // --kubeconfig; empty = not given
     std::optional<std::string> kubeconfigEnv;  // the KUBECONFIG value; nullopt = unset
-    std::string home;                          // for ~/.kube/config
+    std::string home;  // for ~/.kube/config
 
     // KUBECONFIG and HOME from the process environment.
     static LoadingRules fromEnvironment(std::string explicitPath = {});
@@ -146,7 +146,7 @@ void mergeKubeConfig(KubeConfig& into, KubeConfig next);
 
 struct Overrides {
     std::string context;  // --context
-    std::string ns;       // -n / --namespace
+    std::string ns;  // -n / --namespace
 };
 
 // Everything needed to talk to one cluster as one user: the chosen context, validated.

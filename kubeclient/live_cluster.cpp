@@ -49,7 +49,9 @@ class SecretFetcher {
 public:
     SecretFetcher(std::shared_ptr<ApiClient> client, ReflectorSink* sink) : client_(std::move(client)), sink_(sink) {}
     ~SecretFetcher() { stop(); }
-    void start() { thread_ = std::thread([this] { run(); }); }
+    void start() {
+        thread_ = std::thread([this] { run(); });
+    }
     void stop() {
         {
             std::lock_guard lock(mu_);
@@ -154,11 +156,11 @@ struct LiveCluster::Impl : ReflectorSink {
     std::uint64_t generation = 0;
     std::unordered_map<int, std::unordered_set<std::string>> owned;
     std::map<int, ReflectorStatus> statuses;
-    std::set<model::Kind> perNamespace;           // kinds listed namespace by namespace
-    std::map<model::Kind, int> clusterWideId;      // the cluster-wide reflector of each namespaced kind
-    std::map<std::string, int> nsRefs;             // namespaces seen in objects
-    std::set<std::string> namespacesSpawned;       // for per-namespace kinds
-    std::set<std::string> secretsWanted;           // "ns/name"
+    std::set<model::Kind> perNamespace;  // kinds listed namespace by namespace
+    std::map<model::Kind, int> clusterWideId;  // the cluster-wide reflector of each namespaced kind
+    std::map<std::string, int> nsRefs;  // namespaces seen in objects
+    std::set<std::string> namespacesSpawned;  // for per-namespace kinds
+    std::set<std::string> secretsWanted;  // "ns/name"
     std::map<std::string, std::string> secretProblems;
     SteadyClock::time_point startedAt;
     SteadyClock::time_point lastPublishAt{};
@@ -210,9 +212,10 @@ struct LiveCluster::Impl : ReflectorSink {
     void startReflectors() {
         std::set<model::Kind> kinds = opt.kinds;
         if (kinds.empty()) {
-            kinds = {model::Kind::Namespace, model::Kind::Node,         model::Kind::IngressClass, model::Kind::Ingress,
-                     model::Kind::Service,   model::Kind::EndpointSlice, model::Kind::Pod,          model::Kind::ConfigMap,
-                     model::Kind::GatewayClass, model::Kind::Gateway,   model::Kind::HTTPRoute,    model::Kind::ReferenceGrant};
+            kinds = {model::Kind::Namespace, model::Kind::Node,      model::Kind::IngressClass,
+                     model::Kind::Ingress,   model::Kind::Service,   model::Kind::EndpointSlice,
+                     model::Kind::Pod,       model::Kind::ConfigMap, model::Kind::GatewayClass,
+                     model::Kind::Gateway,   model::Kind::HTTPRoute, model::Kind::ReferenceGrant};
             if (opt.includeWorkloads) {
                 kinds.insert(model::Kind::Deployment);
                 kinds.insert(model::Kind::StatefulSet);
@@ -271,8 +274,10 @@ struct LiveCluster::Impl : ReflectorSink {
                     model::addTo(builder, std::move(d.objects.front()));
                     dirty = true;
                     std::lock_guard lock(pubMu);
-                    if (d.certificatePem.empty()) certificates.erase(k);
-                    else certificates[k] = std::move(d.certificatePem);
+                    if (d.certificatePem.empty())
+                        certificates.erase(k);
+                    else
+                        certificates[k] = std::move(d.certificatePem);
                 }
                 secretProblems.erase(k);
             } else if (d.type == ReflectorDelta::Type::Delete) {
@@ -388,7 +393,7 @@ struct LiveCluster::Impl : ReflectorSink {
             if (it == statuses.end()) return false;
             const ReflectorStatus& s = it->second;
             bool settled = s.synced || s.phase == ReflectorPhase::Forbidden || s.phase == ReflectorPhase::Failed ||
-                           s.phase == ReflectorPhase::Done;
+                s.phase == ReflectorPhase::Done;
             if (!settled) return false;
         }
         // A kind that just switched to per-namespace listing has reflectors still to report.
@@ -426,12 +431,17 @@ struct LiveCluster::Impl : ReflectorSink {
             for (const auto& m : server->missing) problems.insert("the server does not serve " + m);
         st.problems.assign(problems.begin(), problems.end());
         ConnectionState state;
-        if (!initialPublished) state = fatal ? ConnectionState::Error : ConnectionState::Connecting;
-        else if (fatal) state = ConnectionState::Error;
-        else if (reconnectingSince) state = ConnectionState::Reconnecting;
-        else state = ConnectionState::Live;
+        if (!initialPublished)
+            state = fatal ? ConnectionState::Error : ConnectionState::Connecting;
+        else if (fatal)
+            state = ConnectionState::Error;
+        else if (reconnectingSince)
+            state = ConnectionState::Reconnecting;
+        else
+            state = ConnectionState::Live;
         if (state != lastState) {
-            stateSince = state == ConnectionState::Reconnecting && reconnectingSince ? *reconnectingSince : SysClock::now();
+            stateSince =
+                state == ConnectionState::Reconnecting && reconnectingSince ? *reconnectingSince : SysClock::now();
             lastState = state;
         }
         if (state == ConnectionState::Live) lastSync = SysClock::now();
@@ -500,7 +510,8 @@ struct LiveCluster::Impl : ReflectorSink {
             if (refresh) lastSecretRefresh = now;
             updateSecrets(refresh);
             if (!initialPublished) {
-                if (allSynced() || now - startedAt > opt.initialSyncTimeout) publish();
+                if (allSynced() || now - startedAt > opt.initialSyncTimeout)
+                    publish();
                 else if (statusChanged) {
                     LiveStatus st = computeStatus();
                     if (st.state == ConnectionState::Error) {
@@ -519,7 +530,8 @@ struct LiveCluster::Impl : ReflectorSink {
                 bool changed;
                 {
                     std::lock_guard lock(pubMu);
-                    changed = st.state != status.state || st.problems != status.problems || st.message != status.message;
+                    changed =
+                        st.state != status.state || st.problems != status.problems || st.message != status.message;
                     st.snapshots = status.snapshots;
                     status = st;
                 }
@@ -623,9 +635,8 @@ std::chrono::microseconds LiveCluster::lastPublishLatency() const {
 
 std::shared_ptr<const model::ClusterState> LiveCluster::waitUntilSynced(std::chrono::milliseconds timeout) {
     std::unique_lock lock(impl_->pubMu);
-    impl_->pubCv.wait_for(lock, timeout, [&] {
-        return impl_->current != nullptr || impl_->status.state == ConnectionState::Stopped;
-    });
+    impl_->pubCv.wait_for(lock, timeout,
+                          [&] { return impl_->current != nullptr || impl_->status.state == ConnectionState::Stopped; });
     return impl_->current;
 }
 
@@ -634,7 +645,7 @@ std::shared_ptr<const model::ClusterState> LiveCluster::waitForNewer(std::uint64
     std::unique_lock lock(impl_->pubMu);
     impl_->pubCv.wait_for(lock, timeout, [&] {
         return (impl_->current && impl_->current->generation() > generation) ||
-               impl_->status.state == ConnectionState::Stopped;
+            impl_->status.state == ConnectionState::Stopped;
     });
     return impl_->current && impl_->current->generation() > generation ? impl_->current : nullptr;
 }
@@ -667,8 +678,10 @@ Result<LiveReadResult> readLiveOnce(const ClientConfig& config, LiveOptions opti
     bool anySynced = false;
     std::optional<Error> first;
     for (const auto& r : out.status.resources) {
-        if (r.synced) anySynced = true;
-        else if (r.lastError && (!first || (needsUser(*r.lastError) && !needsUser(*first)))) first = r.lastError;
+        if (r.synced)
+            anySynced = true;
+        else if (r.lastError && (!first || (needsUser(*r.lastError) && !needsUser(*first))))
+            first = r.lastError;
     }
     if (!anySynced && first) return *first;
     out.problems = out.status.problems;

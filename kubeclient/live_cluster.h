@@ -38,19 +38,19 @@
 namespace hs::kube {
 
 enum class ConnectionState {
-    Connecting,    // before the first snapshot
-    Live,          // every resource it may see is synced and watched
+    Connecting,  // before the first snapshot
+    Live,  // every resource it may see is synced and watched
     Reconnecting,  // some watches lost their connection and are retrying (since `since`)
-    Error,         // cannot make progress without the user (credentials, TLS, configuration)
+    Error,  // cannot make progress without the user (credentials, TLS, configuration)
     Stopped,
 };
 const char* connectionStateName(ConnectionState s);
 
 struct LiveStatus {
     ConnectionState state = ConnectionState::Connecting;
-    std::chrono::system_clock::time_point since{};     // when the state began
+    std::chrono::system_clock::time_point since{};  // when the state began
     std::chrono::system_clock::time_point lastSync{};  // last time the snapshot was known current
-    std::string message;                // why Reconnecting/Error, user-facing
+    std::string message;  // why Reconnecting/Error, user-facing
     std::vector<std::string> problems;  // what cannot be seen, sorted ("cannot list pods in namespace team-b: ...")
     std::vector<ReflectorStatus> resources;
     std::string serverVersion;
@@ -59,7 +59,7 @@ struct LiveStatus {
 
 struct LiveOptions {
     bool watch = true;  // false: list once (snapshot, `lint --kubeconfig`)
-    std::string ns;     // empty: all namespaces
+    std::string ns;  // empty: all namespaces
     // Which kinds to mirror; empty = the default set (everything routing needs).
     std::set<model::Kind> kinds;
     bool includeWorkloads = false;  // Deployments/StatefulSets (for synthetic what-if Pods)
@@ -97,7 +97,8 @@ public:
     // or the timeout. Returns the snapshot, or null on timeout.
     std::shared_ptr<const model::ClusterState> waitUntilSynced(std::chrono::milliseconds timeout);
     // Blocks until a snapshot newer than `generation` was published.
-    std::shared_ptr<const model::ClusterState> waitForNewer(std::uint64_t generation, std::chrono::milliseconds timeout);
+    std::shared_ptr<const model::ClusterState> waitForNewer(std::uint64_t generation,
+                                                            std::chrono::milliseconds timeout);
 
     int subscribe(Observer observer);
     void unsubscribe(int id);

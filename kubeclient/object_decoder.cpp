@@ -72,7 +72,8 @@ Result<model::AnyObject> ObjectDecoder::decodeNode(const model::DocNode& node, c
 Result<model::AnyObject> ObjectDecoder::decodeItem(std::string_view json, const ApiResource& res) {
     simdjson::dom::element root;
     if (auto err = parser_->parse(json.data(), json.size()).get(root); err != simdjson::SUCCESS)
-        return makeError(ErrorCode::Protocol, std::string("unreadable ") + res.kind + ": " + simdjson::error_message(err));
+        return makeError(ErrorCode::Protocol,
+                         std::string("unreadable ") + res.kind + ": " + simdjson::error_message(err));
     model::DocNode node;
     objectToDoc(root, node);
     return decodeNode(node, res);
@@ -107,14 +108,19 @@ Result<WatchEvent> ObjectDecoder::decodeEvent(std::string_view json, const ApiRe
     if (type == "BOOKMARK") {
         ev.type = WatchEventType::Bookmark;
         std::string_view v;
-        if (hasMetadata && md.is_object() && md["annotations"]["k8s.io/initial-events-end"].get_string().get(v) == simdjson::SUCCESS)
+        if (hasMetadata && md.is_object() &&
+            md["annotations"]["k8s.io/initial-events-end"].get_string().get(v) == simdjson::SUCCESS)
             ev.initialEventsEnd = v == "true";
         return ev;
     }
-    if (type == "ADDED") ev.type = WatchEventType::Added;
-    else if (type == "MODIFIED") ev.type = WatchEventType::Modified;
-    else if (type == "DELETED") ev.type = WatchEventType::Deleted;
-    else return makeError(ErrorCode::Protocol, "unknown watch event type \"" + type + "\"");
+    if (type == "ADDED")
+        ev.type = WatchEventType::Added;
+    else if (type == "MODIFIED")
+        ev.type = WatchEventType::Modified;
+    else if (type == "DELETED")
+        ev.type = WatchEventType::Deleted;
+    else
+        return makeError(ErrorCode::Protocol, "unknown watch event type \"" + type + "\"");
     model::DocNode node;
     objectToDoc(obj, node);
     auto o = decodeNode(node, res);
@@ -169,7 +175,8 @@ Result<model::AnyObject> ObjectDecoder::decodeSecret(std::string_view json, std:
             d.members.emplace_back("tls.crt", scalar(crt));
         }
         simdjson::dom::element key;
-        if (data["tls.key"].get(key) == simdjson::SUCCESS) d.members.emplace_back("tls.key", scalar(""));  // presence only
+        if (data["tls.key"].get(key) == simdjson::SUCCESS)
+            d.members.emplace_back("tls.key", scalar(""));  // presence only
         node.members.emplace_back("data", std::move(d));
     }
     ApiResource res;

@@ -25,9 +25,9 @@ enum class WatchEventType { Added, Modified, Deleted, Bookmark, Error };
 struct WatchEvent {
     WatchEventType type = WatchEventType::Added;
     std::optional<model::AnyObject> object;  // Added / Modified / Deleted
-    std::string resourceVersion;             // of the object or bookmark
-    bool initialEventsEnd = false;           // BOOKMARK annotated k8s.io/initial-events-end: "true"
-    std::optional<ApiStatus> status;         // ERROR
+    std::string resourceVersion;  // of the object or bookmark
+    bool initialEventsEnd = false;  // BOOKMARK annotated k8s.io/initial-events-end: "true"
+    std::optional<ApiStatus> status;  // ERROR
 };
 
 class ObjectDecoder {

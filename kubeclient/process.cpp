@@ -97,7 +97,9 @@ Result<ProcessResult> runProcess(const ProcessSpec& spec, CancelScope* cancel, S
     if (spec.inheritStderr) errR.reset();
     if (rc != 0) {
         if (failure)
-            *failure = rc == ENOENT ? SpawnFailure::NotFound : rc == EACCES ? SpawnFailure::NotExecutable : SpawnFailure::Other;
+            *failure = rc == ENOENT ? SpawnFailure::NotFound
+                : rc == EACCES      ? SpawnFailure::NotExecutable
+                                    : SpawnFailure::Other;
         return makeError(ErrorCode::Credentials, spec.command + ": " + std::strerror(rc));
     }
 
@@ -130,8 +132,10 @@ Result<ProcessResult> runProcess(const ProcessSpec& spec, CancelScope* cancel, S
             ssize_t r = ::read(fds[i].fd, buf, sizeof buf);
             if (r > 0) {
                 std::string& dst = i == 0 ? res.out : res.err;
-                if (dst.size() + static_cast<std::size_t>(r) > spec.maxOutputBytes) tooBig = true;
-                else dst.append(buf, static_cast<std::size_t>(r));
+                if (dst.size() + static_cast<std::size_t>(r) > spec.maxOutputBytes)
+                    tooBig = true;
+                else
+                    dst.append(buf, static_cast<std::size_t>(r));
             } else if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
                 fds[i].fd = -1;
                 --open;
@@ -143,15 +147,17 @@ Result<ProcessResult> runProcess(const ProcessSpec& spec, CancelScope* cancel, S
         ::kill(spec.inheritStdin ? pid : -pid, SIGKILL);
     }
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     if (timedOut)
-        return makeError(ErrorCode::Timeout, spec.command + " did not finish within " +
-                                                 std::to_string(spec.timeout.count() / 1000) + " s and was stopped");
+        return makeError(ErrorCode::Timeout,
+                         spec.command + " did not finish within " + std::to_string(spec.timeout.count() / 1000) +
+                             " s and was stopped");
     if (cancelled) return makeError(ErrorCode::Cancelled, spec.command + " was cancelled");
-    if (tooBig) return makeError(ErrorCode::Credentials, spec.command + " wrote more than " +
-                                                             std::to_string(spec.maxOutputBytes >> 20) + " MiB");
-    if (WIFEXITED(status)) res.exitCode = WEXITSTATUS(status);
+    if (tooBig)
+        return makeError(ErrorCode::Credentials,
+                         spec.command + " wrote more than " + std::to_string(spec.maxOutputBytes >> 20) + " MiB");
+    if (WIFEXITED(status))
+        res.exitCode = WEXITSTATUS(status);
     else if (WIFSIGNALED(status)) {
         res.exitCode = -1;
         res.signal = WTERMSIG(status);

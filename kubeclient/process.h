@@ -17,8 +17,8 @@ struct ProcessSpec {
     std::string command;  // a path (contains '/') or a name looked up in PATH
     std::vector<std::string> args;
     std::vector<std::string> env;  // complete environment, "NAME=value"
-    bool inheritStdin = false;     // interactive plugins read the user's terminal
-    bool inheritStderr = false;    // ...and write their prompts to it (else stderr is captured)
+    bool inheritStdin = false;  // interactive plugins read the user's terminal
+    bool inheritStderr = false;  // ...and write their prompts to it (else stderr is captured)
     std::chrono::milliseconds timeout{60'000};
     std::size_t maxOutputBytes = std::size_t{4} << 20;
 };

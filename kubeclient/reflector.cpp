@@ -21,8 +21,13 @@ const char* reflectorPhaseName(ReflectorPhase p) {
 
 Reflector::Reflector(int id, std::shared_ptr<ApiClient> client, ApiResource resource, std::string ns,
                      ReflectorOptions options, ReflectorSink* sink)
-    : id_(id), client_(std::move(client)), resource_(std::move(resource)), ns_(std::move(ns)), opt_(std::move(options)),
-      sink_(sink), rng_(std::random_device{}()) {
+    : id_(id),
+      client_(std::move(client)),
+      resource_(std::move(resource)),
+      ns_(std::move(ns)),
+      opt_(std::move(options)),
+      sink_(sink),
+      rng_(std::random_device{}()) {
     status_.id = id_;
     status_.resource = resource_;
     status_.ns = ns_;
@@ -41,9 +46,7 @@ void Reflector::start() {
 void Reflector::stop() {
     stopping_ = true;
     cancel_.cancel();
-    {
-        std::lock_guard lock(waitMu_);
-    }
+    { std::lock_guard lock(waitMu_); }
     waitCv_.notify_all();
     if (thread_.joinable()) thread_.join();
 }
@@ -69,7 +72,7 @@ void Reflector::setPhase(ReflectorPhase p, std::optional<Error> err) {
     {
         std::lock_guard lock(statusMu_);
         changed = status_.phase != p || (err.has_value() != status_.lastError.has_value()) ||
-                  (err && status_.lastError && err->message != status_.lastError->message);
+            (err && status_.lastError && err->message != status_.lastError->message);
         if (status_.phase != p) status_.since = SysClock::now();
         status_.phase = p;
         if (err || p == ReflectorPhase::Watching || p == ReflectorPhase::Done) status_.lastError = std::move(err);
@@ -103,8 +106,10 @@ Result<void> Reflector::listAll() {
             resource_, ns_, lo,
             [&](std::string_view item) {
                 auto o = decoder_.decodeItem(item, resource_);
-                if (o) objects.push_back(std::move(*o));
-                else if (!itemError) itemError = o.error();
+                if (o)
+                    objects.push_back(std::move(*o));
+                else if (!itemError)
+                    itemError = o.error();
             },
             &cancel_);
         if (!page) {

@@ -28,12 +28,12 @@ namespace hs::kube {
 
 enum class ReflectorPhase {
     Starting,
-    Listing,     // initial list or relist in progress
-    Watching,    // synced and watching
-    Retrying,    // waiting to retry after an error (lastError says which)
-    Forbidden,   // RBAC refuses; retried rarely
-    Done,        // one-shot mode: listed once
-    Failed,      // one-shot mode: gave up
+    Listing,  // initial list or relist in progress
+    Watching,  // synced and watching
+    Retrying,  // waiting to retry after an error (lastError says which)
+    Forbidden,  // RBAC refuses; retried rarely
+    Done,  // one-shot mode: listed once
+    Failed,  // one-shot mode: gave up
     Stopped,
 };
 const char* reflectorPhaseName(ReflectorPhase p);
@@ -43,14 +43,14 @@ struct ReflectorStatus {
     ApiResource resource;
     std::string ns;  // empty = all namespaces (or cluster-scoped)
     ReflectorPhase phase = ReflectorPhase::Starting;
-    bool synced = false;          // at least one complete list/initial sync delivered
+    bool synced = false;  // at least one complete list/initial sync delivered
     std::optional<Error> lastError;
     std::chrono::system_clock::time_point since{};  // when the phase began
     std::chrono::system_clock::time_point lastContact{};  // last byte-level sign of life from the server
     std::size_t objects = 0;
-    std::uint64_t relists = 0;         // full lists after the first
-    std::uint64_t watchRestarts = 0;   // watches opened (the first included)
-    bool watchList = false;            // the initial sync used watch-list
+    std::uint64_t relists = 0;  // full lists after the first
+    std::uint64_t watchRestarts = 0;  // watches opened (the first included)
+    bool watchList = false;  // the initial sync used watch-list
 };
 
 struct ReflectorDelta {
@@ -59,8 +59,8 @@ struct ReflectorDelta {
     int reflector = 0;
     model::Kind kind = model::Kind::Pod;
     std::vector<model::AnyObject> objects;  // Replace (all of this reflector's objects), Upsert (one)
-    std::string ns, name;                   // Delete
-    ReflectorStatus status;                 // every delta carries the reflector's current status
+    std::string ns, name;  // Delete
+    ReflectorStatus status;  // every delta carries the reflector's current status
     std::chrono::steady_clock::time_point received{};  // when the triggering bytes arrived (latency)
     std::string certificatePem;  // a TLS Secret fetched by name: its (public) certificate
 };
@@ -73,7 +73,7 @@ public:
 };
 
 struct ReflectorOptions {
-    bool watch = true;        // false: list once and finish (CLI snapshot, lint --kubeconfig)
+    bool watch = true;  // false: list once and finish (CLI snapshot, lint --kubeconfig)
     bool useWatchList = true;  // try sendInitialEvents for the initial sync
     int pageSize = 500;
     std::string fieldSelector;
@@ -82,7 +82,7 @@ struct ReflectorOptions {
     std::chrono::milliseconds backoffMax{30'000};
     std::chrono::milliseconds forbiddenRetry{300'000};
     int watchTimeoutMin = 300;  // seconds; each watch asks the server for a random timeout in [min, 2·min)
-    int oneShotAttempts = 3;    // one-shot mode: attempts for transient errors
+    int oneShotAttempts = 3;  // one-shot mode: attempts for transient errors
 };
 
 class Reflector {

@@ -12,10 +12,10 @@ namespace hs::kube {
 
 // A resource as a server serves it: group/version/resource plus what the model calls it.
 struct ApiResource {
-    std::string group;     // "" for core
-    std::string version;   // "v1"
+    std::string group;  // "" for core
+    std::string version;  // "v1"
     std::string resource;  // plural, "ingresses"
-    std::string kind;      // "Ingress"
+    std::string kind;  // "Ingress"
     bool namespaced = true;
     model::Kind modelKind = model::Kind::Pod;
 

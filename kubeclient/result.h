@@ -12,21 +12,21 @@
 namespace hs::kube {
 
 enum class ErrorCode {
-    Config,        // kubeconfig missing, unparsable or invalid
-    Credentials,   // a credential could not be obtained (exec plugin failed, token file unreadable)
-    Tls,           // certificate verification or client-certificate problems
-    Network,       // connection refused/reset, DNS, proxy: worth retrying
-    Timeout,       // a request or exec plugin took too long
-    Cancelled,     // stop() or an explicit cancel
+    Config,  // kubeconfig missing, unparsable or invalid
+    Credentials,  // a credential could not be obtained (exec plugin failed, token file unreadable)
+    Tls,  // certificate verification or client-certificate problems
+    Network,  // connection refused/reset, DNS, proxy: worth retrying
+    Timeout,  // a request or exec plugin took too long
+    Cancelled,  // stop() or an explicit cancel
     Unauthorized,  // HTTP 401 after refreshing credentials
-    Forbidden,     // HTTP 403 (RBAC): report what cannot be seen, keep the rest
-    NotFound,      // HTTP 404
-    Expired,       // HTTP 410 / Status reason Expired or Gone: relist
+    Forbidden,  // HTTP 403 (RBAC): report what cannot be seen, keep the rest
+    NotFound,  // HTTP 404
+    Expired,  // HTTP 410 / Status reason Expired or Gone: relist
     TooManyRequests,  // HTTP 429: back off and retry
-    Server,        // other 5xx
-    BadRequest,    // other 4xx (Invalid, BadRequest, MethodNotAllowed, ...)
-    Protocol,      // the server answered something we cannot read
-    Internal,      // a bug or resource exhaustion on our side
+    Server,  // other 5xx
+    BadRequest,  // other 4xx (Invalid, BadRequest, MethodNotAllowed, ...)
+    Protocol,  // the server answered something we cannot read
+    Internal,  // a bug or resource exhaustion on our side
 };
 
 const char* errorCodeName(ErrorCode c);
@@ -34,8 +34,8 @@ const char* errorCodeName(ErrorCode c);
 struct Error {
     ErrorCode code = ErrorCode::Internal;
     std::string message;  // complete, user-facing; never contains a secret
-    int httpStatus = 0;   // when the error came from an HTTP response
-    std::string reason;   // Status.reason from the API server (Forbidden, Expired, ...)
+    int httpStatus = 0;  // when the error came from an HTTP response
+    std::string reason;  // Status.reason from the API server (Forbidden, Expired, ...)
 
     // Errors worth retrying with backoff (the condition may clear by itself).
     bool transient() const;
@@ -48,7 +48,7 @@ Error makeError(ErrorCode code, std::string message);
 template <class T>
 class [[nodiscard]] Result {
 public:
-    Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}   // NOLINT: implicit by design
+    Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
     Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
     bool ok() const { return v_.index() == 0; }

@@ -32,7 +32,8 @@ std::optional<ApiStatus> parseStatus(std::string_view json) {
         s.detailsName = getString(details, "name");
         s.detailsGroup = getString(details, "group");
         int64_t ra = 0;
-        if (details["retryAfterSeconds"].get_int64().get(ra) == simdjson::SUCCESS) s.retryAfterSeconds = static_cast<int>(ra);
+        if (details["retryAfterSeconds"].get_int64().get(ra) == simdjson::SUCCESS)
+            s.retryAfterSeconds = static_cast<int>(ra);
     }
     return s;
 }
@@ -66,18 +67,18 @@ Error statusError(const ApiStatus& st, int httpStatus, const std::string& what) 
     }
     case ErrorCode::Unauthorized:
         e.message = "cannot " + what + ": the API server rejected the credentials (401 Unauthorized" +
-                    (msg.empty() || msg == "Unauthorized" ? std::string(")") : "): " + msg);
+            (msg.empty() || msg == "Unauthorized" ? std::string(")") : "): " + msg);
         break;
     case ErrorCode::Expired:
         e.message = "cannot " + what + ": the resource version is too old (410 " +
-                    (st.reason.empty() ? std::string("Gone") : st.reason) + ")" + (msg.empty() ? "" : ": " + msg);
+            (st.reason.empty() ? std::string("Gone") : st.reason) + ")" + (msg.empty() ? "" : ": " + msg);
         break;
     case ErrorCode::NotFound:
         e.message = "cannot " + what + ": not found" + (msg.empty() ? "" : " (" + msg + ")");
         break;
     default:
         e.message = "cannot " + what + ": " + std::to_string(code) + (st.reason.empty() ? "" : " " + st.reason) +
-                    (msg.empty() ? "" : ": " + msg);
+            (msg.empty() ? "" : ": " + msg);
     }
     return e;
 }

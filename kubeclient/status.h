@@ -15,9 +15,9 @@
 namespace hs::kube {
 
 struct ApiStatus {
-    std::string status;   // Success / Failure
+    std::string status;  // Success / Failure
     std::string message;
-    std::string reason;   // Forbidden, NotFound, Expired, Gone, Unauthorized, TooManyRequests, ...
+    std::string reason;  // Forbidden, NotFound, Expired, Gone, Unauthorized, TooManyRequests, ...
     int code = 0;
     std::string detailsKind;
     std::string detailsName;

@@ -93,7 +93,7 @@ std::string base64Encode(std::string_view in) {
     std::size_t i = 0;
     for (; i + 2 < in.size(); i += 3) {
         std::uint32_t v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                          static_cast<unsigned char>(in[i + 2]);
+            static_cast<unsigned char>(in[i + 2]);
         out.push_back(kB64[(v >> 18) & 63]);
         out.push_back(kB64[(v >> 12) & 63]);
         out.push_back(kB64[(v >> 6) & 63]);

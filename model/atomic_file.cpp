@@ -104,7 +104,7 @@ AtomicFile::AtomicFile(std::filesystem::path path) : path_(std::move(path)) {
     std::filesystem::path dir = path_.parent_path();
     if (dir.empty()) dir = ".";
     unsigned mode = 0;
-    struct stat st{};
+    struct stat st {};
     if (::stat(path_.c_str(), &st) == 0) {
         if (S_ISDIR(st.st_mode)) {
             openError_ = describe(path_, "it is a folder", 0);

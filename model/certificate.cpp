@@ -40,7 +40,8 @@ CertificateInfo readCertificate(std::string_view pem) {
         info.error = "out of memory";
         return info;
     }
-    std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
+    std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr),
+                                                     X509_free);
     if (!cert) {
         info.error = "tls.crt holds no readable PEM certificate";
         return info;

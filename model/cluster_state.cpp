@@ -30,8 +30,8 @@ template <class T>
 std::span<const Ptr<T>> KindStore<T>::inNamespace(std::string_view ns) const {
     auto lo = std::lower_bound(items_.begin(), items_.end(), ns,
                                [](const Ptr<T>& o, std::string_view n) { return o->meta.ns < n; });
-    auto hi = std::upper_bound(lo, items_.end(), ns,
-                               [](std::string_view n, const Ptr<T>& o) { return n < o->meta.ns; });
+    auto hi =
+        std::upper_bound(lo, items_.end(), ns, [](std::string_view n, const Ptr<T>& o) { return n < o->meta.ns; });
     return {items_.data() + (lo - items_.begin()), static_cast<std::size_t>(hi - lo)};
 }
 
@@ -44,7 +44,8 @@ void KindStore<T>::rebuild(std::vector<Ptr<T>> items) {
     items_ = std::move(items);
     index_.clear();
     index_.reserve(items_.size());
-    for (std::uint32_t i = 0; i < items_.size(); ++i) index_.emplace(joinKey(items_[i]->meta.ns, items_[i]->meta.name), i);
+    for (std::uint32_t i = 0; i < items_.size(); ++i)
+        index_.emplace(joinKey(items_[i]->meta.ns, items_[i]->meta.name), i);
 }
 
 template class KindStore<Namespace>;
@@ -63,7 +64,7 @@ template class KindStore<HTTPRoute>;
 template class KindStore<ReferenceGrant>;
 
 std::span<const EndpointSlice* const> ClusterState::slicesForService(std::string_view ns,
-                                                                      std::string_view service) const {
+                                                                     std::string_view service) const {
     auto it = slicesByService_.find(joinKey(ns, service));
     if (it == slicesByService_.end()) return {};
     return {it->second.data(), it->second.size()};
@@ -145,10 +146,10 @@ std::size_t ClusterState::count(Kind k) const {
     case Kind::StatefulSet:
     case Kind::ReplicaSet:
     case Kind::DaemonSet: {
-        auto wk = k == Kind::Deployment    ? WorkloadKind::Deployment
-                  : k == Kind::StatefulSet ? WorkloadKind::StatefulSet
-                  : k == Kind::ReplicaSet  ? WorkloadKind::ReplicaSet
-                                           : WorkloadKind::DaemonSet;
+        auto wk = k == Kind::Deployment ? WorkloadKind::Deployment
+            : k == Kind::StatefulSet    ? WorkloadKind::StatefulSet
+            : k == Kind::ReplicaSet     ? WorkloadKind::ReplicaSet
+                                        : WorkloadKind::DaemonSet;
         return static_cast<std::size_t>(std::count_if(workloads_.all().begin(), workloads_.all().end(),
                                                       [wk](const auto& w) { return w->workloadKind == wk; }));
     }
@@ -164,8 +165,8 @@ std::size_t ClusterState::count(Kind k) const {
 
 std::size_t ClusterState::objectCount() const {
     return namespaces_.size() + nodes_.size() + ingressClasses_.size() + ingresses_.size() + services_.size() +
-           endpointSlices_.size() + pods_.size() + workloads_.size() + secrets_.size() + configMaps_.size() +
-           gatewayClasses_.size() + gateways_.size() + httpRoutes_.size() + referenceGrants_.size();
+        endpointSlices_.size() + pods_.size() + workloads_.size() + secrets_.size() + configMaps_.size() +
+        gatewayClasses_.size() + gateways_.size() + httpRoutes_.size() + referenceGrants_.size();
 }
 
 // ---- builder ---------------------------------------------------------------------------------
@@ -204,37 +205,57 @@ ClusterStateBuilder::ClusterStateBuilder(const ClusterState& base) {
 }
 
 template <>
-const std::map<std::string, Ptr<Namespace>>& ClusterStateBuilder::objects<Namespace>() const { return namespaces_; }
+const std::map<std::string, Ptr<Namespace>>& ClusterStateBuilder::objects<Namespace>() const {
+    return namespaces_;
+}
 template <>
-const std::map<std::string, Ptr<Node>>& ClusterStateBuilder::objects<Node>() const { return nodes_; }
+const std::map<std::string, Ptr<Node>>& ClusterStateBuilder::objects<Node>() const {
+    return nodes_;
+}
 template <>
 const std::map<std::string, Ptr<IngressClass>>& ClusterStateBuilder::objects<IngressClass>() const {
     return ingressClasses_;
 }
 template <>
-const std::map<std::string, Ptr<Ingress>>& ClusterStateBuilder::objects<Ingress>() const { return ingresses_; }
+const std::map<std::string, Ptr<Ingress>>& ClusterStateBuilder::objects<Ingress>() const {
+    return ingresses_;
+}
 template <>
-const std::map<std::string, Ptr<Service>>& ClusterStateBuilder::objects<Service>() const { return services_; }
+const std::map<std::string, Ptr<Service>>& ClusterStateBuilder::objects<Service>() const {
+    return services_;
+}
 template <>
 const std::map<std::string, Ptr<EndpointSlice>>& ClusterStateBuilder::objects<EndpointSlice>() const {
     return endpointSlices_;
 }
 template <>
-const std::map<std::string, Ptr<Pod>>& ClusterStateBuilder::objects<Pod>() const { return pods_; }
+const std::map<std::string, Ptr<Pod>>& ClusterStateBuilder::objects<Pod>() const {
+    return pods_;
+}
 template <>
-const std::map<std::string, Ptr<Workload>>& ClusterStateBuilder::objects<Workload>() const { return workloads_; }
+const std::map<std::string, Ptr<Workload>>& ClusterStateBuilder::objects<Workload>() const {
+    return workloads_;
+}
 template <>
-const std::map<std::string, Ptr<Secret>>& ClusterStateBuilder::objects<Secret>() const { return secrets_; }
+const std::map<std::string, Ptr<Secret>>& ClusterStateBuilder::objects<Secret>() const {
+    return secrets_;
+}
 template <>
-const std::map<std::string, Ptr<ConfigMap>>& ClusterStateBuilder::objects<ConfigMap>() const { return configMaps_; }
+const std::map<std::string, Ptr<ConfigMap>>& ClusterStateBuilder::objects<ConfigMap>() const {
+    return configMaps_;
+}
 template <>
 const std::map<std::string, Ptr<GatewayClass>>& ClusterStateBuilder::objects<GatewayClass>() const {
     return gatewayClasses_;
 }
 template <>
-const std::map<std::string, Ptr<Gateway>>& ClusterStateBuilder::objects<Gateway>() const { return gateways_; }
+const std::map<std::string, Ptr<Gateway>>& ClusterStateBuilder::objects<Gateway>() const {
+    return gateways_;
+}
 template <>
-const std::map<std::string, Ptr<HTTPRoute>>& ClusterStateBuilder::objects<HTTPRoute>() const { return httpRoutes_; }
+const std::map<std::string, Ptr<HTTPRoute>>& ClusterStateBuilder::objects<HTTPRoute>() const {
+    return httpRoutes_;
+}
 template <>
 const std::map<std::string, Ptr<ReferenceGrant>>& ClusterStateBuilder::objects<ReferenceGrant>() const {
     return referenceGrants_;
@@ -277,10 +298,10 @@ void ClusterStateBuilder::clear(Kind kind) {
     case Kind::StatefulSet:
     case Kind::ReplicaSet:
     case Kind::DaemonSet: {
-        WorkloadKind wk = kind == Kind::Deployment    ? WorkloadKind::Deployment
-                          : kind == Kind::StatefulSet ? WorkloadKind::StatefulSet
-                          : kind == Kind::ReplicaSet  ? WorkloadKind::ReplicaSet
-                                                      : WorkloadKind::DaemonSet;
+        WorkloadKind wk = kind == Kind::Deployment ? WorkloadKind::Deployment
+            : kind == Kind::StatefulSet            ? WorkloadKind::StatefulSet
+            : kind == Kind::ReplicaSet             ? WorkloadKind::ReplicaSet
+                                                   : WorkloadKind::DaemonSet;
         std::erase_if(workloads_, [wk](const auto& kv) { return kv.second->workloadKind == wk; });
         break;
     }

@@ -90,7 +90,7 @@ std::optional<std::int64_t> parseTimestamp(std::string_view t) {
     }
     if (pos != t.size()) return std::nullopt;
     return daysFromCivil(Y, static_cast<unsigned>(M), static_cast<unsigned>(D)) * 86400 + h * 3600 + m * 60 + s -
-           offset;
+        offset;
 }
 
 std::string formatTimestamp(std::int64_t t) {
@@ -168,7 +168,8 @@ const char* typeWord(const DocNode& n) {
 class F {
 public:
     F(const DocNode* n, Ctx& c) : node_(n), ctx_(c) {}
-    F(const DocNode* n, const F* parent, std::string_view key) : node_(n), ctx_(parent->ctx_), parent_(parent), key_(key) {}
+    F(const DocNode* n, const F* parent, std::string_view key)
+        : node_(n), ctx_(parent->ctx_), parent_(parent), key_(key) {}
     F(const DocNode* n, const F* parent, std::size_t index)
         : node_(n), ctx_(parent->ctx_), parent_(parent), index_(static_cast<long>(index)) {}
 
@@ -217,8 +218,9 @@ public:
             return std::string(def);
         }
         if (node_->scalarType != ScalarType::String)
-            report(Severity::Error, std::string("expected a string, found ") + typeWord(*node_) + " (quote it: \"" +
-                                        node_->scalar + "\")");
+            report(
+                Severity::Error,
+                std::string("expected a string, found ") + typeWord(*node_) + " (quote it: \"" + node_->scalar + "\")");
         return node_->scalar;
     }
     std::optional<std::string> optStr() const {
@@ -237,12 +239,13 @@ public:
         auto r = std::from_chars(t.data(), t.data() + t.size(), v);
         bool parsed = r.ec == std::errc() && r.ptr == t.data() + t.size();
         if (!parsed) {
-            report(Severity::Error, std::string("expected a number, found ") + typeWord(*node_) + " \"" +
-                                        node_->scalar + "\"");
+            report(Severity::Error,
+                   std::string("expected a number, found ") + typeWord(*node_) + " \"" + node_->scalar + "\"");
             return std::nullopt;
         }
         if (node_->scalarType != ScalarType::Int)
-            report(Severity::Error, std::string("expected a number, found ") + typeWord(*node_) + " (remove the quotes)");
+            report(Severity::Error,
+                   std::string("expected a number, found ") + typeWord(*node_) + " (remove the quotes)");
         if (v < lo || v > hi) {
             report(Severity::Error, "number " + std::to_string(v) + " out of range");
             return std::nullopt;
@@ -305,9 +308,10 @@ public:
             F child(&v, this, std::string_view(k));
             std::string value;
             if (v.isScalar() && v.scalarType != ScalarType::String) {
-                child.report(Severity::Error, std::string("value must be a string, found ") + typeWord(v) +
-                                                  " (quote it: \"" + v.scalar + "\")",
-                             "decode.unquoted-value");
+                child.report(
+                    Severity::Error,
+                    std::string("value must be a string, found ") + typeWord(v) + " (quote it: \"" + v.scalar + "\")",
+                    "decode.unquoted-value");
                 value = v.scalar;
             } else if (v.isNull()) {
                 value.clear();
@@ -321,8 +325,10 @@ public:
         StringMap out;
         out.reserve(m.size());
         for (auto& kv : m) {
-            if (!out.empty() && out.back().first == kv.first) out.back() = std::move(kv);
-            else out.push_back(std::move(kv));
+            if (!out.empty() && out.back().first == kv.first)
+                out.back() = std::move(kv);
+            else
+                out.push_back(std::move(kv));
         }
         return out;
     }
@@ -382,13 +388,15 @@ ObjectMeta decodeMeta(const F& obj, std::string_view apiVersion, Kind kind, Ctx&
     m.uid = md["uid"].str();
     m.resourceVersion = md["resourceVersion"].str();
     if (md["generation"].has()) m.generation = md["generation"].optInt(0, INT64_MAX).value_or(0);
-    for (auto [field, dst] : {std::pair{"creationTimestamp", &m.creationTimestamp},
-                              std::pair{"deletionTimestamp", &m.deletionTimestamp}}) {
+    for (auto [field, dst] :
+         {std::pair{"creationTimestamp", &m.creationTimestamp}, std::pair{"deletionTimestamp", &m.deletionTimestamp}}) {
         F ts = md[field];
         if (!ts.has()) continue;
         std::string text = ts.str();
-        if (auto v = parseTimestamp(text)) *dst = *v;
-        else ts.report(Severity::Error, "not an RFC 3339 timestamp: \"" + text + "\"", "meta.timestamp");
+        if (auto v = parseTimestamp(text))
+            *dst = *v;
+        else
+            ts.report(Severity::Error, "not an RFC 3339 timestamp: \"" + text + "\"", "meta.timestamp");
     }
     m.labels = md["labels"].strMap();
     m.annotations = md["annotations"].strMap();
@@ -465,8 +473,10 @@ IngressBackend decodeIngressBackendV1beta1(const F& b) {
         IngressServiceBackend sb;
         sb.name = b["serviceName"].str();
         IntOrString p = b["servicePort"].intOrString();
-        if (p.isString) sb.port.name = p.str;
-        else sb.port.number = p.number;
+        if (p.isString)
+            sb.port.name = p.str;
+        else
+            sb.port.number = p.number;
         out.service = std::move(sb);
     }
     if (b["resource"].present()) {
@@ -488,17 +498,20 @@ Ptr<Ingress> decodeIngress(const F& o, std::string_view apiVersion, Ctx& ctx) {
     bool beta = apiVersion != "networking.k8s.io/v1";
     if (beta) {
         ing->convertedFromV1beta1 = true;
-        o["apiVersion"].report(Severity::Warning,
-                               std::string(apiVersion) +
-                                   " Ingress was removed in Kubernetes 1.22; read and converted to networking.k8s.io/v1 "
-                                   "(unset pathType becomes ImplementationSpecific)",
-                               "ingress.v1beta1");
+        o["apiVersion"].report(
+            Severity::Warning,
+            std::string(apiVersion) +
+                " Ingress was removed in Kubernetes 1.22; read and converted to networking.k8s.io/v1 "
+                "(unset pathType becomes ImplementationSpecific)",
+            "ingress.v1beta1");
     }
     F spec = o["spec"];
     spec.expectMap();
     if (spec["ingressClassName"].has()) ing->ingressClassName = spec["ingressClassName"].str();
     F db = beta && spec["backend"].has() ? spec["backend"] : spec["defaultBackend"];
-    if (db.has()) ing->defaultBackend = beta && spec["backend"].has() ? decodeIngressBackendV1beta1(db) : decodeIngressBackendV1(db);
+    if (db.has())
+        ing->defaultBackend =
+            beta && spec["backend"].has() ? decodeIngressBackendV1beta1(db) : decodeIngressBackendV1(db);
     spec["tls"].each([&](const F& t) {
         IngressTLS tls;
         tls.hosts = t["hosts"].strList();
@@ -628,8 +641,8 @@ LegacyEndpoints decodeEndpoints(const F& o, std::string_view apiVersion, Ctx& ct
                 ep.nodeName = a["nodeName"].str();
                 if (a["targetRef"].has()) {
                     F t = a["targetRef"];
-                    ep.targetRef =
-                        EndpointTargetRef{t["kind"].str(), t["namespace"].str(le.meta.ns), t["name"].str(), t["uid"].str()};
+                    ep.targetRef = EndpointTargetRef{t["kind"].str(), t["namespace"].str(le.meta.ns), t["name"].str(),
+                                                     t["uid"].str()};
                 }
                 if (!ep.addresses[0].empty() && ep.addresses[0].find(':') != std::string::npos) es.addressType = "IPv6";
                 es.endpoints.push_back(std::move(ep));
@@ -714,10 +727,10 @@ Ptr<Namespace> decodeNamespace(const F& o, std::string_view apiVersion, Ctx& ctx
 Ptr<Workload> decodeWorkload(const F& o, std::string_view apiVersion, Kind kind, Ctx& ctx) {
     auto w = std::make_shared<Workload>();
     w->meta = decodeMeta(o, apiVersion, kind, ctx);
-    w->workloadKind = kind == Kind::Deployment    ? WorkloadKind::Deployment
-                      : kind == Kind::StatefulSet ? WorkloadKind::StatefulSet
-                      : kind == Kind::ReplicaSet  ? WorkloadKind::ReplicaSet
-                                                  : WorkloadKind::DaemonSet;
+    w->workloadKind = kind == Kind::Deployment ? WorkloadKind::Deployment
+        : kind == Kind::StatefulSet            ? WorkloadKind::StatefulSet
+        : kind == Kind::ReplicaSet             ? WorkloadKind::ReplicaSet
+                                               : WorkloadKind::DaemonSet;
     F spec = o["spec"];
     spec.expectMap();
     if (kind != Kind::DaemonSet) w->replicas = spec["replicas"].optI32();
@@ -732,16 +745,16 @@ Ptr<Workload> decodeWorkload(const F& o, std::string_view apiVersion, Kind kind,
 
 std::string base64Decode(std::string_view in, bool& ok) {
     static constexpr signed char T[256] = {
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -2, -2, -1, -1, -2, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1, -2, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63, 52, 53, 54, 55, 56, 57, 58, 59,
-        60, 61, -1, -1, -1, -3, -1, -1, -1, 0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17, 18,
-        19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1, -1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
-        41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1};
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -2, -2, -1, -1, -2, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -2, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63, 52, 53, 54, 55,
+        56, 57, 58, 59, 60, 61, -1, -1, -1, -3, -1, -1, -1, 0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12,
+        13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1, -1, 26, 27, 28, 29, 30, 31, 32,
+        33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
     std::string out;
     out.reserve(in.size() * 3 / 4);
     std::uint32_t acc = 0;
@@ -750,7 +763,7 @@ std::string base64Decode(std::string_view in, bool& ok) {
     for (char ch : in) {
         signed char v = T[static_cast<unsigned char>(ch)];
         if (v == -2) continue;  // whitespace
-        if (v == -3) break;     // '=' padding
+        if (v == -3) break;  // '=' padding
         if (v < 0) {
             ok = false;
             return {};
@@ -829,7 +842,8 @@ Ptr<Gateway> decodeGateway(const F& o, std::string_view apiVersion, Ctx& ctx) {
         });
         F ar = l["allowedRoutes"];
         li.allowedNamespaces.from = ar["namespaces"]["from"].str("Same");
-        if (ar["namespaces"]["selector"].has()) li.allowedNamespaces.selector = decodeLabelSelector(ar["namespaces"]["selector"]);
+        if (ar["namespaces"]["selector"].has())
+            li.allowedNamespaces.selector = decodeLabelSelector(ar["namespaces"]["selector"]);
         ar["kinds"].each([&](const F& k) {
             RouteGroupKind gk;
             gk.group = k["group"].str("gateway.networking.k8s.io");
@@ -919,7 +933,8 @@ Ptr<HTTPRoute> decodeHTTPRoute(const F& o, std::string_view apiVersion, Ctx& ctx
         rr.name = rule["name"].str();
         rule["matches"].each([&](const F& m) {
             HTTPRouteMatch match;
-            if (m["path"].has()) match.path = HTTPPathMatch{m["path"]["type"].str("PathPrefix"), m["path"]["value"].str("/")};
+            if (m["path"].has())
+                match.path = HTTPPathMatch{m["path"]["type"].str("PathPrefix"), m["path"]["value"].str("/")};
             m["headers"].each([&](const F& h) {
                 match.headers.push_back({h["type"].str("Exact"), h["name"].str(), h["value"].str()});
             });
@@ -946,7 +961,9 @@ Ptr<ReferenceGrant> decodeReferenceGrant(const F& o, std::string_view apiVersion
     auto g = std::make_shared<ReferenceGrant>();
     g->meta = decodeMeta(o, apiVersion, Kind::ReferenceGrant, ctx);
     F spec = o["spec"];
-    spec["from"].each([&](const F& f) { g->from.push_back({f["group"].str(), f["kind"].str(), f["namespace"].str()}); });
+    spec["from"].each([&](const F& f) {
+        g->from.push_back({f["group"].str(), f["kind"].str(), f["namespace"].str()});
+    });
     spec["to"].each([&](const F& t) { g->to.push_back({t["group"].str(), t["kind"].str(), t["name"].optStr()}); });
     return g;
 }
@@ -963,28 +980,46 @@ bool decodeInto(const F& o, std::string_view apiVersion, std::string_view kind, 
     std::string_view group = groupOf(apiVersion);
     AnyObject obj;
     auto gw = [&] { return group == "gateway.networking.k8s.io"; };
-    if (kind == "Ingress" && (group == "networking.k8s.io" || group == "extensions")) obj = decodeIngress(o, apiVersion, ctx);
-    else if (kind == "IngressClass" && group == "networking.k8s.io") obj = decodeIngressClass(o, apiVersion, ctx);
-    else if (kind == "Service" && group.empty()) obj = decodeService(o, apiVersion, ctx);
-    else if (kind == "EndpointSlice" && group == "discovery.k8s.io") obj = decodeEndpointSlice(o, apiVersion, ctx);
+    if (kind == "Ingress" && (group == "networking.k8s.io" || group == "extensions"))
+        obj = decodeIngress(o, apiVersion, ctx);
+    else if (kind == "IngressClass" && group == "networking.k8s.io")
+        obj = decodeIngressClass(o, apiVersion, ctx);
+    else if (kind == "Service" && group.empty())
+        obj = decodeService(o, apiVersion, ctx);
+    else if (kind == "EndpointSlice" && group == "discovery.k8s.io")
+        obj = decodeEndpointSlice(o, apiVersion, ctx);
     else if (kind == "Endpoints" && group.empty()) {
         LegacyEndpoints le = decodeEndpoints(o, apiVersion, ctx);
         out.endpoints.push_back(std::move(le));
         return true;
-    } else if (kind == "Pod" && group.empty()) obj = decodePod(o, apiVersion, ctx);
-    else if (kind == "Node" && group.empty()) obj = decodeNode(o, apiVersion, ctx);
-    else if (kind == "Namespace" && group.empty()) obj = decodeNamespace(o, apiVersion, ctx);
-    else if (kind == "Deployment" && (group == "apps" || group == "extensions")) obj = decodeWorkload(o, apiVersion, Kind::Deployment, ctx);
-    else if (kind == "StatefulSet" && group == "apps") obj = decodeWorkload(o, apiVersion, Kind::StatefulSet, ctx);
-    else if (kind == "ReplicaSet" && (group == "apps" || group == "extensions")) obj = decodeWorkload(o, apiVersion, Kind::ReplicaSet, ctx);
-    else if (kind == "DaemonSet" && (group == "apps" || group == "extensions")) obj = decodeWorkload(o, apiVersion, Kind::DaemonSet, ctx);
-    else if (kind == "Secret" && group.empty()) obj = decodeSecret(o, apiVersion, ctx);
-    else if (kind == "ConfigMap" && group.empty()) obj = decodeConfigMap(o, apiVersion, ctx);
-    else if (kind == "GatewayClass" && gw()) obj = decodeGatewayClass(o, apiVersion, ctx);
-    else if (kind == "Gateway" && gw()) obj = decodeGateway(o, apiVersion, ctx);
-    else if (kind == "HTTPRoute" && gw()) obj = decodeHTTPRoute(o, apiVersion, ctx);
-    else if (kind == "ReferenceGrant" && gw()) obj = decodeReferenceGrant(o, apiVersion, ctx);
-    else return false;
+    } else if (kind == "Pod" && group.empty())
+        obj = decodePod(o, apiVersion, ctx);
+    else if (kind == "Node" && group.empty())
+        obj = decodeNode(o, apiVersion, ctx);
+    else if (kind == "Namespace" && group.empty())
+        obj = decodeNamespace(o, apiVersion, ctx);
+    else if (kind == "Deployment" && (group == "apps" || group == "extensions"))
+        obj = decodeWorkload(o, apiVersion, Kind::Deployment, ctx);
+    else if (kind == "StatefulSet" && group == "apps")
+        obj = decodeWorkload(o, apiVersion, Kind::StatefulSet, ctx);
+    else if (kind == "ReplicaSet" && (group == "apps" || group == "extensions"))
+        obj = decodeWorkload(o, apiVersion, Kind::ReplicaSet, ctx);
+    else if (kind == "DaemonSet" && (group == "apps" || group == "extensions"))
+        obj = decodeWorkload(o, apiVersion, Kind::DaemonSet, ctx);
+    else if (kind == "Secret" && group.empty())
+        obj = decodeSecret(o, apiVersion, ctx);
+    else if (kind == "ConfigMap" && group.empty())
+        obj = decodeConfigMap(o, apiVersion, ctx);
+    else if (kind == "GatewayClass" && gw())
+        obj = decodeGatewayClass(o, apiVersion, ctx);
+    else if (kind == "Gateway" && gw())
+        obj = decodeGateway(o, apiVersion, ctx);
+    else if (kind == "HTTPRoute" && gw())
+        obj = decodeHTTPRoute(o, apiVersion, ctx);
+    else if (kind == "ReferenceGrant" && gw())
+        obj = decodeReferenceGrant(o, apiVersion, ctx);
+    else
+        return false;
     out.objects.push_back({std::move(obj), o.node()});
     return true;
 }
@@ -1024,8 +1059,8 @@ void decodeDocument(const DocNode& root, DecodeContext& dc, DecodeOutput& out) {
     F doc(&root, ctx);
     if (root.isNull()) return;  // an empty document (e.g. a Helm template that rendered nothing)
     if (!root.isMap()) {
-        doc.report(Severity::Error, std::string("a manifest must be a map with apiVersion and kind, found ") +
-                                        typeWord(root),
+        doc.report(Severity::Error,
+                   std::string("a manifest must be a map with apiVersion and kind, found ") + typeWord(root),
                    "manifest.not-object");
         return;
     }
@@ -1055,8 +1090,11 @@ void decodeDocument(const DocNode& root, DecodeContext& dc, DecodeOutput& out) {
                 ++out.skippedKinds[iv + ' ' + ik];
             }
             for (std::size_t i = before; i < out.objects.size(); ++i)
-                std::visit([&](auto& p) { const_cast<ObjectMeta&>(p->meta).sourcePath = "items[" + std::to_string(index) + "]"; },
-                           out.objects[i].object);
+                std::visit(
+                    [&](auto& p) {
+                        const_cast<ObjectMeta&>(p->meta).sourcePath = "items[" + std::to_string(index) + "]";
+                    },
+                    out.objects[i].object);
             ++index;
         });
         attachSource(out, firstObject, firstEndpoints, dc, true);

@@ -31,7 +31,7 @@ struct LegacyEndpoints {
 
 struct DecodeOptions {
     std::string defaultNamespace = "default";  // for namespaced objects that name none
-    bool keepSourceText = true;                // attach SourceDocument (GUI shows the YAML)
+    bool keepSourceText = true;  // attach SourceDocument (GUI shows the YAML)
 };
 
 struct DecodedObject {

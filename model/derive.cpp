@@ -82,8 +82,8 @@ DeriveStats deriveMissing(ClusterStateBuilder& b, std::vector<LegacyEndpoints> l
             continue;
         if (workloadOwnsPods(b, *w)) continue;
         std::int32_t replicas = w->workloadKind == WorkloadKind::DaemonSet
-                                    ? static_cast<std::int32_t>(std::max<std::size_t>(1, nodeNames.size()))
-                                    : w->effectiveReplicas();
+            ? static_cast<std::int32_t>(std::max<std::size_t>(1, nodeNames.size()))
+            : w->effectiveReplicas();
         for (std::int32_t i = 0; i < replicas; ++i) {
             auto pod = std::make_shared<Pod>();
             pod->meta.apiVersion = "v1";

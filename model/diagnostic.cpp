@@ -45,7 +45,7 @@ std::string Diagnostic::format() const {
 void sortDiagnostics(Diagnostics& diags) {
     std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
         return std::tie(a.loc.fileName(), a.loc.line, a.loc.col, a.object, a.field, a.message) <
-               std::tie(b.loc.fileName(), b.loc.line, b.loc.col, b.object, b.field, b.message);
+            std::tie(b.loc.fileName(), b.loc.line, b.loc.col, b.object, b.field, b.message);
     });
 }
 

@@ -30,8 +30,8 @@ struct Diagnostic {
     SourceLoc loc;
     std::string message;
     std::string object;  // "Kind ns/name" when the problem belongs to an object
-    std::string field;   // "spec.rules[0].http.paths[1].path"
-    std::string code;    // stable identifier, e.g. "ingress.path.relative"
+    std::string field;  // "spec.rules[0].http.paths[1].path"
+    std::string code;  // stable identifier, e.g. "ingress.path.relative"
 
     // `file:line:col: severity: message [Kind ns/name field]`
     std::string format() const;

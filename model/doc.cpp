@@ -58,8 +58,8 @@ bool isIntText(std::string_view t) {
 }
 
 bool isFloatText(std::string_view t) {
-    if (oneOf(t, {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan",
-                  ".NaN", ".NAN"}))
+    if (oneOf(t,
+              {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN"}))
         return true;
     std::size_t i = 0;
     if (!t.empty() && (t[0] == '+' || t[0] == '-')) i = 1;
@@ -86,9 +86,18 @@ bool isFloatText(std::string_view t) {
 ScalarType resolvePlainScalar(std::string_view t) {
     if (t.empty() || oneOf(t, {"~", "null", "Null", "NULL"})) return ScalarType::Null;
     switch (t[0]) {
-    case 'y': case 'Y': case 'n': case 'N': case 't': case 'T': case 'f': case 'F': case 'o': case 'O':
-        if (oneOf(t, {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE",
-                      "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"}))
+    case 'y':
+    case 'Y':
+    case 'n':
+    case 'N':
+    case 't':
+    case 'T':
+    case 'f':
+    case 'F':
+    case 'o':
+    case 'O':
+        if (oneOf(t, {"y",    "Y",    "yes",   "Yes",   "YES",   "n",  "N",  "no", "No",  "NO",  "true",
+                      "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"}))
             return ScalarType::Bool;
         return ScalarType::String;
     default: break;

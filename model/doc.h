@@ -37,7 +37,7 @@ struct DocNode {
     ScalarType scalarType = ScalarType::Null;
     Mark mark;
     std::string scalar;  // the text of a scalar (for JSON strings: unescaped)
-    std::vector<DocNode> items;                          // Sequence
+    std::vector<DocNode> items;  // Sequence
     std::vector<std::pair<std::string, DocNode>> members;  // Map, in document order
 
     bool isNull() const { return type == Type::Null; }

@@ -148,8 +148,10 @@ private:
         n.scalar.assign(reinterpret_cast<const char*>(sc.value), sc.length);
         n.scalarType = scalarTypeFor(sc.tag, sc.style, n.scalar);
         // A null (`~`, `null`, nothing, `!!null`) is a null node, not a scalar, as in JSON.
-        if (n.scalarType == ScalarType::Null) n.scalar.clear();
-        else n.type = DocNode::Type::Scalar;
+        if (n.scalarType == ScalarType::Null)
+            n.scalar.clear();
+        else
+            n.type = DocNode::Type::Scalar;
         count(1, n.mark);
         add(std::move(n), viewOf(sc.anchor), 1);
     }
@@ -177,8 +179,9 @@ private:
     void count(std::size_t n, Mark at) {
         nodes_ += n;
         if (nodes_ > limits_.maxNodesPerDocument)
-            throw LimitHit{at, "document expands to more than " + std::to_string(limits_.maxNodesPerDocument) +
-                                   " nodes (alias expansion bomb?)"};
+            throw LimitHit{at,
+                           "document expands to more than " + std::to_string(limits_.maxNodesPerDocument) +
+                               " nodes (alias expansion bomb?)"};
     }
 
     void push(DocNode::Type type, Mark mark, std::string_view anchor) {
@@ -249,12 +252,13 @@ private:
                 auto mergeOne = [&](DocNode& src) {
                     if (!src.isMap()) return;
                     for (auto& sm : src.members) {
-                        bool exists = std::any_of(merged.begin(), merged.end(),
-                                                  [&](auto& x) { return x.first == sm.first; });
+                        bool exists =
+                            std::any_of(merged.begin(), merged.end(), [&](auto& x) { return x.first == sm.first; });
                         if (!exists) merged.push_back(std::move(sm));
                     }
                 };
-                if (m.second.isMap()) mergeOne(m.second);
+                if (m.second.isMap())
+                    mergeOne(m.second);
                 else if (m.second.isSequence())
                     for (auto& s : m.second.items) mergeOne(s);
             }
@@ -274,11 +278,10 @@ private:
         for (std::size_t i = 0; i < members.size(); ++i) {
             auto [it, inserted] = seen.emplace(members[i].first, i);
             if (!inserted) {
-                diags_.push_back(makeDiag(
-                    Severity::Warning, file_, marks[i],
-                    "duplicate key \"" + members[i].first + "\" (first defined at line " +
-                        std::to_string(marks[it->second].line) + "); the later value is used",
-                    "yaml.duplicate-key"));
+                diags_.push_back(makeDiag(Severity::Warning, file_, marks[i],
+                                          "duplicate key \"" + members[i].first + "\" (first defined at line " +
+                                              std::to_string(marks[it->second].line) + "); the later value is used",
+                                          "yaml.duplicate-key"));
                 it->second = i;
             }
         }
@@ -328,8 +331,8 @@ private:
         if (parser_.error == YAML_SCANNER_ERROR && charAt(parser_.problem_mark) == '\t')
             why += " (a tab: YAML indents with spaces only)";
         if (parser_.context && parser_.error != YAML_READER_ERROR)
-            why += std::string(" (") + parser_.context + " at line " +
-                   std::to_string(parser_.context_mark.line + 1) + ")";
+            why +=
+                std::string(" (") + parser_.context + " at line " + std::to_string(parser_.context_mark.line + 1) + ")";
         return why;
     }
 
@@ -377,7 +380,7 @@ bool isMarkerLine(std::string_view text, std::size_t pos, std::string_view marke
     if (text.compare(pos, marker.size(), marker) != 0) return false;
     std::size_t after = pos + marker.size();
     return after >= text.size() || text[after] == ' ' || text[after] == '\t' || text[after] == '\n' ||
-           text[after] == '\r';
+        text[after] == '\r';
 }
 
 // True when a chunk holds nothing but blank lines, comments and directives.
@@ -391,7 +394,8 @@ bool isEmptyChunk(std::string_view chunk, bool& onlyDirectives) {
         std::string_view line = chunk.substr(pos, end - pos);
         std::size_t k = line.find_first_not_of(" \t\r");
         if (k != std::string_view::npos && line[k] != '#') {
-            if (line[0] == '%') sawDirective = true;
+            if (line[0] == '%')
+                sawDirective = true;
             else if (isMarkerLine(line, 0, "---") || isMarkerLine(line, 0, "...")) {
                 // a bare marker line carries no content, but "--- value" does
                 std::size_t rest = line.find_first_not_of(" \t\r", 3);
@@ -469,8 +473,8 @@ std::vector<ParsedDocument> readYamlDocuments(std::string_view text, const std::
             LineIndex li(chunk);
             Mark m = li.at(bad);
             m.line += line - 1;
-            diags.push_back(makeDiag(Severity::Error, file, m,
-                                     "invalid UTF-8 (binary data?); this document is skipped", "yaml.utf8"));
+            diags.push_back(makeDiag(Severity::Error, file, m, "invalid UTF-8 (binary data?); this document is skipped",
+                                     "yaml.utf8"));
             doc.failed = true;
             docs.push_back(std::move(doc));
             continue;
@@ -479,8 +483,8 @@ std::vector<ParsedDocument> readYamlDocuments(std::string_view text, const std::
             LineIndex li(chunk);
             Mark m = li.at(chunk.find('\0'));
             m.line += line - 1;
-            diags.push_back(makeDiag(Severity::Error, file, m, "NUL byte in text (binary data?); this document is skipped",
-                                     "yaml.binary"));
+            diags.push_back(makeDiag(Severity::Error, file, m,
+                                     "NUL byte in text (binary data?); this document is skipped", "yaml.binary"));
             doc.failed = true;
             docs.push_back(std::move(doc));
             continue;
@@ -500,8 +504,8 @@ std::vector<ParsedDocument> readYamlDocuments(std::string_view text, const std::
                                          "yaml.multi"));
         } catch (const SyntaxError& e) {
             Mark m{e.mark.line + line, e.mark.col};
-            diags.push_back(makeDiag(Severity::Error, file, m, "YAML syntax error: " + e.why + "; this document is skipped",
-                                     "yaml.syntax"));
+            diags.push_back(makeDiag(Severity::Error, file, m,
+                                     "YAML syntax error: " + e.why + "; this document is skipped", "yaml.syntax"));
             doc.failed = true;
             doc.root = DocNode{};
         } catch (const LimitHit& e) {
@@ -521,7 +525,7 @@ namespace {
 namespace od = simdjson::ondemand;
 
 struct JsonConverter {
-    const char* pieceBase;    // the padded copy being parsed
+    const char* pieceBase;  // the padded copy being parsed
     std::size_t pieceOffset;  // where that copy starts in the original text
     const LineIndex& lines;
     const ReadLimits& limits;
@@ -580,8 +584,9 @@ struct JsonConverter {
             out.type = DocNode::Type::Scalar;
             out.scalarType = nt == od::number_type::floating_point_number ? ScalarType::Float : ScalarType::Int;
             std::string_view tok = raw;
-            while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\n' || tok.back() == '\r' ||
-                                    tok.back() == '\t' || tok.back() == ',' || tok.back() == '}' || tok.back() == ']'))
+            while (!tok.empty() &&
+                   (tok.back() == ' ' || tok.back() == '\n' || tok.back() == '\r' || tok.back() == '\t' ||
+                    tok.back() == ',' || tok.back() == '}' || tok.back() == ']'))
                 tok.remove_suffix(1);
             out.scalar.assign(tok);
             double d;
@@ -623,8 +628,8 @@ std::vector<ParsedDocument> readJsonDocuments(std::string_view text, const std::
 
     std::size_t bad = 0;
     if (findInvalidUtf8(body, bad)) {
-        diags.push_back(makeDiag(Severity::Error, file, lines.at(bom + bad), "invalid UTF-8 (binary data?); file skipped",
-                                 "json.utf8"));
+        diags.push_back(makeDiag(Severity::Error, file, lines.at(bom + bad),
+                                 "invalid UTF-8 (binary data?); file skipped", "json.utf8"));
         return docs;
     }
 
@@ -643,13 +648,18 @@ std::vector<ParsedDocument> readJsonDocuments(std::string_view text, const std::
         for (; pos < n; ++pos) {
             char c = body[pos];
             if (inString) {
-                if (escaped) escaped = false;
-                else if (c == '\\') escaped = true;
-                else if (c == '"') inString = false;
+                if (escaped)
+                    escaped = false;
+                else if (c == '\\')
+                    escaped = true;
+                else if (c == '"')
+                    inString = false;
                 continue;
             }
-            if (c == '"') inString = true;
-            else if (c == '{' || c == '[') ++depth;
+            if (c == '"')
+                inString = true;
+            else if (c == '{' || c == '[')
+                ++depth;
             else if (c == '}' || c == ']') {
                 if (--depth <= 0) {
                     ++pos;
@@ -694,14 +704,13 @@ std::vector<ParsedDocument> readJsonDocuments(std::string_view text, const std::
             if (iterated && d.current_location().get(where) == simdjson::SUCCESS && where >= pp.data() &&
                 where <= pp.data() + pp.size())
                 m = lines.at(bom + start + static_cast<std::size_t>(where - pp.data()));
-            std::string why = err == simdjson::CAPACITY ? "document has more than " +
-                                                              std::to_string(limits.maxNodesPerDocument) + " nodes"
-                              : err == simdjson::DEPTH_ERROR ? "nesting deeper than " + std::to_string(limits.maxDepth) +
-                                                                   " levels"
-                                                             : std::string(simdjson::error_message(err));
+            std::string why = err == simdjson::CAPACITY
+                ? "document has more than " + std::to_string(limits.maxNodesPerDocument) + " nodes"
+                : err == simdjson::DEPTH_ERROR ? "nesting deeper than " + std::to_string(limits.maxDepth) + " levels"
+                                               : std::string(simdjson::error_message(err));
             if (depth > 0) why = "unterminated JSON value (truncated file?)";
-            diags.push_back(makeDiag(Severity::Error, file, m, "JSON syntax error: " + why + "; this document is skipped",
-                                     "json.syntax"));
+            diags.push_back(makeDiag(Severity::Error, file, m,
+                                     "JSON syntax error: " + why + "; this document is skipped", "json.syntax"));
             doc.failed = true;
             doc.root = DocNode{};
         }

@@ -18,8 +18,8 @@ namespace hs::model {
 struct ParsedDocument {
     DocNode root;
     std::uint32_t firstLine = 1;  // 1-based line in the file where the document starts
-    std::string_view text;        // the document's exact source text (a view into the input)
-    bool failed = false;          // syntax error or limit hit: `root` is null, a diagnostic says why
+    std::string_view text;  // the document's exact source text (a view into the input)
+    bool failed = false;  // syntax error or limit hit: `root` is null, a diagnostic says why
 };
 
 struct ReadLimits {

@@ -123,7 +123,8 @@ bool readWholeFile(const fs::path& p, std::string& out, std::string& error, std:
 
 bool isManifestFile(const fs::path& p) {
     auto ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return ext == ".yaml" || ext == ".yml" || ext == ".json";
 }
 
@@ -188,7 +189,7 @@ LoadResult finish(std::vector<Input>& inputs, Diagnostics diags, const LoadOptio
                 std::string where = it->second.known() ? it->second.fileName() + ":" + std::to_string(it->second.line)
                                                        : std::string("earlier input");
                 dup.message = std::string("duplicate ") + kindName(kindOf(d.object)) + " " + m.key() +
-                              " (also defined at " + where + "); this later definition is used";
+                    " (also defined at " + where + "); this later definition is used";
                 dup.object = std::string(kindName(kindOf(d.object))) + " " + m.key();
                 dup.code = "manifest.duplicate";
                 diags.push_back(std::move(dup));
@@ -233,7 +234,8 @@ LoadResult loadManifests(const std::vector<std::string>& paths, const LoadOption
         std::error_code ec;
         fs::file_status st = fs::status(p, ec);
         if (ec || !fs::exists(st)) {
-            diags.push_back(fileDiag(std::make_shared<const std::string>(p), "no such file or directory", "file.missing"));
+            diags.push_back(
+                fileDiag(std::make_shared<const std::string>(p), "no such file or directory", "file.missing"));
             inputError = true;
             continue;
         }
@@ -291,8 +293,9 @@ SourceLoc locateInSource(const ObjectMeta& meta, std::string_view fieldPath) {
     auto docs = looksLikeJson(meta.source->text) ? readJsonDocuments(meta.source->text, meta.source->loc.file, ignored)
                                                  : readYamlDocuments(meta.source->text, meta.source->loc.file, ignored);
     if (docs.empty() || docs.front().failed) return loc;
-    std::string path = meta.sourcePath.empty() ? std::string(fieldPath)
-                                               : meta.sourcePath + (fieldPath.empty() ? "" : ".") + std::string(fieldPath);
+    std::string path = meta.sourcePath.empty()
+        ? std::string(fieldPath)
+        : meta.sourcePath + (fieldPath.empty() ? "" : ".") + std::string(fieldPath);
     Mark m = locateField(docs.front().root, path);
     if (m.line) {
         loc.file = meta.source->loc.file;

@@ -19,11 +19,11 @@ namespace hs::model {
 struct LoadOptions {
     DecodeOptions decode;
     ReadLimits limits;
-    bool derive = true;    // synthetic Pods, Pod IPs and EndpointSlices for what manifests leave out
+    bool derive = true;  // synthetic Pods, Pod IPs and EndpointSlices for what manifests leave out
     bool validate = true;  // API-server validation of every object
     unsigned threads = 0;  // 0 = one per core
     std::size_t maxFileBytes = std::size_t{1} << 30;
-    std::string source;    // description for ClusterState::source(); derived from paths when empty
+    std::string source;  // description for ClusterState::source(); derived from paths when empty
 };
 
 struct LoadStats {

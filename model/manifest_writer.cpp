@@ -22,7 +22,7 @@ std::string yamlString(std::string_view s) {
         if (s.find(": ") != std::string_view::npos || s.find(" #") != std::string_view::npos) plain = false;
         for (char c : s)
             if (static_cast<unsigned char>(c) < 0x20 || c == '\x7f') plain = false;
-        if (s == "<<" || s.front() == '=' ) plain = false;
+        if (s == "<<" || s.front() == '=') plain = false;
     }
     if (plain) return std::string(s);
     std::string out = "\"";
@@ -125,13 +125,17 @@ DocNode intOrString(const IntOrString& v) { return v.isString ? str(v.str) : num
 void emit(const DocNode& n, int indent, std::string& out);
 
 void emitScalar(const DocNode& n, std::string& out) {
-    if (n.type == DocNode::Type::Null) out += "null";
-    else if (n.scalarType == ScalarType::String) out += yamlString(n.scalar);
-    else out += n.scalar;
+    if (n.type == DocNode::Type::Null)
+        out += "null";
+    else if (n.scalarType == ScalarType::String)
+        out += yamlString(n.scalar);
+    else
+        out += n.scalar;
 }
 
 bool isEmptyContainer(const DocNode& n) {
-    return (n.type == DocNode::Type::Map && n.members.empty()) || (n.type == DocNode::Type::Sequence && n.items.empty());
+    return (n.type == DocNode::Type::Map && n.members.empty()) ||
+        (n.type == DocNode::Type::Sequence && n.items.empty());
 }
 
 // Writes the members of a map, each on its own line at `indent` (the first one's indentation may
@@ -218,8 +222,10 @@ M ingressBackend(const IngressBackend& b) {
     M out;
     if (b.service) {
         M port;
-        if (!b.service->port.name.empty()) port.s("name", b.service->port.name);
-        else port.set("number", num(b.service->port.number));
+        if (!b.service->port.name.empty())
+            port.s("name", b.service->port.name);
+        else
+            port.set("number", num(b.service->port.number));
         M svc;
         svc.s("name", b.service->name).set("port", std::move(port.n));
         out.set("service", std::move(svc.n));
@@ -329,12 +335,17 @@ DocNode writeEndpointSlice(const EndpointSlice& es) {
         M ep;
         ep.set("addresses", strList(e.addresses));
         M cond;
-        cond.b("ready", e.conditions.ready).b("serving", e.conditions.serving).b("terminating", e.conditions.terminating);
+        cond.b("ready", e.conditions.ready)
+            .b("serving", e.conditions.serving)
+            .b("terminating", e.conditions.terminating);
         ep.m("conditions", std::move(cond));
         ep.s("hostname", e.hostname).s("nodeName", e.nodeName).s("zone", e.zone);
         if (e.targetRef) {
             M t;
-            t.s("kind", e.targetRef->kind).s("namespace", e.targetRef->ns).s("name", e.targetRef->name).s("uid", e.targetRef->uid);
+            t.s("kind", e.targetRef->kind)
+                .s("namespace", e.targetRef->ns)
+                .s("name", e.targetRef->name)
+                .s("uid", e.targetRef->uid);
             ep.set("targetRef", std::move(t.n));
         }
         if (!e.hintZones.empty() || !e.hintNodes.empty()) {
@@ -347,8 +358,10 @@ DocNode writeEndpointSlice(const EndpointSlice& es) {
         }
         eps.items.push_back(std::move(ep.n));
     }
-    if (eps.items.empty()) o.set("endpoints", seq());
-    else o.set("endpoints", std::move(eps));
+    if (eps.items.empty())
+        o.set("endpoints", seq());
+    else
+        o.set("endpoints", std::move(eps));
     DocNode ports = seq();
     for (const auto& p : es.ports) {
         M port;
@@ -415,7 +428,8 @@ DocNode writeNode(const Node& n) {
     if (n.unschedulable) o.set("spec", M().b("unschedulable", true).n);
     M status;
     DocNode addrs = seq();
-    for (const auto& a : n.addresses) addrs.items.push_back(M().sAlways("type", a.type).sAlways("address", a.address).n);
+    for (const auto& a : n.addresses)
+        addrs.items.push_back(M().sAlways("type", a.type).sAlways("address", a.address).n);
     status.l("addresses", std::move(addrs));
     if (n.ready) {
         DocNode conds = seq();
@@ -447,10 +461,10 @@ M labelSelector(const LabelSelector& s) {
 }
 
 DocNode writeWorkload(const Workload& w) {
-    const char* kind = w.workloadKind == WorkloadKind::Deployment    ? "Deployment"
-                       : w.workloadKind == WorkloadKind::StatefulSet ? "StatefulSet"
-                       : w.workloadKind == WorkloadKind::ReplicaSet  ? "ReplicaSet"
-                                                                     : "DaemonSet";
+    const char* kind = w.workloadKind == WorkloadKind::Deployment ? "Deployment"
+        : w.workloadKind == WorkloadKind::StatefulSet             ? "StatefulSet"
+        : w.workloadKind == WorkloadKind::ReplicaSet              ? "ReplicaSet"
+                                                                  : "DaemonSet";
     M o = header(w.meta, "apps/v1", kind);
     o.set("metadata", metadata(w.meta).n);
     M spec;
@@ -472,8 +486,9 @@ DocNode writeSecret(const Secret& s, const ManifestWriterOptions& opt) {
     std::string pem = opt.certificatePem ? opt.certificatePem(s.meta.ns, s.meta.name) : std::string();
     if (s.type == "kubernetes.io/tls") {
         M ann;
-        ann.sAlways("hopscope.io/snapshot", pem.empty() ? "metadata only: the certificate and key were not copied"
-                                                        : "certificate only: tls.key was not copied");
+        ann.sAlways("hopscope.io/snapshot",
+                    pem.empty() ? "metadata only: the certificate and key were not copied"
+                                : "certificate only: tls.key was not copied");
         md.set("annotations", std::move(ann.n));
     }
     o.set("metadata", std::move(md.n));
@@ -484,8 +499,8 @@ DocNode writeSecret(const Secret& s, const ManifestWriterOptions& opt) {
         std::string enc;
         std::size_t i = 0;
         for (; i + 2 < pem.size(); i += 3) {
-            std::uint32_t v = (static_cast<unsigned char>(pem[i]) << 16) | (static_cast<unsigned char>(pem[i + 1]) << 8) |
-                              static_cast<unsigned char>(pem[i + 2]);
+            std::uint32_t v = (static_cast<unsigned char>(pem[i]) << 16) |
+                (static_cast<unsigned char>(pem[i + 1]) << 8) | static_cast<unsigned char>(pem[i + 2]);
             enc += b64[(v >> 18) & 63];
             enc += b64[(v >> 12) & 63];
             enc += b64[(v >> 6) & 63];
@@ -497,7 +512,8 @@ DocNode writeSecret(const Secret& s, const ManifestWriterOptions& opt) {
             enc += b64[(v >> 12) & 63];
             enc += "==";
         } else if (i + 2 == pem.size()) {
-            std::uint32_t v = (static_cast<unsigned char>(pem[i]) << 16) | (static_cast<unsigned char>(pem[i + 1]) << 8);
+            std::uint32_t v =
+                (static_cast<unsigned char>(pem[i]) << 16) | (static_cast<unsigned char>(pem[i + 1]) << 8);
             enc += b64[(v >> 18) & 63];
             enc += b64[(v >> 12) & 63];
             enc += b64[(v >> 6) & 63];
@@ -638,8 +654,10 @@ DocNode writeHTTPRoute(const HTTPRoute& r) {
             M mm;
             if (m.path) mm.set("path", M().sAlways("type", m.path->type).sAlways("value", m.path->value).n);
             DocNode hs = seq(), qs = seq();
-            for (const auto& h : m.headers) hs.items.push_back(M().sAlways("type", h.type).sAlways("name", h.name).sAlways("value", h.value).n);
-            for (const auto& q : m.queryParams) qs.items.push_back(M().sAlways("type", q.type).sAlways("name", q.name).sAlways("value", q.value).n);
+            for (const auto& h : m.headers)
+                hs.items.push_back(M().sAlways("type", h.type).sAlways("name", h.name).sAlways("value", h.value).n);
+            for (const auto& q : m.queryParams)
+                qs.items.push_back(M().sAlways("type", q.type).sAlways("name", q.name).sAlways("value", q.value).n);
             mm.l("headers", std::move(hs)).l("queryParams", std::move(qs));
             if (m.method) mm.sAlways("method", *m.method);
             matches.items.push_back(std::move(mm.n));
@@ -664,7 +682,8 @@ DocNode writeReferenceGrant(const ReferenceGrant& g) {
     o.set("metadata", metadata(g.meta).n);
     M spec;
     DocNode from = seq(), to = seq();
-    for (const auto& f : g.from) from.items.push_back(M().sAlways("group", f.group).sAlways("kind", f.kind).sAlways("namespace", f.ns).n);
+    for (const auto& f : g.from)
+        from.items.push_back(M().sAlways("group", f.group).sAlways("kind", f.kind).sAlways("namespace", f.ns).n);
     for (const auto& t : g.to) {
         M e;
         e.sAlways("group", t.group).sAlways("kind", t.kind);

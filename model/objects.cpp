@@ -45,15 +45,19 @@ std::optional<Kind> kindFromName(std::string_view name) {
 bool isNamespaced(Kind k) { return kKinds[static_cast<std::size_t>(k)].namespaced; }
 
 const std::string* lookup(const StringMap& m, std::string_view key) {
-    auto it = std::lower_bound(m.begin(), m.end(), key, [](const auto& kv, std::string_view k) { return kv.first < k; });
+    auto it =
+        std::lower_bound(m.begin(), m.end(), key, [](const auto& kv, std::string_view k) { return kv.first < k; });
     if (it != m.end() && it->first == key) return &it->second;
     return nullptr;
 }
 
 void setValue(StringMap& m, std::string key, std::string value) {
-    auto it = std::lower_bound(m.begin(), m.end(), key, [](const auto& kv, const std::string& k) { return kv.first < k; });
-    if (it != m.end() && it->first == key) it->second = std::move(value);
-    else m.emplace(it, std::move(key), std::move(value));
+    auto it =
+        std::lower_bound(m.begin(), m.end(), key, [](const auto& kv, const std::string& k) { return kv.first < k; });
+    if (it != m.end() && it->first == key)
+        it->second = std::move(value);
+    else
+        m.emplace(it, std::move(key), std::move(value));
 }
 
 bool LabelSelector::matches(const StringMap& labels) const {

@@ -57,19 +57,19 @@ struct OwnerReference {
 
 // The document an object was read from (files only), shared by every object of a `List`.
 struct SourceDocument {
-    SourceLoc loc;     // first line of the document
+    SourceLoc loc;  // first line of the document
     std::string text;  // exact text of the document as written
 };
 
 struct ObjectMeta {
     std::string apiVersion;  // as written (e.g. networking.k8s.io/v1beta1 before conversion)
-    std::string ns;          // empty for cluster-scoped kinds
+    std::string ns;  // empty for cluster-scoped kinds
     std::string name;
     std::string uid;
     std::string resourceVersion;
     std::int64_t creationTimestamp = 0;  // Unix seconds; 0 when absent
     std::int64_t deletionTimestamp = 0;  // Unix seconds; 0 when absent
-    std::uint32_t loadOrder = 0;         // position in the input, for objects without timestamps
+    std::uint32_t loadOrder = 0;  // position in the input, for objects without timestamps
     std::int64_t generation = 0;
     StringMap labels;
     StringMap annotations;
@@ -78,9 +78,9 @@ struct ObjectMeta {
     // selector) rather than read; `derivedFrom` says from what, e.g. "Deployment shop/web".
     bool derived = false;
     std::string derivedFrom;
-    SourceLoc loc;                                 // where the object starts (files only)
+    SourceLoc loc;  // where the object starts (files only)
     std::shared_ptr<const SourceDocument> source;  // null for live or derived objects
-    std::string sourcePath;                        // "items[3]" inside a List document, else empty
+    std::string sourcePath;  // "items[3]" inside a List document, else empty
 
     std::string key() const { return ns.empty() ? name : ns + "/" + name; }
 };
@@ -191,7 +191,7 @@ struct Service {
     std::vector<ServicePort> ports;
     std::string clusterIP;
     std::string externalName;
-    std::string sessionAffinity;      // None, ClientIP
+    std::string sessionAffinity;  // None, ClientIP
     std::string trafficDistribution;  // PreferClose, PreferSameZone, PreferSameNode
     std::string internalTrafficPolicy;
     std::string externalTrafficPolicy;
@@ -277,7 +277,7 @@ struct Pod {
     std::string podIP;
     std::vector<std::string> podIPs;
     std::optional<bool> ready;  // the Ready condition; nullopt when the manifest has no status
-    bool syntheticIP = false;   // podIP invented by Hopscope (manifests carry no status)
+    bool syntheticIP = false;  // podIP invented by Hopscope (manifests carry no status)
 };
 
 struct NodeAddress {
@@ -325,7 +325,7 @@ struct Secret {
     ObjectMeta meta;
     std::string type;
     std::optional<CertificateInfo> certificate;  // for kubernetes.io/tls
-    bool hadPrivateKey = false;                  // a tls.key was present (and dropped)
+    bool hadPrivateKey = false;  // a tls.key was present (and dropped)
 };
 
 struct ConfigMap {
@@ -362,7 +362,7 @@ struct Listener {
     std::optional<std::string> hostname;
     std::int32_t port = 0;
     std::string protocol;  // HTTP, HTTPS, TLS, TCP, UDP
-    std::string tlsMode;   // Terminate, Passthrough
+    std::string tlsMode;  // Terminate, Passthrough
     std::vector<SecretObjectReference> certificateRefs;
     RouteNamespaces allowedNamespaces;
     std::vector<RouteGroupKind> allowedKinds;
@@ -435,7 +435,8 @@ struct BackendObjectReference {
 };
 
 struct HTTPRouteFilter {
-    std::string type;  // RequestHeaderModifier, ResponseHeaderModifier, RequestRedirect, URLRewrite, RequestMirror, ExtensionRef
+    std::string
+        type;  // RequestHeaderModifier, ResponseHeaderModifier, RequestRedirect, URLRewrite, RequestMirror, ExtensionRef
     std::optional<HTTPHeaderFilter> requestHeaderModifier;
     std::optional<HTTPHeaderFilter> responseHeaderModifier;
     std::optional<HTTPRequestRedirectFilter> requestRedirect;

@@ -52,7 +52,7 @@ std::string dns1123Subdomain(std::string_view s) {
 std::string dns1035Label(std::string_view s) {
     if (s.size() > 63) return "must be no more than 63 characters";
     bool ok = !s.empty() && s.front() >= 'a' && s.front() <= 'z' && lowerAlnum(s.back()) &&
-              std::all_of(s.begin(), s.end(), [](char c) { return lowerAlnum(c) || c == '-'; });
+        std::all_of(s.begin(), s.end(), [](char c) { return lowerAlnum(c) || c == '-'; });
     if (!ok)
         return "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic "
                "character, and end with an alphanumeric character (e.g. 'my-name', or 'abc-123')";
@@ -143,9 +143,12 @@ public:
     }
 
     void meta(const ObjectMeta& m, std::string (*nameCheck)(std::string_view), bool namespaced) {
-        if (m.name.empty()) err("metadata.name", "Required value: name is required", "meta.name.required");
-        else invalid("metadata.name", m.name, nameCheck(m.name), "meta.name.invalid");
-        if (namespaced && !m.ns.empty()) invalid("metadata.namespace", m.ns, names::dns1123Label(m.ns), "meta.namespace.invalid");
+        if (m.name.empty())
+            err("metadata.name", "Required value: name is required", "meta.name.required");
+        else
+            invalid("metadata.name", m.name, nameCheck(m.name), "meta.name.invalid");
+        if (namespaced && !m.ns.empty())
+            invalid("metadata.namespace", m.ns, names::dns1123Label(m.ns), "meta.namespace.invalid");
         for (const auto& [k, v] : m.labels) {
             invalid("metadata.labels[" + k + "]", k, names::labelKey(k), "meta.label.key");
             invalid("metadata.labels[" + k + "]", v, names::labelValue(v), "meta.label.value");
@@ -182,19 +185,27 @@ public:
             return;
         }
         const auto& s = *b.service;
-        if (s.name.empty()) err(f + ".service.name", "Required value", "ingress.backend.service.name");
-        else invalid(f + ".service.name", s.name, names::dns1035Label(s.name), "ingress.backend.service.name");
+        if (s.name.empty())
+            err(f + ".service.name", "Required value", "ingress.backend.service.name");
+        else
+            invalid(f + ".service.name", s.name, names::dns1035Label(s.name), "ingress.backend.service.name");
         bool hasName = !s.port.name.empty(), hasNumber = s.port.number != 0;
-        if (hasName && hasNumber) err(f, "Invalid value: cannot set both port name & port number", "ingress.backend.port.both");
-        else if (hasName) invalid(f + ".service.port.name", s.port.name, names::portName(s.port.name), "ingress.backend.port.name");
-        else if (hasNumber) port(f + ".service.port.number", s.port.number);
-        else err(f, "Required value: port name or number is required", "ingress.backend.port.none");
+        if (hasName && hasNumber)
+            err(f, "Invalid value: cannot set both port name & port number", "ingress.backend.port.both");
+        else if (hasName)
+            invalid(f + ".service.port.name", s.port.name, names::portName(s.port.name), "ingress.backend.port.name");
+        else if (hasNumber)
+            port(f + ".service.port.number", s.port.number);
+        else
+            err(f, "Required value: port name or number is required", "ingress.backend.port.none");
     }
 
     void host(const std::string& f, const std::string& h, const char* code) {
         if (names::isIP(h)) err(f, "Invalid value \"" + h + "\": must be a DNS name, not an IP address", code);
-        if (h.find('*') != std::string::npos) invalid(f, h, names::wildcardDns1123Subdomain(h), code);
-        else invalid(f, h, names::dns1123Subdomain(h), code);
+        if (h.find('*') != std::string::npos)
+            invalid(f, h, names::wildcardDns1123Subdomain(h), code);
+        else
+            invalid(f, h, names::dns1123Subdomain(h), code);
     }
 
     void ingress(const Ingress& ing) {
@@ -216,17 +227,21 @@ public:
                 }
                 if (p.pathType == PathType::Exact || p.pathType == PathType::Prefix) {
                     if (p.path.empty() || p.path[0] != '/')
-                        err(pf + ".path", "Invalid value \"" + p.path + "\": must be an absolute path", "ingress.path.absolute");
+                        err(pf + ".path", "Invalid value \"" + p.path + "\": must be an absolute path",
+                            "ingress.path.absolute");
                     for (std::string_view seq : {"//", "/./", "/../", "%2f", "%2F"})
                         if (p.path.find(seq) != std::string::npos)
-                            err(pf + ".path", "Invalid value \"" + p.path + "\": must not contain '" + std::string(seq) + "'",
+                            err(pf + ".path",
+                                "Invalid value \"" + p.path + "\": must not contain '" + std::string(seq) + "'",
                                 "ingress.path.sequence");
                     for (std::string_view suf : {"/..", "/."})
                         if (p.path.ends_with(suf))
-                            err(pf + ".path", "Invalid value \"" + p.path + "\": cannot end with '" + std::string(suf) + "'",
+                            err(pf + ".path",
+                                "Invalid value \"" + p.path + "\": cannot end with '" + std::string(suf) + "'",
                                 "ingress.path.suffix");
                 } else if (!p.path.empty() && p.path[0] != '/') {
-                    err(pf + ".path", "Invalid value \"" + p.path + "\": must be an absolute path", "ingress.path.absolute");
+                    err(pf + ".path", "Invalid value \"" + p.path + "\": must be an absolute path",
+                        "ingress.path.absolute");
                 }
                 ingressBackend(p.backend, pf + ".backend");
             }
@@ -251,34 +266,44 @@ public:
 
     void ingressClass(const IngressClass& c) {
         meta(c.meta, names::dns1123Subdomain, false);
-        if (c.controller.empty()) err("spec.controller", "Required value", "ingressclass.controller.required");
-        else if (c.controller.size() > 250) err("spec.controller", "Too long: may not be more than 250 bytes", "ingressclass.controller");
+        if (c.controller.empty())
+            err("spec.controller", "Required value", "ingressclass.controller.required");
+        else if (c.controller.size() > 250)
+            err("spec.controller", "Too long: may not be more than 250 bytes", "ingressclass.controller");
         else {
             auto slash = c.controller.find('/');
             if (slash == std::string::npos || slash == 0)
-                err("spec.controller", "Invalid value \"" + c.controller + "\": must be a domain-prefixed path (such as \"acme.io/foo\")",
+                err("spec.controller",
+                    "Invalid value \"" + c.controller + "\": must be a domain-prefixed path (such as \"acme.io/foo\")",
                     "ingressclass.controller");
-            else invalid("spec.controller", c.controller, names::dns1123Subdomain(c.controller.substr(0, slash)),
-                         "ingressclass.controller");
+            else
+                invalid("spec.controller", c.controller, names::dns1123Subdomain(c.controller.substr(0, slash)),
+                        "ingressclass.controller");
         }
     }
 
     void targetPortCheck(const std::string& f, const IntOrString& tp) {
-        if (tp.isString) invalid(f, tp.str, names::portName(tp.str), "service.targetport");
-        else if (tp.number != 0) port(f, tp.number);
+        if (tp.isString)
+            invalid(f, tp.str, names::portName(tp.str), "service.targetport");
+        else if (tp.number != 0)
+            port(f, tp.number);
     }
 
     void service(const Service& s) {
         meta(s.meta, names::dns1035Label, true);
         static const std::set<std::string> types{"ClusterIP", "NodePort", "LoadBalancer", "ExternalName"};
         if (!types.count(s.type))
-            err("spec.type", "Unsupported value: \"" + s.type + "\": supported values: \"ClusterIP\", \"ExternalName\", "
-                             "\"LoadBalancer\", \"NodePort\"",
+            err("spec.type",
+                "Unsupported value: \"" + s.type +
+                    "\": supported values: \"ClusterIP\", \"ExternalName\", "
+                    "\"LoadBalancer\", \"NodePort\"",
                 "service.type");
         if (s.type == "ExternalName") {
-            if (s.externalName.empty()) err("spec.externalName", "Required value", "service.externalname.required");
-            else invalid("spec.externalName", s.externalName, names::dns1123Subdomain(s.externalName),
-                         "service.externalname");
+            if (s.externalName.empty())
+                err("spec.externalName", "Required value", "service.externalname.required");
+            else
+                invalid("spec.externalName", s.externalName, names::dns1123Subdomain(s.externalName),
+                        "service.externalname");
         } else if (s.ports.empty() && !s.headless()) {
             err("spec.ports", "Required value", "service.ports.required");
         }
@@ -289,11 +314,13 @@ public:
             if (s.ports.size() > 1 && p.name.empty()) err(pf + ".name", "Required value", "service.port.name.required");
             if (!p.name.empty()) {
                 invalid(pf + ".name", p.name, names::dns1123Label(p.name), "service.port.name");
-                if (!seen.insert(p.name).second) err(pf + ".name", "Duplicate value: \"" + p.name + "\"", "service.port.duplicate");
+                if (!seen.insert(p.name).second)
+                    err(pf + ".name", "Duplicate value: \"" + p.name + "\"", "service.port.duplicate");
             }
             port(pf + ".port", p.port);
             if (p.protocol != "TCP" && p.protocol != "UDP" && p.protocol != "SCTP")
-                err(pf + ".protocol", "Unsupported value: \"" + p.protocol + "\": supported values: \"SCTP\", \"TCP\", \"UDP\"",
+                err(pf + ".protocol",
+                    "Unsupported value: \"" + p.protocol + "\": supported values: \"SCTP\", \"TCP\", \"UDP\"",
                     "service.port.protocol");
             targetPortCheck(pf + ".targetPort", p.targetPort);
             if (p.nodePort != 0 && s.type != "NodePort" && s.type != "LoadBalancer")
@@ -320,31 +347,38 @@ public:
             err(f, "Invalid value \"" + a + "\": may not be in the loopback range (127.0.0.0/8, ::1/128)",
                 "endpointslice.address.loopback");
         if (a.rfind("169.254.", 0) == 0 || a.rfind("fe80:", 0) == 0)
-            err(f, "Invalid value \"" + a + "\": may not be in the link-local range", "endpointslice.address.linklocal");
+            err(f, "Invalid value \"" + a + "\": may not be in the link-local range",
+                "endpointslice.address.linklocal");
         if (a == "0.0.0.0" || a == "::")
-            err(f, "Invalid value \"" + a + "\": may not be unspecified (0.0.0.0, ::)", "endpointslice.address.unspecified");
+            err(f, "Invalid value \"" + a + "\": may not be unspecified (0.0.0.0, ::)",
+                "endpointslice.address.unspecified");
     }
 
     void endpointSlice(const EndpointSlice& es) {
         meta(es.meta, names::dns1123Subdomain, true);
         if (es.addressType != "IPv4" && es.addressType != "IPv6" && es.addressType != "FQDN")
-            err("addressType", "Unsupported value: \"" + es.addressType + "\": supported values: \"FQDN\", \"IPv4\", \"IPv6\"",
+            err("addressType",
+                "Unsupported value: \"" + es.addressType + "\": supported values: \"FQDN\", \"IPv4\", \"IPv6\"",
                 "endpointslice.addresstype");
-        if (es.endpoints.size() > 1000) err("endpoints", "Too many: must have at most 1000 items", "endpointslice.endpoints");
+        if (es.endpoints.size() > 1000)
+            err("endpoints", "Too many: must have at most 1000 items", "endpointslice.endpoints");
         for (std::size_t i = 0; i < es.endpoints.size(); ++i) {
             const auto& e = es.endpoints[i];
             std::string ef = "endpoints[" + std::to_string(i) + "]";
             if (e.addresses.empty()) err(ef + ".addresses", "Required value", "endpointslice.addresses");
-            if (e.addresses.size() > 100) err(ef + ".addresses", "Too many: must have at most 100 items", "endpointslice.addresses");
+            if (e.addresses.size() > 100)
+                err(ef + ".addresses", "Too many: must have at most 100 items", "endpointslice.addresses");
             for (std::size_t j = 0; j < e.addresses.size(); ++j)
                 endpointAddress(ef + ".addresses[" + std::to_string(j) + "]", es.addressType, e.addresses[j]);
-            if (!e.nodeName.empty()) invalid(ef + ".nodeName", e.nodeName, names::dns1123Subdomain(e.nodeName), "endpointslice.node");
+            if (!e.nodeName.empty())
+                invalid(ef + ".nodeName", e.nodeName, names::dns1123Subdomain(e.nodeName), "endpointslice.node");
         }
         std::set<std::string> seen;
         for (std::size_t i = 0; i < es.ports.size(); ++i) {
             const auto& p = es.ports[i];
             std::string pf = "ports[" + std::to_string(i) + "]";
-            if (p.name && !p.name->empty()) invalid(pf + ".name", *p.name, names::dns1123Label(*p.name), "endpointslice.port.name");
+            if (p.name && !p.name->empty())
+                invalid(pf + ".name", *p.name, names::dns1123Label(*p.name), "endpointslice.port.name");
             if (!seen.insert(p.name.value_or("")).second)
                 err(pf + ".name", "Duplicate value: \"" + p.name.value_or("") + "\"", "endpointslice.port.duplicate");
             if (p.port) port(pf + ".port", *p.port);
@@ -356,15 +390,18 @@ public:
         std::set<std::string> names;
         for (std::size_t i = 0; i < cs.size(); ++i) {
             std::string cf = f + "[" + std::to_string(i) + "]";
-            if (cs[i].name.empty()) err(cf + ".name", "Required value", "pod.container.name");
-            else invalid(cf + ".name", cs[i].name, names::dns1123Label(cs[i].name), "pod.container.name");
+            if (cs[i].name.empty())
+                err(cf + ".name", "Required value", "pod.container.name");
+            else
+                invalid(cf + ".name", cs[i].name, names::dns1123Label(cs[i].name), "pod.container.name");
             for (std::size_t j = 0; j < cs[i].ports.size(); ++j) {
                 const auto& p = cs[i].ports[j];
                 std::string pf = cf + ".ports[" + std::to_string(j) + "]";
                 port(pf + ".containerPort", p.containerPort);
                 if (!p.name.empty()) {
                     invalid(pf + ".name", p.name, names::portName(p.name), "pod.port.name");
-                    if (!names.insert(p.name).second) err(pf + ".name", "Duplicate value: \"" + p.name + "\"", "pod.port.duplicate");
+                    if (!names.insert(p.name).second)
+                        err(pf + ".name", "Duplicate value: \"" + p.name + "\"", "pod.port.duplicate");
                 }
             }
         }
@@ -377,8 +414,10 @@ public:
 
     void workload(const Workload& w) {
         meta(w.meta, names::dns1123Subdomain, true);
-        if (w.replicas && *w.replicas < 0) err("spec.replicas", "Invalid value: must be greater than or equal to 0", "workload.replicas");
-        if (w.selector.empty()) err("spec.selector", "Required value", "workload.selector.required");
+        if (w.replicas && *w.replicas < 0)
+            err("spec.replicas", "Invalid value: must be greater than or equal to 0", "workload.replicas");
+        if (w.selector.empty())
+            err("spec.selector", "Required value", "workload.selector.required");
         else if (!w.selector.matches(w.podTemplate.labels))
             err("spec.template.metadata.labels", "Invalid value: `selector` does not match template `labels`",
                 "workload.selector.mismatch");
@@ -399,21 +438,29 @@ public:
         for (std::size_t i = 0; i < g.listeners.size(); ++i) {
             const auto& l = g.listeners[i];
             std::string lf = "spec.listeners[" + std::to_string(i) + "]";
-            if (l.name.empty()) err(lf + ".name", "Required value", "gateway.listener.name");
-            else if (!seen.insert(l.name).second) err(lf + ".name", "Duplicate value: Listener name must be unique within the Gateway", "gateway.listener.duplicate");
+            if (l.name.empty())
+                err(lf + ".name", "Required value", "gateway.listener.name");
+            else if (!seen.insert(l.name).second)
+                err(lf + ".name", "Duplicate value: Listener name must be unique within the Gateway",
+                    "gateway.listener.duplicate");
             port(lf + ".port", l.port);
             static const std::set<std::string> protos{"HTTP", "HTTPS", "TLS", "TCP", "UDP"};
             if (!protos.count(l.protocol) && l.protocol.find('/') == std::string::npos)
                 err(lf + ".protocol", "Unsupported value: \"" + l.protocol + "\"", "gateway.listener.protocol");
             if (l.hostname) {
                 if (l.protocol == "TCP" || l.protocol == "UDP")
-                    err(lf + ".hostname", "Forbidden: hostname must not be specified for protocols ['TCP', 'UDP']", "gateway.listener.hostname");
+                    err(lf + ".hostname", "Forbidden: hostname must not be specified for protocols ['TCP', 'UDP']",
+                        "gateway.listener.hostname");
                 if (l.hostname->find('*') != std::string::npos)
-                    invalid(lf + ".hostname", *l.hostname, names::wildcardDns1123Subdomain(*l.hostname), "gateway.listener.hostname");
-                else invalid(lf + ".hostname", *l.hostname, names::dns1123Subdomain(*l.hostname), "gateway.listener.hostname");
+                    invalid(lf + ".hostname", *l.hostname, names::wildcardDns1123Subdomain(*l.hostname),
+                            "gateway.listener.hostname");
+                else
+                    invalid(lf + ".hostname", *l.hostname, names::dns1123Subdomain(*l.hostname),
+                            "gateway.listener.hostname");
             }
             if (l.protocol == "HTTPS" && l.tlsMode.empty())
-                err(lf + ".tls", "Required value: tls must be specified for protocols ['HTTPS', 'TLS']", "gateway.listener.tls");
+                err(lf + ".tls", "Required value: tls must be specified for protocols ['HTTPS', 'TLS']",
+                    "gateway.listener.tls");
             if (!combos.insert({l.port, l.protocol, l.hostname.value_or("")}).second)
                 err(lf, "Invalid value: combination of port, protocol and hostname must be unique for each listener",
                     "gateway.listener.combination");
@@ -425,39 +472,55 @@ public:
         for (std::size_t i = 0; i < r.hostnames.size(); ++i) {
             const auto& h = r.hostnames[i];
             std::string hf = "spec.hostnames[" + std::to_string(i) + "]";
-            if (names::isIP(h)) err(hf, "Invalid value \"" + h + "\": must be a DNS name, not an IP address", "httproute.hostname");
-            else if (h.find('*') != std::string::npos) invalid(hf, h, names::wildcardDns1123Subdomain(h), "httproute.hostname");
-            else invalid(hf, h, names::dns1123Subdomain(h), "httproute.hostname");
+            if (names::isIP(h))
+                err(hf, "Invalid value \"" + h + "\": must be a DNS name, not an IP address", "httproute.hostname");
+            else if (h.find('*') != std::string::npos)
+                invalid(hf, h, names::wildcardDns1123Subdomain(h), "httproute.hostname");
+            else
+                invalid(hf, h, names::dns1123Subdomain(h), "httproute.hostname");
         }
-        if (r.parentRefs.size() > 32) err("spec.parentRefs", "Too many: must have at most 32 items", "httproute.parents");
+        if (r.parentRefs.size() > 32)
+            err("spec.parentRefs", "Too many: must have at most 32 items", "httproute.parents");
         if (r.rules.size() > 16) err("spec.rules", "Too many: must have at most 16 items", "httproute.rules");
         for (std::size_t i = 0; i < r.rules.size(); ++i) {
             const auto& rule = r.rules[i];
             std::string rf = "spec.rules[" + std::to_string(i) + "]";
-            if (rule.matches.size() > 64) err(rf + ".matches", "Too many: must have at most 64 items", "httproute.matches");
+            if (rule.matches.size() > 64)
+                err(rf + ".matches", "Too many: must have at most 64 items", "httproute.matches");
             bool prefixOnly = true;
             for (std::size_t j = 0; j < rule.matches.size(); ++j) {
                 const auto& m = rule.matches[j];
                 std::string mf = rf + ".matches[" + std::to_string(j) + "]";
                 if (m.path) {
                     if (m.path->type != "Exact" && m.path->type != "PathPrefix" && m.path->type != "RegularExpression")
-                        err(mf + ".path.type", "Unsupported value: \"" + m.path->type + "\": supported values: \"Exact\", \"PathPrefix\", \"RegularExpression\"",
+                        err(mf + ".path.type",
+                            "Unsupported value: \"" + m.path->type +
+                                "\": supported values: \"Exact\", \"PathPrefix\", \"RegularExpression\"",
                             "httproute.path.type");
                     if (m.path->type != "RegularExpression") {
                         if (m.path->value.empty() || m.path->value[0] != '/')
-                            err(mf + ".path.value", "Invalid value \"" + m.path->value + "\": value must be an absolute path and start with '/' when type one of ['Exact', 'PathPrefix']", "httproute.path.absolute");
+                            err(mf + ".path.value",
+                                "Invalid value \"" + m.path->value +
+                                    "\": value must be an absolute path and start with '/' when type one of ['Exact', 'PathPrefix']",
+                                "httproute.path.absolute");
                         for (std::string_view seq : {"//", "/./", "/../", "%2f", "%2F", "#"})
                             if (m.path->value.find(seq) != std::string::npos)
-                                err(mf + ".path.value", "Invalid value \"" + m.path->value + "\": must not contain '" + std::string(seq) + "' when type one of ['Exact', 'PathPrefix']", "httproute.path.sequence");
+                                err(mf + ".path.value",
+                                    "Invalid value \"" + m.path->value + "\": must not contain '" + std::string(seq) +
+                                        "' when type one of ['Exact', 'PathPrefix']",
+                                    "httproute.path.sequence");
                     }
                     if (m.path->type != "PathPrefix") prefixOnly = false;
                 }
                 if (m.method) {
-                    static const std::set<std::string> methods{"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"};
-                    if (!methods.count(*m.method)) err(mf + ".method", "Unsupported value: \"" + *m.method + "\"", "httproute.method");
+                    static const std::set<std::string> methods{"GET",     "HEAD",    "POST",  "PUT",  "DELETE",
+                                                               "CONNECT", "OPTIONS", "TRACE", "PATCH"};
+                    if (!methods.count(*m.method))
+                        err(mf + ".method", "Unsupported value: \"" + *m.method + "\"", "httproute.method");
                 }
                 for (std::size_t k = 0; k < m.headers.size(); ++k)
-                    if (m.headers[k].name.empty()) err(mf + ".headers[" + std::to_string(k) + "].name", "Required value", "httproute.header.name");
+                    if (m.headers[k].name.empty())
+                        err(mf + ".headers[" + std::to_string(k) + "].name", "Required value", "httproute.header.name");
             }
             bool redirect = false, rewrite = false;
             for (std::size_t j = 0; j < rule.filters.size(); ++j) {
@@ -467,26 +530,32 @@ public:
                 if (f.type == "URLRewrite") rewrite = true;
                 auto prefixRule = [&](const std::optional<HTTPPathModifier>& pm, const std::string& where) {
                     if (pm && pm->type == "ReplacePrefixMatch" && (!prefixOnly || rule.matches.size() != 1))
-                        err(where, "Invalid value: When using URLRewrite/RequestRedirect filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified",
+                        err(where,
+                            "Invalid value: When using URLRewrite/RequestRedirect filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified",
                             "httproute.filter.prefix");
                 };
                 if (f.requestRedirect) prefixRule(f.requestRedirect->path, ff + ".requestRedirect.path");
                 if (f.urlRewrite) prefixRule(f.urlRewrite->path, ff + ".urlRewrite.path");
                 if (f.requestRedirect && f.requestRedirect->statusCode != 301 && f.requestRedirect->statusCode != 302 &&
-                    f.requestRedirect->statusCode != 303 && f.requestRedirect->statusCode != 307 && f.requestRedirect->statusCode != 308)
-                    err(ff + ".requestRedirect.statusCode", "Unsupported value: " + std::to_string(f.requestRedirect->statusCode) +
-                                                               ": supported values: 301, 302, 303, 307, 308",
+                    f.requestRedirect->statusCode != 303 && f.requestRedirect->statusCode != 307 &&
+                    f.requestRedirect->statusCode != 308)
+                    err(ff + ".requestRedirect.statusCode",
+                        "Unsupported value: " + std::to_string(f.requestRedirect->statusCode) +
+                            ": supported values: 301, 302, 303, 307, 308",
                         "httproute.redirect.code");
             }
             if (redirect && rewrite)
-                err(rf + ".filters", "Invalid value: May specify either httpRouteFilterRequestRedirect or httpRouteFilterRequestRewrite, but not both",
+                err(rf + ".filters",
+                    "Invalid value: May specify either httpRouteFilterRequestRedirect or httpRouteFilterRequestRewrite, but not both",
                     "httproute.filter.both");
             if (redirect && !rule.backendRefs.empty())
-                err(rf, "Invalid value: RequestRedirect filter must not be used together with backendRefs", "httproute.filter.redirect-backends");
+                err(rf, "Invalid value: RequestRedirect filter must not be used together with backendRefs",
+                    "httproute.filter.redirect-backends");
             for (std::size_t j = 0; j < rule.backendRefs.size(); ++j) {
                 const auto& b = rule.backendRefs[j];
                 std::string bf = rf + ".backendRefs[" + std::to_string(j) + "]";
-                if (b.weight < 0 || b.weight > 1000000) err(bf + ".weight", "Invalid value: must be between 0 and 1000000", "httproute.weight");
+                if (b.weight < 0 || b.weight > 1000000)
+                    err(bf + ".weight", "Invalid value: must be between 0 and 1000000", "httproute.weight");
                 if (b.ref.name.empty()) err(bf + ".name", "Required value", "httproute.backend.name");
                 if ((b.ref.kind == "Service" && b.ref.group.empty()) && !b.ref.port)
                     err(bf, "Invalid value: Must have port for Service reference", "httproute.backend.port");
@@ -509,20 +578,34 @@ std::vector<Finding> validateObject(const AnyObject& object) {
     std::visit(
         [&](const auto& p) {
             using T = std::decay_t<decltype(*p)>;
-            if constexpr (std::is_same_v<T, Ingress>) v.ingress(*p);
-            else if constexpr (std::is_same_v<T, IngressClass>) v.ingressClass(*p);
-            else if constexpr (std::is_same_v<T, Service>) v.service(*p);
-            else if constexpr (std::is_same_v<T, EndpointSlice>) v.endpointSlice(*p);
-            else if constexpr (std::is_same_v<T, Pod>) v.pod(*p);
-            else if constexpr (std::is_same_v<T, Workload>) v.workload(*p);
-            else if constexpr (std::is_same_v<T, Namespace>) v.meta(p->meta, names::dns1123Label, false);
-            else if constexpr (std::is_same_v<T, Node>) v.meta(p->meta, names::dns1123Subdomain, false);
-            else if constexpr (std::is_same_v<T, Secret>) v.meta(p->meta, names::dns1123Subdomain, true);
-            else if constexpr (std::is_same_v<T, ConfigMap>) v.meta(p->meta, names::dns1123Subdomain, true);
-            else if constexpr (std::is_same_v<T, GatewayClass>) v.gatewayClass(*p);
-            else if constexpr (std::is_same_v<T, Gateway>) v.gateway(*p);
-            else if constexpr (std::is_same_v<T, HTTPRoute>) v.httpRoute(*p);
-            else if constexpr (std::is_same_v<T, ReferenceGrant>) v.referenceGrant(*p);
+            if constexpr (std::is_same_v<T, Ingress>)
+                v.ingress(*p);
+            else if constexpr (std::is_same_v<T, IngressClass>)
+                v.ingressClass(*p);
+            else if constexpr (std::is_same_v<T, Service>)
+                v.service(*p);
+            else if constexpr (std::is_same_v<T, EndpointSlice>)
+                v.endpointSlice(*p);
+            else if constexpr (std::is_same_v<T, Pod>)
+                v.pod(*p);
+            else if constexpr (std::is_same_v<T, Workload>)
+                v.workload(*p);
+            else if constexpr (std::is_same_v<T, Namespace>)
+                v.meta(p->meta, names::dns1123Label, false);
+            else if constexpr (std::is_same_v<T, Node>)
+                v.meta(p->meta, names::dns1123Subdomain, false);
+            else if constexpr (std::is_same_v<T, Secret>)
+                v.meta(p->meta, names::dns1123Subdomain, true);
+            else if constexpr (std::is_same_v<T, ConfigMap>)
+                v.meta(p->meta, names::dns1123Subdomain, true);
+            else if constexpr (std::is_same_v<T, GatewayClass>)
+                v.gatewayClass(*p);
+            else if constexpr (std::is_same_v<T, Gateway>)
+                v.gateway(*p);
+            else if constexpr (std::is_same_v<T, HTTPRoute>)
+                v.httpRoute(*p);
+            else if constexpr (std::is_same_v<T, ReferenceGrant>)
+                v.referenceGrant(*p);
         },
         object);
     return std::move(v.out);
@@ -535,8 +618,8 @@ std::vector<Finding> validateLegacyEndpoints(const LegacyEndpoints& e) {
         for (std::size_t i = 0; i < e.slices[s].endpoints.size(); ++i)
             for (const auto& a : e.slices[s].endpoints[i].addresses)
                 if (!names::isIP(a))
-                    v.err("subsets[" + std::to_string(s) + "].addresses", "Invalid value \"" + a + "\": must be a valid IP address",
-                          "endpoints.address");
+                    v.err("subsets[" + std::to_string(s) + "].addresses",
+                          "Invalid value \"" + a + "\": must be a valid IP address", "endpoints.address");
     return std::move(v.out);
 }
 

@@ -15,7 +15,7 @@ struct Finding {
     Severity severity = Severity::Error;
     std::string field;  // "spec.rules[0].http.paths[1].path"
     std::string message;
-    std::string code;   // stable id, e.g. "ingress.path.absolute"
+    std::string code;  // stable id, e.g. "ingress.path.absolute"
 };
 
 std::vector<Finding> validateObject(const AnyObject& object);

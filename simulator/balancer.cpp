@@ -56,7 +56,8 @@ double Rng::unit() { return static_cast<double>(next() >> 11) * (1.0 / 900719925
 // ---- hashing ---------------------------------------------------------------------------------
 
 std::uint32_t crc32(std::string_view data) {
-    return static_cast<std::uint32_t>(::crc32(0L, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
+    return static_cast<std::uint32_t>(
+        ::crc32(0L, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
 }
 
 std::string md5Hex(std::string_view data) {
@@ -89,14 +90,14 @@ void HashRing::build(const std::vector<std::string>& ids) {
             prev[3] = static_cast<unsigned char>((h >> 24) & 0xff);
         }
     }
-    std::sort(points_.begin(), points_.end(), [](const Point& a, const Point& b) {
-        return a.hash != b.hash ? a.hash < b.hash : a.id < b.id;
-    });
+    std::sort(points_.begin(), points_.end(),
+              [](const Point& a, const Point& b) { return a.hash != b.hash ? a.hash < b.hash : a.id < b.id; });
 }
 
 std::size_t HashRing::find(std::string_view key) const {
     std::uint32_t h = crc32(key);
-    auto it = std::lower_bound(points_.begin(), points_.end(), h, [](const Point& p, std::uint32_t v) { return p.hash < v; });
+    auto it =
+        std::lower_bound(points_.begin(), points_.end(), h, [](const Point& p, std::uint32_t v) { return p.hash < v; });
     if (it == points_.end()) it = points_.begin();
     return it->id;
 }
@@ -128,7 +129,8 @@ VarExpr::VarExpr(std::string_view text) : text_(text) {
                 continue;
             }
             end = start;
-            while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) ++end;
+            while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_'))
+                ++end;
             parts_.push_back({true, std::string(text.substr(start, end - start))});
             i = end;
             continue;
@@ -142,8 +144,9 @@ VarExpr::VarExpr(std::string_view text) : text_(text) {
 
 namespace {
 bool knownVar(std::string_view v) {
-    static const char* fixed[] = {"request_uri", "uri", "document_uri", "args", "query_string", "remote_addr",
-                                  "binary_remote_addr", "host", "http_host", "scheme", "request_method", "server_name",
+    static const char* fixed[] = {"request_uri",  "uri",         "document_uri",       "args",
+                                  "query_string", "remote_addr", "binary_remote_addr", "host",
+                                  "http_host",    "scheme",      "request_method",     "server_name",
                                   "is_args"};
     for (const char* f : fixed)
         if (v == f) return true;
@@ -166,16 +169,26 @@ void VarExpr::eval(const Request& r, std::string_view uri, std::string& out) con
             continue;
         }
         std::string_view v = p.text;
-        if (v == "request_uri") out += r.target;
-        else if (v == "uri" || v == "document_uri") out += uri;
-        else if (v == "args" || v == "query_string") out += r.query();
-        else if (v == "is_args") out += r.query().empty() ? "" : "?";
-        else if (v == "remote_addr") out += r.clientIP;
-        else if (v == "binary_remote_addr") out += r.clientIP;  // same distribution, readable
-        else if (v == "host") out += r.hostName();
-        else if (v == "http_host") out += r.host;
-        else if (v == "scheme") out += r.scheme;
-        else if (v == "request_method") out += r.method;
+        if (v == "request_uri")
+            out += r.target;
+        else if (v == "uri" || v == "document_uri")
+            out += uri;
+        else if (v == "args" || v == "query_string")
+            out += r.query();
+        else if (v == "is_args")
+            out += r.query().empty() ? "" : "?";
+        else if (v == "remote_addr")
+            out += r.clientIP;
+        else if (v == "binary_remote_addr")
+            out += r.clientIP;  // same distribution, readable
+        else if (v == "host")
+            out += r.hostName();
+        else if (v == "http_host")
+            out += r.host;
+        else if (v == "scheme")
+            out += r.scheme;
+        else if (v == "request_method")
+            out += r.method;
         else if (v.rfind("http_", 0) == 0) {
             // $http_x_user → header "X-User" (case-insensitive, '_' matches '-')
             std::string_view want = v.substr(5);
@@ -183,7 +196,8 @@ void VarExpr::eval(const Request& r, std::string_view uri, std::string& out) con
                 if (h.name.size() != want.size()) continue;
                 bool eq = true;
                 for (std::size_t i = 0; i < want.size() && eq; ++i) {
-                    char c = h.name[i] == '-' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(h.name[i])));
+                    char c =
+                        h.name[i] == '-' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(h.name[i])));
                     eq = c == want[i];
                 }
                 if (eq) {
@@ -218,11 +232,17 @@ namespace {
 class RoundRobin final : public Balancer {
 public:
     RoundRobin(Rng& rng) : rng_(rng) {}
-    void init() { next_ = endpoints_.empty() ? 0 : static_cast<std::size_t>(rng_.range(0, static_cast<std::int64_t>(endpoints_.size()) - 1)); }
+    void init() {
+        next_ = endpoints_.empty()
+            ? 0
+            : static_cast<std::size_t>(rng_.range(0, static_cast<std::int64_t>(endpoints_.size()) - 1));
+    }
     void pick(const BalanceInput& in, Rng&, std::string&, BalanceResult& out) override {
         out.index = next_;
         next_ = (next_ + 1) % endpoints_.size();
-        if (in.explain) out.why = "round robin: next in turn (" + std::to_string(out.index + 1) + " of " + std::to_string(endpoints_.size()) + ")";
+        if (in.explain)
+            out.why = "round robin: next in turn (" + std::to_string(out.index + 1) + " of " +
+                std::to_string(endpoints_.size()) + ")";
     }
 
 private:
@@ -269,7 +289,8 @@ public:
         out.index = s2 < s1 ? second : first;
         if (in.explain) {
             char buf[200];
-            std::snprintf(buf, sizeof buf, "ewma: two random choices %s (score %.4f s) and %s (score %.4f s); the lower wins",
+            std::snprintf(buf, sizeof buf,
+                          "ewma: two random choices %s (score %.4f s) and %s (score %.4f s); the lower wins",
                           endpoints_[first].c_str(), s1, endpoints_[second].c_str(), s2);
             out.why = buf;
         }
@@ -293,7 +314,8 @@ public:
         config_.hashBy.eval(*in.request, in.uri, key);
         out.index = ring_.find(key);
         if (in.explain)
-            out.why = "consistent hash of " + config_.hashBy.text() + " = \"" + key + "\" (crc32 " + std::to_string(crc32(key)) + ")";
+            out.why = "consistent hash of " + config_.hashBy.text() + " = \"" + key + "\" (crc32 " +
+                std::to_string(crc32(key)) + ")";
     }
 
 private:
@@ -323,8 +345,8 @@ public:
         const auto& members = subsets_[set];
         out.index = members[static_cast<std::size_t>(rng.range(0, static_cast<std::int64_t>(members.size()) - 1))];
         if (in.explain)
-            out.why = "hash subset: " + config_.hashBy.text() + " = \"" + key + "\" selects set" + std::to_string(set + 1) +
-                      " of " + std::to_string(subsets_.size()) + ", then a random member";
+            out.why = "hash subset: " + config_.hashBy.text() + " = \"" + key + "\" selects set" +
+                std::to_string(set + 1) + " of " + std::to_string(subsets_.size()) + ", then a random member";
     }
 
 private:
@@ -360,7 +382,9 @@ public:
         return {v.substr(0, bar), v.substr(bar + 1)};
     }
 
-    bool isAffinitized(const Request& r) const override { return parsed(r).second == backendKey_ && !backendKey_.empty(); }
+    bool isAffinitized(const Request& r) const override {
+        return parsed(r).second == backendKey_ && !backendKey_.empty();
+    }
 
     std::optional<std::size_t> fromKey(std::string_view key) const {
         if (key.empty()) return std::nullopt;
@@ -395,18 +419,21 @@ public:
         std::string newKey;
         if (config_.kind == BalancerKind::StickyBalanced) {
             char buf[64];
-            std::snprintf(buf, sizeof buf, "%.3f.%d.%lld", in.nowSeconds + 1, 1, static_cast<long long>(rng.range(1, 999999)));
+            std::snprintf(buf, sizeof buf, "%.3f.%d.%lld", in.nowSeconds + 1, 1,
+                          static_cast<long long>(rng.range(1, 999999)));
             newKey = buf;
             out.index = ring_.find(newKey);
         } else {
             char buf[64];
-            std::snprintf(buf, sizeof buf, "%.3f.%d.%lld", in.nowSeconds + 1, 1, static_cast<long long>(rng.range(1, 999999)));
+            std::snprintf(buf, sizeof buf, "%.3f.%d.%lld", in.nowSeconds + 1, 1,
+                          static_cast<long long>(rng.range(1, 999999)));
             out.index = ring_.find(buf);
             newKey = persistentKeys_[out.index];
         }
         if (in.explain)
-            out.why = std::string(key.empty() ? "no " : "a stale ") + config_.affinity.cookieName + " cookie: a new endpoint is picked (" +
-                      (config_.kind == BalancerKind::StickyBalanced ? "balanced" : "persistent") + " affinity)";
+            out.why = std::string(key.empty() ? "no " : "a stale ") + config_.affinity.cookieName +
+                " cookie: a new endpoint is picked (" +
+                (config_.kind == BalancerKind::StickyBalanced ? "balanced" : "persistent") + " affinity)";
         if (!shouldSetCookie(in)) return;
         const AffinitySettings& a = config_.affinity;
         std::string c = a.cookieName + "=" + newKey + "|" + backendKey_;

@@ -56,7 +56,7 @@ private:
 // shared dictionary).
 struct EwmaStore {
     struct Entry {
-        double ewma = 0;       // seconds
+        double ewma = 0;  // seconds
         double lastTouched = 0;  // seconds
     };
     std::unordered_map<std::string, Entry> entries;
@@ -68,7 +68,7 @@ const char* balancerKindName(BalancerKind k);
 struct AffinitySettings {
     std::string cookieName = "INGRESSCOOKIE";
     std::string cookiePath;  // empty = the location's path
-    std::string expires;     // seconds, as annotated
+    std::string expires;  // seconds, as annotated
     std::string maxAge;
     bool secureSet = false;
     bool secure = false;
@@ -88,9 +88,9 @@ struct BalancerConfig {
 
 struct BalanceInput {
     const Request* request = nullptr;
-    std::string_view uri;           // nginx $uri
-    std::string_view host;          // $host
-    std::string_view serverName;    // the server block's name ("_" for the catch-all)
+    std::string_view uri;  // nginx $uri
+    std::string_view host;  // $host
+    std::string_view serverName;  // the server block's name ("_" for the catch-all)
     std::string_view locationPath;  // $location_path
     double nowSeconds = 0;
     bool https = false;
@@ -100,7 +100,7 @@ struct BalanceInput {
 struct BalanceResult {
     std::size_t index = 0;  // into the endpoints the balancer was built with
     std::string setCookie;  // Set-Cookie header value, when the balancer sets one
-    std::string why;        // explanation (explain mode only)
+    std::string why;  // explanation (explain mode only)
 };
 
 class Balancer {

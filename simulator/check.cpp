@@ -36,8 +36,9 @@ bool parseNumber(const std::string& s, T& out) {
     return r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
-const char* kStringFields[] = {"service", "ingress", "routeKind", "host", "path", "pathType", "upstreamPath", "location",
-                               "tlsCertificate", "server", "endpoint", "pod", "node", "upstream"};
+const char* kStringFields[] = {"service",  "ingress",      "routeKind", "host",           "path",
+                               "pathType", "upstreamPath", "location",  "tlsCertificate", "server",
+                               "endpoint", "pod",          "node",      "upstream"};
 
 const std::string& decisionField(const Decision& d, std::string_view key) {
     if (key == "service") return d.service;
@@ -119,8 +120,10 @@ TestFile parseTestFile(std::string_view text, const std::string& fileName) {
         if (const DocNode* h = t.find("headers")) {
             if (h->isMap()) {
                 for (const auto& [k, v] : h->members) {
-                    if (iequals(k, "host")) rt.request.host = v.scalar;
-                    else rt.request.headers.push_back({k, v.scalar});
+                    if (iequals(k, "host"))
+                        rt.request.host = v.scalar;
+                    else
+                        rt.request.headers.push_back({k, v.scalar});
                 }
             } else if (h->isSequence()) {
                 for (const auto& item : h->items) {
@@ -146,8 +149,10 @@ TestFile parseTestFile(std::string_view text, const std::string& fileName) {
         }
         if (auto s = scalar(t.find("seed"))) {
             std::uint64_t v = 0;
-            if (parseNumber(*s, v)) rt.seed = v;
-            else tf.problems.push_back(problem(fileName, t.find("seed")->mark, "`seed` must be a number"));
+            if (parseNumber(*s, v))
+                rt.seed = v;
+            else
+                tf.problems.push_back(problem(fileName, t.find("seed")->mark, "`seed` must be a number"));
         }
         if (auto s = scalar(t.find("repeat")); s && (!parseNumber(*s, rt.repeat) || rt.repeat < 1))
             tf.problems.push_back(problem(fileName, t.find("repeat")->mark, "`repeat` must be a positive number"));
@@ -159,16 +164,22 @@ TestFile parseTestFile(std::string_view text, const std::string& fileName) {
         Expectation& x = rt.expect;
         for (const auto& [k, v] : e->members) {
             std::string s = v.isScalar() ? v.scalar : std::string();
-            if (k == "outcome") x.outcome = s;
+            if (k == "outcome")
+                x.outcome = s;
             else if (k == "status") {
                 int code = 0;
-                if (v.isNull()) x.status = 0;
-                else if (parseNumber(s, code)) x.status = code;
-                else tf.problems.push_back(problem(fileName, v.mark, "`status` must be a number or null"));
+                if (v.isNull())
+                    x.status = 0;
+                else if (parseNumber(s, code))
+                    x.status = code;
+                else
+                    tf.problems.push_back(problem(fileName, v.mark, "`status` must be a number or null"));
             } else if (k == "servicePort") {
                 int port = 0;
-                if (parseNumber(s, port)) x.servicePort = port;
-                else tf.problems.push_back(problem(fileName, v.mark, "`servicePort` must be a number"));
+                if (parseNumber(s, port))
+                    x.servicePort = port;
+                else
+                    tf.problems.push_back(problem(fileName, v.mark, "`servicePort` must be a number"));
             } else if (k == "canary") {
                 x.canary = s == "true" || s == "yes";
             } else if (k == "route") {
@@ -176,7 +187,8 @@ TestFile parseTestFile(std::string_view text, const std::string& fileName) {
             } else if (k == "explains") {
                 if (v.isSequence())
                     for (const auto& i : v.items) x.explains.push_back(i.scalar);
-                else x.explains.push_back(s);
+                else
+                    x.explains.push_back(s);
             } else if (k == "share") {
                 for (const auto& [svc, frac] : v.members) x.share.emplace_back(svc, std::atof(frac.scalar.c_str()));
             } else if (k == "tolerance") {
@@ -205,12 +217,15 @@ TestFile loadTestFile(const std::string& path) {
 }
 
 void compare(const Expectation& e, const Decision& d, bool explained, std::vector<Mismatch>& out) {
-    if (e.outcome && *e.outcome != outcomeName(d.outcome)) out.push_back({"outcome", *e.outcome, outcomeName(d.outcome)});
+    if (e.outcome && *e.outcome != outcomeName(d.outcome))
+        out.push_back({"outcome", *e.outcome, outcomeName(d.outcome)});
     if (e.status && *e.status != d.status)
-        out.push_back({"status", *e.status ? std::to_string(*e.status) : "null", d.status ? std::to_string(d.status) : "null"});
+        out.push_back(
+            {"status", *e.status ? std::to_string(*e.status) : "null", d.status ? std::to_string(d.status) : "null"});
     if (e.servicePort && *e.servicePort != d.servicePort)
         out.push_back({"servicePort", std::to_string(*e.servicePort), std::to_string(d.servicePort)});
-    if (e.canary && *e.canary != d.canary) out.push_back({"canary", *e.canary ? "true" : "false", d.canary ? "true" : "false"});
+    if (e.canary && *e.canary != d.canary)
+        out.push_back({"canary", *e.canary ? "true" : "false", d.canary ? "true" : "false"});
     for (const auto& [k, want] : e.fields)
         if (const std::string& have = decisionField(d, k); have != want) out.push_back({k, want, have});
     if (explained && !e.explains.empty()) {
@@ -258,7 +273,8 @@ std::vector<RuleRef> rulesOf(const ClusterState& st, Profile p, const RouteTable
         if (table && !table->serves({Kind::Ingress, ing->meta.ns, ing->meta.name})) continue;
         for (const auto& rule : ing->rules)
             for (const auto& path : rule.paths)
-                out.push_back({"Ingress", ing->meta.key(), rule.host, path.path.empty() ? "/" : path.path, pathTypeName(path.pathType),
+                out.push_back({"Ingress", ing->meta.key(), rule.host, path.path.empty() ? "/" : path.path,
+                               pathTypeName(path.pathType),
                                path.backend.service ? ing->meta.ns + "/" + path.backend.service->name : std::string()});
     }
     return out;
@@ -341,7 +357,8 @@ CheckReport runChecks(const TestFile& file, std::shared_ptr<const ClusterState> 
             for (const auto& [key, want] : t.expect.share) {
                 double got = static_cast<double>(counts[key]) / std::max(1, t.repeat);
                 if (std::abs(got - want) > t.expect.tolerance)
-                    res.mismatches.push_back({"share " + key, std::to_string(want) + " ± " + std::to_string(t.expect.tolerance),
+                    res.mismatches.push_back({"share " + key,
+                                              std::to_string(want) + " ± " + std::to_string(t.expect.tolerance),
                                               std::to_string(got) + " (" + seen + ")"});
             }
         }

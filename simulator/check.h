@@ -25,7 +25,8 @@ struct Expectation {
     // pathType, upstreamPath, location, tlsCertificate, server, endpoint, pod, node, upstream
     std::vector<std::pair<std::string, std::string>> fields;
     std::vector<std::string> explains;  // substrings the hop texts must contain
-    std::vector<std::pair<std::string, double>> share;  // with repeat: fraction per Service ("ns/name", "ns/name 500", "default-backend 404")
+    std::vector<std::pair<std::string, double>>
+        share;  // with repeat: fraction per Service ("ns/name", "ns/name 500", "default-backend 404")
     double tolerance = 0.03;
 };
 
@@ -71,7 +72,7 @@ struct LintResult {
 
 // A routing rule of the snapshot, for coverage: an Ingress path or an HTTPRoute match.
 struct RuleRef {
-    std::string kind;    // Ingress | HTTPRoute
+    std::string kind;  // Ingress | HTTPRoute
     std::string object;  // ns/name
     std::string host;
     std::string path;

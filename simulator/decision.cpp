@@ -34,9 +34,9 @@ const char* stageName(Stage s) {
 void Decision::clear() {
     outcome = Outcome::DefaultBackend;
     status = 0;
-    for (std::string* s : {&profile, &routeKind, &ingress, &host, &server, &path, &pathType, &location, &service,
-                           &servicePortName, &upstream, &endpoint, &pod, &node, &upstreamPath, &redirectLocation,
-                           &tlsCertificate})
+    for (std::string* s :
+         {&profile, &routeKind, &ingress, &host, &server, &path, &pathType, &location, &service, &servicePortName,
+          &upstream, &endpoint, &pod, &node, &upstreamPath, &redirectLocation, &tlsCertificate})
         s->clear();
     servicePort = 0;
     canary = false;
@@ -53,16 +53,20 @@ Hop& Decision::addHop(Stage stage) {
 
 namespace {
 void optString(model::JsonWriter& w, std::string_view key, const std::string& v) {
-    if (v.empty()) w.nullField(key);
-    else w.field(key, v);
+    if (v.empty())
+        w.nullField(key);
+    else
+        w.field(key, v);
 }
 }  // namespace
 
 void writeDecisionJson(model::JsonWriter& w, const Decision& d, bool withHops) {
     w.beginObject();
     w.field("outcome", outcomeName(d.outcome));
-    if (d.status) w.field("status", d.status);
-    else w.nullField("status");
+    if (d.status)
+        w.field("status", d.status);
+    else
+        w.nullField("status");
     w.field("profile", d.profile);
     optString(w, "routeKind", d.routeKind);
     optString(w, "ingress", d.ingress);
@@ -72,9 +76,12 @@ void writeDecisionJson(model::JsonWriter& w, const Decision& d, bool withHops) {
     optString(w, "pathType", d.pathType);
     optString(w, "nginxLocation", d.location);
     optString(w, "service", d.service);
-    if (d.servicePort) w.field("servicePort", d.servicePort);
-    else if (!d.servicePortName.empty()) w.field("servicePort", d.servicePortName);
-    else w.nullField("servicePort");
+    if (d.servicePort)
+        w.field("servicePort", d.servicePort);
+    else if (!d.servicePortName.empty())
+        w.field("servicePort", d.servicePortName);
+    else
+        w.nullField("servicePort");
     optString(w, "upstream", d.upstream);
     optString(w, "endpoint", d.endpoint);
     optString(w, "pod", d.pod);

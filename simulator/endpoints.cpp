@@ -122,9 +122,12 @@ ResolvedBackend resolveNginx(const ClusterState& st, std::string_view ns, std::s
             for (const auto& ep : es->ports) {
                 if (ep.protocol != port.protocol) continue;
                 std::int32_t target = 0;
-                if (port.name.empty()) target = ep.port.value_or(0);
-                else if (ep.name && *ep.name == port.name) target = ep.port.value_or(0);
-                if (target == 0 && !port.targetPort.isString) target = port.targetPort.number ? port.targetPort.number : 0;
+                if (port.name.empty())
+                    target = ep.port.value_or(0);
+                else if (ep.name && *ep.name == port.name)
+                    target = ep.port.value_or(0);
+                if (target == 0 && !port.targetPort.isString)
+                    target = port.targetPort.number ? port.targetPort.number : 0;
                 if (target == 0) continue;
                 ports.push_back(target);
             }
@@ -149,10 +152,14 @@ ResolvedBackend resolveNginx(const ClusterState& st, std::string_view ns, std::s
     }
     r.excluded += notReady;
     if (r.endpoints.empty()) {
-        if (ordered.empty()) r.problem = "Service " + svc.meta.key() + " has no EndpointSlices";
-        else if (notReady) r.problem = "no ready endpoints (" + std::to_string(notReady) + " not ready)";
-        else if (r.excluded) r.problem = "no endpoint serves port " + (port.name.empty() ? std::to_string(port.port) : port.name);
-        else r.problem = "Service " + svc.meta.key() + " has no endpoints";
+        if (ordered.empty())
+            r.problem = "Service " + svc.meta.key() + " has no EndpointSlices";
+        else if (notReady)
+            r.problem = "no ready endpoints (" + std::to_string(notReady) + " not ready)";
+        else if (r.excluded)
+            r.problem = "no endpoint serves port " + (port.name.empty() ? std::to_string(port.port) : port.name);
+        else
+            r.problem = "Service " + svc.meta.key() + " has no endpoints";
     }
     return r;
 }
@@ -200,14 +207,19 @@ ResolvedBackend resolveKubeProxy(const ClusterState& st, std::string_view ns, st
             info.hostPort = joinHostPort(info.address, target);
             if (!seen.insert(info.hostPort).second) continue;
             attachPod(st, e, ns, info);
-            if (info.ready) ready.push_back(std::move(info));
-            else if (info.serving && info.terminating) fallback.push_back(std::move(info));
-            else ++r.excluded;
+            if (info.ready)
+                ready.push_back(std::move(info));
+            else if (info.serving && info.terminating)
+                fallback.push_back(std::move(info));
+            else
+                ++r.excluded;
         }
     }
     r.endpoints = ready.empty() ? std::move(fallback) : std::move(ready);
-    std::sort(r.endpoints.begin(), r.endpoints.end(), [](const auto& a, const auto& b) { return a.hostPort < b.hostPort; });
-    if (r.endpoints.empty()) r.problem = r.excluded ? "no ready endpoints" : "Service " + svc.meta.key() + " has no endpoints";
+    std::sort(r.endpoints.begin(), r.endpoints.end(),
+              [](const auto& a, const auto& b) { return a.hostPort < b.hostPort; });
+    if (r.endpoints.empty())
+        r.problem = r.excluded ? "no ready endpoints" : "Service " + svc.meta.key() + " has no endpoints";
     return r;
 }
 

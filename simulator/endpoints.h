@@ -29,8 +29,8 @@ struct ResolvedBackend {
     const model::ServicePort* servicePort = nullptr;
     bool externalName = false;
     std::vector<EndpointInfo> endpoints;  // usable endpoints, in slice-name then listed order
-    std::size_t excluded = 0;             // endpoints present but not usable (not ready, no such port)
-    std::string problem;                  // why `endpoints` is empty, for the explanation
+    std::size_t excluded = 0;  // endpoints present but not usable (not ready, no such port)
+    std::string problem;  // why `endpoints` is empty, for the explanation
 };
 
 // The Service port an ingress-nginx backend port means: the first Service port whose number,

@@ -66,11 +66,14 @@ bool hostMatches(std::string_view pattern, std::string_view host, WildcardSpan s
 std::string wildcardMismatch(std::string_view pattern, std::string_view host, WildcardSpan span) {
     if (pattern.size() < 2 || pattern[0] != '*' || pattern[1] != '.') return {};
     std::string_view base = pattern.substr(2);
-    if (iequals(host, base)) return "a wildcard needs at least one label in front: " + std::string(pattern) + " does not cover " + std::string(base) + " itself";
+    if (iequals(host, base))
+        return "a wildcard needs at least one label in front: " + std::string(pattern) + " does not cover " +
+            std::string(base) + " itself";
     std::string_view suffix = pattern.substr(1);
     if (!endsWithIgnoreCase(host, suffix)) return std::string(host) + " is not under " + std::string(base);
     if (span == WildcardSpan::OneLabel && !hostMatches(pattern, host, span))
-        return "in the Ingress spec a wildcard covers exactly one label; " + std::string(host) + " has more in front of " + std::string(base);
+        return "in the Ingress spec a wildcard covers exactly one label; " + std::string(host) +
+            " has more in front of " + std::string(base);
     return {};
 }
 
@@ -85,7 +88,8 @@ std::size_t roundRobinPick(RoundRobinState& s, std::size_t n, Rng& rng) {
     return i;
 }
 
-void fillEndpoint(Decision& d, const EndpointInfo& ep, bool explain, std::string endpointReason, std::string_view podNote) {
+void fillEndpoint(Decision& d, const EndpointInfo& ep, bool explain, std::string endpointReason,
+                  std::string_view podNote) {
     d.endpoint = ep.hostPort;
     d.pod = ep.podKey;
     d.node = ep.node;
@@ -99,8 +103,12 @@ void fillEndpoint(Decision& d, const EndpointInfo& ep, bool explain, std::string
     }
     Hop& p = d.addHop(Stage::Pod);
     p.decision = "Pod " + ep.podKey + (ep.node.empty() ? std::string() : " on " + ep.node);
-    if (ep.pod->meta.derived) p.reason = "synthesised from " + ep.pod->meta.derivedFrom + " (the manifests list no Pods)";
-    else p.reason = ep.ready ? "endpoint ready" : "endpoint not ready but serving while terminating (kube-proxy falls back to these when none is ready)";
+    if (ep.pod->meta.derived)
+        p.reason = "synthesised from " + ep.pod->meta.derivedFrom + " (the manifests list no Pods)";
+    else
+        p.reason = ep.ready
+            ? "endpoint ready"
+            : "endpoint not ready but serving while terminating (kube-proxy falls back to these when none is ready)";
     if (!podNote.empty()) {
         p.reason += "; ";
         p.reason += podNote;

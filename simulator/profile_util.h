@@ -26,7 +26,7 @@ std::string prefixMismatch(std::string_view rulePath, std::string_view path);
 std::string_view trimTrailingSlashes(std::string_view rulePath);
 
 enum class WildcardSpan : std::uint8_t {
-    OneLabel,   // networking.k8s.io/v1: `*.foo.com` covers `bar.foo.com` only
+    OneLabel,  // networking.k8s.io/v1: `*.foo.com` covers `bar.foo.com` only
     AnyLabels,  // Gateway API and GCLB host rules: also `a.b.foo.com`
 };
 
@@ -47,7 +47,8 @@ class Rng;
 std::size_t roundRobinPick(RoundRobinState& s, std::size_t n, Rng& rng);
 
 // Fills the endpoint fields of `d` from `ep` and, when explaining, the endpoint and Pod hops.
-void fillEndpoint(Decision& d, const EndpointInfo& ep, bool explain, std::string endpointReason, std::string_view podNote = {});
+void fillEndpoint(Decision& d, const EndpointInfo& ep, bool explain, std::string endpointReason,
+                  std::string_view podNote = {});
 
 // "ns/name" for objects; `ns` may be empty for cluster-scoped ones.
 std::string objectKey(std::string_view ns, std::string_view name);

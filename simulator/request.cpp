@@ -174,8 +174,10 @@ ParsedUrl parseUrl(std::string_view url) {
     }
     r.host = std::string(authority);
     std::string_view target = pathStart == std::string_view::npos ? std::string_view() : rest.substr(pathStart);
-    if (target.empty() || target.front() != '/') r.target = "/" + std::string(target);
-    else r.target = std::string(target);
+    if (target.empty() || target.front() != '/')
+        r.target = "/" + std::string(target);
+    else
+        r.target = std::string(target);
     if (auto hash = r.target.find('#'); hash != std::string::npos) r.target.resize(hash);  // never sent
     if (r.scheme == "https") r.sni = r.hostName();
     return out;

@@ -19,14 +19,14 @@ struct Header {
 struct Request {
     std::string method = "GET";
     std::string scheme = "http";  // "http" or "https": which listener the request arrived on
-    std::string host;             // the Host header as sent (may carry a port); empty = no Host
-    std::string sni;              // TLS server name (https); empty = derive from host
-    std::string target = "/";     // request-target as sent: "/path?query" (origin form)
+    std::string host;  // the Host header as sent (may carry a port); empty = no Host
+    std::string sni;  // TLS server name (https); empty = derive from host
+    std::string target = "/";  // request-target as sent: "/path?query" (origin form)
     std::vector<Header> headers;  // all other headers (Cookie, X-Canary, ...)
     std::string clientIP = "203.0.113.10";
-    std::int64_t timeNs = 0;      // arrival time, for replays (integer nanoseconds)
+    std::int64_t timeNs = 0;  // arrival time, for replays (integer nanoseconds)
 
-    std::string_view path() const;   // target up to '?' or '#'
+    std::string_view path() const;  // target up to '?' or '#'
     std::string_view query() const;  // after '?', without the fragment; empty when none
     // Header value by case-insensitive name (first occurrence), nullptr when absent.
     const std::string* header(std::string_view name) const;

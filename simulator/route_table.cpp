@@ -1,8 +1,8 @@
 #include "simulator/route_table.h"
 
+#include "simulator/endpoints.h"
 #include "simulator/gateway/gateway_table.h"
 #include "simulator/gce/gce_table.h"
-#include "simulator/endpoints.h"
 #include "simulator/nginx/nginx_table.h"
 #include "simulator/spec/spec_table.h"
 
@@ -58,7 +58,8 @@ std::vector<RuleView> RouteTable::rules() const {
         model::ObjectRef ref{model::Kind::Ingress, ing->meta.ns, ing->meta.name};
         bool served = serves(ref);
         std::string cls = ing->ingressClassName.value_or("");
-        auto add = [&](const model::IngressBackend& be, std::string host, std::string path, std::string type, int ri, int pi) {
+        auto add = [&](const model::IngressBackend& be, std::string host, std::string path, std::string type, int ri,
+                       int pi) {
             RuleView v;
             v.route = ref;
             v.entry = cls.empty() ? std::string("Ingress controller") : "IngressClass " + cls;
@@ -116,7 +117,8 @@ std::vector<RuleView> RouteTable::rules() const {
             v.entryId = entryId;
             v.host = hosts;
             v.rule = static_cast<int>(i);
-            model::HTTPPathMatch pm = rule.matches.empty() || !rule.matches.front().path ? model::HTTPPathMatch{} : *rule.matches.front().path;
+            model::HTTPPathMatch pm = rule.matches.empty() || !rule.matches.front().path ? model::HTTPPathMatch{}
+                                                                                         : *rule.matches.front().path;
             v.path = pm.value;
             v.pathType = pm.type;
             if (!serves(ref)) {
@@ -130,7 +132,8 @@ std::vector<RuleView> RouteTable::rules() const {
                 std::string ns = b.ref.ns.empty() ? r->meta.ns : b.ref.ns;
                 ResolvedBackend res = resolveKubeProxy(st, ns, b.ref.name, b.ref.port.value_or(0));
                 BackendView bv = viewOf(res, ns + "/" + b.ref.name, b.ref.port.value_or(0));
-                if (rule.backendRefs.size() > 1 && total > 0) bv.label = "weight " + std::to_string(b.weight * 100 / total) + "%";
+                if (rule.backendRefs.size() > 1 && total > 0)
+                    bv.label = "weight " + std::to_string(b.weight * 100 / total) + "%";
                 v.backends.push_back(std::move(bv));
             }
             out.push_back(std::move(v));

@@ -70,7 +70,7 @@ struct BackendView {
     std::string service;  // ns/name
     std::int32_t port = 0;
     std::string portName;
-    std::string label;    // "canary 10%", "weight 90%"
+    std::string label;  // "canary 10%", "weight 90%"
     bool canary = false;
     std::vector<EndpointView> endpoints;  // usable endpoints, as the profile resolves them
     std::string problem;  // why there are none
@@ -79,9 +79,9 @@ struct BackendView {
 struct RuleView {
     enum class Status : std::uint8_t { Active, Shadowed, NotServed, Broken };
     model::ObjectRef route;  // the Ingress or HTTPRoute
-    std::string entry;       // what serves it: "IngressClass nginx (k8s.io/ingress-nginx)", "Gateway gateway/edge"
-    std::string entryId;     // stable id of the entry point ("class/nginx", "gateway/gateway/edge")
-    std::string host;        // as written ("" = any host)
+    std::string entry;  // what serves it: "IngressClass nginx (k8s.io/ingress-nginx)", "Gateway gateway/edge"
+    std::string entryId;  // stable id of the entry point ("class/nginx", "gateway/gateway/edge")
+    std::string host;  // as written ("" = any host)
     std::string path;
     std::string pathType;
     int rule = -1, pathIndex = -1;  // spec.rules[rule] (.http.paths[pathIndex] for Ingresses)

@@ -30,8 +30,10 @@ UriError normalizeUri(std::string_view raw, std::string& out) {
     bool plain = true;
     for (std::size_t k = 0; plain && k < raw.size(); ++k) {
         char c = raw[k];
-        if (c == '%') plain = false;
-        else if (c == '/' && k + 1 < raw.size() && (raw[k + 1] == '/' || raw[k + 1] == '.')) plain = false;
+        if (c == '%')
+            plain = false;
+        else if (c == '/' && k + 1 < raw.size() && (raw[k + 1] == '/' || raw[k + 1] == '.'))
+            plain = false;
     }
     if (plain) {
         out.assign(raw);

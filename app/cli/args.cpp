@@ -83,8 +83,10 @@ std::string formatOptions(const std::vector<OptionSpec>& specs) {
         std::string left = "  " + s.name;
         if (!s.alias.empty()) left += ", " + s.alias;
         if (s.takesValue) left += " " + (s.metavar.empty() ? std::string("VALUE") : s.metavar);
-        if (left.size() < 30) left.append(30 - left.size(), ' ');
-        else left += "\n" + std::string(30, ' ');
+        if (left.size() < 30)
+            left.append(30 - left.size(), ' ');
+        else
+            left += "\n" + std::string(30, ' ');
         out += left + s.help + "\n";
     }
     return out;

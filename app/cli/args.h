@@ -12,8 +12,8 @@
 namespace hs::cli {
 
 struct OptionSpec {
-    std::string name;        // "--url" or "-f"
-    std::string alias;       // optional short or long twin
+    std::string name;  // "--url" or "-f"
+    std::string alias;  // optional short or long twin
     bool takesValue = true;
     bool repeatable = false;
     bool multiValue = false;  // consumes following words until the next option (-f a b c)

@@ -9,7 +9,8 @@ namespace hs::cli {
 
 std::vector<OptionSpec> sourceOptions() {
     return {
-        {"-f", "--filename", true, true, true, "manifest files or folders (YAML/JSON; '-' reads standard input)", "PATH..."},
+        {"-f", "--filename", true, true, true, "manifest files or folders (YAML/JSON; '-' reads standard input)",
+         "PATH..."},
         {"--demo", "", false, false, false, "use the bundled demo cluster", ""},
         {"--kubeconfig", "", true, false, false, "read a live cluster: this kubeconfig file only", "FILE"},
         {"--context", "", true, false, false, "read a live cluster: this kubeconfig context", "NAME"},
@@ -43,12 +44,14 @@ std::optional<model::LoadResult> loadSource(const Args& args, Io& io, int& exitC
     } else if (args.has("--demo")) {
         r = demo::load();
     } else {
-        io.err << "error: no cluster given: use -f PATH (manifests), --kubeconfig/--context (a live cluster) or --demo\n";
+        io.err
+            << "error: no cluster given: use -f PATH (manifests), --kubeconfig/--context (a live cluster) or --demo\n";
         exitCode = kExitUsage;
         return std::nullopt;
     }
     for (const auto& d : r.diagnostics)
-        if (d.severity == model::Severity::Error && (!quiet || d.code.rfind("file.", 0) == 0)) io.err << d.format() << '\n';
+        if (d.severity == model::Severity::Error && (!quiet || d.code.rfind("file.", 0) == 0))
+            io.err << d.format() << '\n';
     if (r.inputError) {
         exitCode = kExitUsage;
         return std::nullopt;
@@ -59,7 +62,8 @@ std::optional<model::LoadResult> loadSource(const Args& args, Io& io, int& exitC
 namespace {
 
 void printUsage(Io& io) {
-    io.out << "hopscope-cli " HOPSCOPE_VERSION " — where does this request go, and why?\n\n"
+    io.out << "hopscope-cli " HOPSCOPE_VERSION
+              " — where does this request go, and why?\n\n"
               "Usage: hopscope-cli <command> [options]\n\nCommands:\n";
     for (const auto& c : commands()) {
         if (c.hidden) continue;
@@ -106,7 +110,8 @@ int run(const std::vector<std::string>& words, Io& io) {
         std::vector<std::string> rest(words.begin() + 1, words.end());
         if (std::find(rest.begin(), rest.end(), "--help") != rest.end() ||
             std::find(rest.begin(), rest.end(), "-h") != rest.end()) {
-            io.out << "Usage: hopscope-cli " << c.name << ' ' << c.usage << "\n\n" << c.summary << "\n\nOptions:\n"
+            io.out << "Usage: hopscope-cli " << c.name << ' ' << c.usage << "\n\n"
+                   << c.summary << "\n\nOptions:\n"
                    << formatOptions(c.options);
             return kExitOk;
         }

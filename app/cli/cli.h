@@ -77,6 +77,6 @@ Command exportNginxCommand();
 Command contextsCommand();
 Command snapshotCommand();
 Command completionCommand();  // cmd_completion.cpp: `completion bash|zsh|fish`
-Command manpageCommand();     // cmd_completion.cpp: hidden `manpage` (groff, for the installer)
+Command manpageCommand();  // cmd_completion.cpp: hidden `manpage` (groff, for the installer)
 
 }  // namespace hs::cli

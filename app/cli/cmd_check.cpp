@@ -80,8 +80,8 @@ int runCheck(const Args& args, Io& io) {
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.1f%%", cov);
         io.out << '\n'
-               << rep.passed << " passed, " << rep.failed << " failed · coverage " << buf << " (" << coveredCount << " of "
-               << rep.rules.size() << " rules)\n";
+               << rep.passed << " passed, " << rep.failed << " failed · coverage " << buf << " (" << coveredCount
+               << " of " << rep.rules.size() << " rules)\n";
         if (coveredCount < rep.rules.size()) {
             io.out << "Rules no test reached:\n";
             for (std::size_t i = 0; i < rep.rules.size(); ++i)
@@ -111,7 +111,8 @@ Command checkCommand() {
     c.usage = "-f PATH... --tests FILE [--fail-under PCT] [--profile P] [--json]";
     c.options = sourceOptions();
     c.options.push_back({"--tests", "", true, false, false, "the tests file (docs/check.md)", "FILE"});
-    c.options.push_back({"--fail-under", "", true, false, false, "exit 1 when rule coverage is below this percentage", "PCT"});
+    c.options.push_back(
+        {"--fail-under", "", true, false, false, "exit 1 when rule coverage is below this percentage", "PCT"});
     for (auto& o : profileOptions()) c.options.push_back(o);
     c.options.push_back({"--json", "", false, false, false, "print results as JSON", ""});
     c.run = runCheck;

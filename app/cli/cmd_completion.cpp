@@ -94,8 +94,10 @@ void writeBash(std::ostream& out) {
         for (const auto& o : c->options) {
             for (const auto& n : namesOf(o)) {
                 opts.push_back(n);
-                if (isPathValue(o)) pathOpts.push_back(n);
-                else if (o.takesValue) valueOpts.push_back(n);
+                if (isPathValue(o))
+                    pathOpts.push_back(n);
+                else if (o.takesValue)
+                    valueOpts.push_back(n);
                 if (o.multiValue) multiOpts.push_back(n);
             }
         }
@@ -151,9 +153,12 @@ void writeBash(std::ostream& out) {
 std::string zshDesc(std::string_view s) {
     std::string out;
     for (char ch : s) {
-        if (ch == '\'') out += "'\\''";
-        else if (ch == '[' || ch == ']' || ch == '\\') out += std::string("\\") + ch;
-        else out += ch;
+        if (ch == '\'')
+            out += "'\\''";
+        else if (ch == '[' || ch == ']' || ch == '\\')
+            out += std::string("\\") + ch;
+        else
+            out += ch;
     }
     return out;
 }
@@ -162,8 +167,10 @@ std::string zshDesc(std::string_view s) {
 std::string zshItem(std::string_view s) {
     std::string out;
     for (char ch : s) {
-        if (ch == '\'') out += "'\\''";
-        else out += ch;
+        if (ch == '\'')
+            out += "'\\''";
+        else
+            out += ch;
     }
     return out;
 }
@@ -222,7 +229,8 @@ void writeZsh(std::ostream& out) {
             // The further words of a multi-value option (-f a b c) are positional to _arguments.
             for (const auto& o : c->options)
                 if (o.multiValue) {
-                    out << "            '*:" << zshMessage(o.metavar) << ":" << (isPathValue(o) ? "_files" : " ") << "' \\\n";
+                    out << "            '*:" << zshMessage(o.metavar) << ":" << (isPathValue(o) ? "_files" : " ")
+                        << "' \\\n";
                     break;
                 }
         }
@@ -267,12 +275,17 @@ void writeFish(std::ostream& out) {
         for (const auto& o : c->options) {
             out << "complete -c " << kProgram << cond;
             for (const auto& n : namesOf(o)) {
-                if (n.rfind("--", 0) == 0) out << " -l " << n.substr(2);
-                else if (n.size() == 2) out << " -s " << n.substr(1);
-                else out << " -o " << n.substr(1);
+                if (n.rfind("--", 0) == 0)
+                    out << " -l " << n.substr(2);
+                else if (n.size() == 2)
+                    out << " -s " << n.substr(1);
+                else
+                    out << " -o " << n.substr(1);
             }
-            if (isPathValue(o)) out << " -r -F";
-            else if (o.takesValue) out << " -x";
+            if (isPathValue(o))
+                out << " -r -F";
+            else if (o.takesValue)
+                out << " -x";
             out << " -d " << fishQuote(o.help) << "\n";
         }
         for (const auto& w : positionalChoices(*c)) out << "complete -c " << kProgram << cond << " -a " << w << "\n";
@@ -292,9 +305,12 @@ int runCompletion(const Args& args, Io& io) {
         io.err << "usage: hopscope-cli completion bash|zsh|fish\n";
         return kExitUsage;
     }
-    if (shell == "bash") writeBash(io.out);
-    else if (shell == "zsh") writeZsh(io.out);
-    else writeFish(io.out);
+    if (shell == "bash")
+        writeBash(io.out);
+    else if (shell == "zsh")
+        writeZsh(io.out);
+    else
+        writeFish(io.out);
     return kExitOk;
 }
 
@@ -303,7 +319,7 @@ int runCompletion(const Args& args, Io& io) {
 // Text for groff: escapes, ASCII hyphens, no control character at the start of a line.
 std::string roff(std::string_view s) {
     static const std::pair<std::string_view, std::string_view> special[] = {
-        {"→", "\\(->"}, {"←", "\\(<-"}, {"—", "\\(em"}, {"–", "\\(en"}, {"…", "..."}, {"×", "\\(mu"},
+        {"→", "\\(->"}, {"←", "\\(<-"}, {"—", "\\(em"}, {"–", "\\(en"}, {"…", "..."},   {"×", "\\(mu"},
         {"≤", "\\(<="}, {"≥", "\\(>="}, {"‘", "\\(oq"}, {"’", "\\(cq"}, {"“", "\\(lq"}, {"”", "\\(rq"},
     };
     std::string out;
@@ -319,9 +335,12 @@ std::string roff(std::string_view s) {
         }
         if (replaced) continue;
         char ch = s[i++];
-        if (ch == '\\') out += "\\e";
-        else if (ch == '-') out += "\\-";
-        else out += ch;
+        if (ch == '\\')
+            out += "\\e";
+        else if (ch == '-')
+            out += "\\-";
+        else
+            out += ch;
     }
     if (!out.empty() && (out[0] == '.' || out[0] == '\'')) out.insert(0, "\\&");
     return out;
@@ -335,7 +354,10 @@ int runManpage(const Args&, Io& io) {
             << ".B hopscope\\-cli " << c->name << "\n"
             << roff(c->usage) << "\n"
             << ".PP\n"
-            << roff(c->summary) << (c->summary.empty() || std::string_view(".?!").find(c->summary.back()) != std::string_view::npos ? "" : ".") << "\n";
+            << roff(c->summary)
+            << (c->summary.empty() || std::string_view(".?!").find(c->summary.back()) != std::string_view::npos ? ""
+                                                                                                                : ".")
+            << "\n";
         for (const auto& o : c->options) {
             out << ".TP\n.B " << roff(o.name);
             if (!o.alias.empty()) out << ", " << roff(o.alias);

@@ -37,12 +37,14 @@ Row describe(const kube::KubeConfig& cfg, const std::string& name) {
     if (auto it = cfg.users.find(ctx.user); it != cfg.users.end()) {
         const auto& u = it->second;
         kube::AuthMethod m = u.method();
-        r.auth = m == kube::AuthMethod::OtherAuthProvider ? "authProvider:" + u.authProvider->name : kube::authMethodName(m);
+        r.auth =
+            m == kube::AuthMethod::OtherAuthProvider ? "authProvider:" + u.authProvider->name : kube::authMethodName(m);
         if (!u.clientCertificate.empty() && u.clientCertificateData.empty())
             r.files.emplace_back("clientCertificate", u.clientCertificate);
         if (!u.clientKey.empty() && u.clientKeyData.empty()) r.files.emplace_back("clientKey", u.clientKey);
         if (!u.tokenFile.empty() && u.token.empty()) r.files.emplace_back("tokenFile", u.tokenFile);
-        if (u.exec && u.exec->command.find('/') != std::string::npos) r.files.emplace_back("execCommand", u.exec->command);
+        if (u.exec && u.exec->command.find('/') != std::string::npos)
+            r.files.emplace_back("execCommand", u.exec->command);
         if (u.authProvider) {
             auto ca = u.authProvider->config.find("idp-certificate-authority");
             if (ca != u.authProvider->config.end() && !ca->second.empty())
@@ -98,7 +100,8 @@ int runContexts(const Args& args, Io& io) {
         io.out << '\n';
         return kExitOk;
     }
-    std::vector<std::vector<std::string>> table = {{"CURRENT", "NAME", "CLUSTER", "SERVER", "USER", "NAMESPACE", "AUTH", "DEFINED IN"}};
+    std::vector<std::vector<std::string>> table = {
+        {"CURRENT", "NAME", "CLUSTER", "SERVER", "USER", "NAMESPACE", "AUTH", "DEFINED IN"}};
     for (const auto& r : rows)
         table.push_back({r.current ? "*" : "", r.name, r.cluster, r.server, r.user, r.ns, r.auth, r.definedIn});
     std::vector<std::size_t> width(table.front().size(), 0);
@@ -133,7 +136,8 @@ Command contextsCommand() {
     c.summary = "list kubeconfig contexts: server, namespace, auth method, files (no secrets)";
     c.usage = "[--kubeconfig FILE] [--json]";
     c.options = {
-        {"--kubeconfig", "", true, false, false, "read only this kubeconfig (default: $KUBECONFIG or ~/.kube/config)", "FILE"},
+        {"--kubeconfig", "", true, false, false, "read only this kubeconfig (default: $KUBECONFIG or ~/.kube/config)",
+         "FILE"},
         {"--json", "", false, false, false, "JSON output (documented in docs/kubeclient.md)", ""},
     };
     c.run = runContexts;

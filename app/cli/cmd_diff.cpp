@@ -32,8 +32,8 @@ int runDiff(const Args& args, Io& io) {
     auto beforeProfile = profileFrom(args, io, code);
     if (!beforeProfile) return code;
     std::optional<sim::ProfileOptions> afterProfile = beforeProfile;
-    if (args.has("--against-profile") || args.has("--against-ingress-class") || args.has("--against-controller-config") ||
-        args.has("--against-gateway") || args.has("--against-gce-ingress")) {
+    if (args.has("--against-profile") || args.has("--against-ingress-class") ||
+        args.has("--against-controller-config") || args.has("--against-gateway") || args.has("--against-gce-ingress")) {
         afterProfile = profileFrom(args, io, code, "against-");
         if (!afterProfile) return code;
     }
@@ -72,7 +72,8 @@ int runDiff(const Args& args, Io& io) {
     opt.strict = args.has("--strict");
     opt.beforeLabel = before->state->source();
     opt.afterLabel = afterLabel;
-    if (auto m = args.get("--max-examples")) opt.maxExamples = static_cast<std::size_t>(std::max(0L, std::strtol(m->c_str(), nullptr, 10)));
+    if (auto m = args.get("--max-examples"))
+        opt.maxExamples = static_cast<std::size_t>(std::max(0L, std::strtol(m->c_str(), nullptr, 10)));
     ProblemPrinter problems(io.err, args);
     opt.onProblem = [&](const std::string& w) { problems(w); };
 
@@ -90,12 +91,15 @@ int runDiff(const Args& args, Io& io) {
     }
     if (!rep.inputError.empty()) io.err << "warning: " << *traceFile << ": " << rep.inputError << '\n';
     if (rep.lines == 0) {
-        if (rep.inputError.empty()) io.err << "error: " << *traceFile << " is empty: there are no requests to compare\n";
-        else io.err << "error: nothing could be read from " << *traceFile << "\n";
+        if (rep.inputError.empty())
+            io.err << "error: " << *traceFile << " is empty: there are no requests to compare\n";
+        else
+            io.err << "error: nothing could be read from " << *traceFile << "\n";
         return kExitUsage;
     }
     if (rep.stoppedByStrict || rep.requests == 0) {
-        if (rep.requests == 0) io.err << "error: none of the " << rep.lines << " lines of " << *traceFile << " is a request\n";
+        if (rep.requests == 0)
+            io.err << "error: none of the " << rep.lines << " lines of " << *traceFile << " is a request\n";
         return kExitUsage;
     }
     return rep.changed ? kExitFindings : kExitOk;
@@ -109,7 +113,8 @@ Command diffCommand() {
     c.summary = "the same trace through two configurations: which requests change, grouped (exit 1 if any)";
     c.usage = "-f BEFORE... [--against AFTER...] --trace FILE [--profile P] [--against-profile P2] [--json]";
     c.options = sourceOptions();
-    c.options.push_back({"--against", "", true, true, true, "the manifests to compare with (files or folders)", "PATH..."});
+    c.options.push_back(
+        {"--against", "", true, true, true, "the manifests to compare with (files or folders)", "PATH..."});
     for (auto& o : traceOptions()) c.options.push_back(o);
     for (auto& o : profileOptions()) c.options.push_back(o);
     for (auto& o : profileOptions("against-")) c.options.push_back(o);

@@ -45,7 +45,9 @@ int runExportNginx(const Args& args, Io& io) {
         return kExitUsage;
     }
     std::vector<std::string> files = args.all("-f");
-    eo.source = files.empty() ? std::string("the demo cluster") : files.front() + (files.size() > 1 ? " (+" + std::to_string(files.size() - 1) + " more)" : "");
+    eo.source = files.empty()
+        ? std::string("the demo cluster")
+        : files.front() + (files.size() > 1 ? " (+" + std::to_string(files.size() - 1) + " more)" : "");
 
     sim::nginx::NginxExport ex = sim::nginx::exportNginx(*config, eo);
     for (const auto& w : ex.warnings) io.err << "warning: " << w << '\n';
@@ -67,16 +69,21 @@ Command exportNginxCommand() {
     Command c;
     c.name = "export-nginx";
     c.summary = "write the ingress-nginx model as a loadable nginx configuration";
-    c.usage = "(-f PATH... | --demo) [--controller-config FILE] [--ingress-class C] [-o FILE] [--listen-port N] [--for-test [--echo-socket PATH]]";
+    c.usage =
+        "(-f PATH... | --demo) [--controller-config FILE] [--ingress-class C] [-o FILE] [--listen-port N] [--for-test [--echo-socket PATH]]";
     c.options = sourceOptions();
     for (auto& o : profileOptions())
         if (o.name == "--controller-config" || o.name == "--ingress-class") c.options.push_back(o);
-    c.options.push_back({"-o", "--output", true, false, false, "write the configuration to FILE instead of standard output", "FILE"});
-    c.options.push_back({"--listen-port", "", true, false, false, "the HTTP listener's port (default 80; 8080 with --for-test)", "N"});
+    c.options.push_back(
+        {"-o", "--output", true, false, false, "write the configuration to FILE instead of standard output", "FILE"});
+    c.options.push_back(
+        {"--listen-port", "", true, false, false, "the HTTP listener's port (default 80; 8080 with --for-test)", "N"});
     c.options.push_back({"--for-test", "", false, false, false,
-                         "the differential-test flavour: loopback listener, every location answers with its identity", ""});
+                         "the differential-test flavour: loopback listener, every location answers with its identity",
+                         ""});
     c.options.push_back({"--echo-socket", "", true, false, false,
-                         "--for-test: unix socket of the echo server (default /tmp/hopscope-nginx-echo-<port>.sock)", "PATH"});
+                         "--for-test: unix socket of the echo server (default /tmp/hopscope-nginx-echo-<port>.sock)",
+                         "PATH"});
     c.run = runExportNginx;
     return c;
 }

@@ -16,16 +16,21 @@ namespace hs::cli {
 
 std::vector<OptionSpec> traceOptions() {
     return {
-        {"--trace", "", true, false, false, "the trace: an access log, JSON Lines, CSV or HAR file, gzip or not ('-' = stdin)", "FILE"},
+        {"--trace", "", true, false, false,
+         "the trace: an access log, JSON Lines, CSV or HAR file, gzip or not ('-' = stdin)", "FILE"},
         {"--format", "", true, false, false, "auto (default), jsonl, csv, ingress-nginx, nginx (combined), har", "F"},
         {"--log-format", "", true, false, false, "the nginx log_format the log was written with (any layout)", "'FMT'"},
-        {"--host", "", true, false, false, "Host for requests whose trace records none (default: inferred from the upstream)", "HOST"},
+        {"--host", "", true, false, false,
+         "Host for requests whose trace records none (default: inferred from the upstream)", "HOST"},
         {"--scheme", "", true, false, false, "scheme for traces that do not record it: https (default) or http", "S"},
-        {"--client-ip", "", true, false, false, "client address for traces that do not record it (default 203.0.113.10)", "IP"},
+        {"--client-ip", "", true, false, false,
+         "client address for traces that do not record it (default 203.0.113.10)", "IP"},
         {"--max-line-bytes", "", true, false, false, "longer lines are reported and skipped (default 1048576)", "N"},
         {"--strict", "", false, false, false, "stop at the first bad line (exit code 2)", ""},
-        {"--max-problems", "", true, false, false, "how many bad lines to print to stderr (default 20; all are counted)", "N"},
-        {"--seed", "", true, false, false, "random seed for balancers, canary weights and service times (default 1)", "N"},
+        {"--max-problems", "", true, false, false,
+         "how many bad lines to print to stderr (default 20; all are counted)", "N"},
+        {"--seed", "", true, false, false, "random seed for balancers, canary weights and service times (default 1)",
+         "N"},
     };
 }
 
@@ -86,13 +91,16 @@ ProblemPrinter::ProblemPrinter(std::ostream& err, const Args& args) : err_(err) 
 }
 
 void ProblemPrinter::operator()(const std::string& what) {
-    if (printed_ < limit_) err_ << "warning: " << what << '\n';
-    else ++suppressed_;
+    if (printed_ < limit_)
+        err_ << "warning: " << what << '\n';
+    else
+        ++suppressed_;
     ++printed_;
 }
 
 void ProblemPrinter::finish() {
-    if (suppressed_) err_ << "warning: … and " << suppressed_ << " more (--max-problems N prints more; all are in the summary)\n";
+    if (suppressed_)
+        err_ << "warning: … and " << suppressed_ << " more (--max-problems N prints more; all are in the summary)\n";
 }
 
 namespace {
@@ -174,11 +182,12 @@ int runReplay(const Args& args, Io& io) {
         io.err << "error: " << opened.error << '\n';
         return kExitUsage;
     }
-    if (ro.verify == replay::ReplayOptions::Verify::On && !opened.reader->fields().upstream && !opened.reader->fields().upstreamAddr &&
-        !opened.reader->fields().status) {
-        io.err << "error: --verify needs a trace that records what the controller did ($proxy_upstream_name, $upstream_addr or a "
-                  "status); "
-               << *traceFile << " (" << trace::formatName(opened.reader->format()) << ") records none\n";
+    if (ro.verify == replay::ReplayOptions::Verify::On && !opened.reader->fields().upstream &&
+        !opened.reader->fields().upstreamAddr && !opened.reader->fields().status) {
+        io.err
+            << "error: --verify needs a trace that records what the controller did ($proxy_upstream_name, $upstream_addr or a "
+               "status); "
+            << *traceFile << " (" << trace::formatName(opened.reader->format()) << ") records none\n";
         return kExitUsage;
     }
 
@@ -227,14 +236,16 @@ int runReplay(const Args& args, Io& io) {
 
     if (!result.inputError.empty()) io.err << "warning: " << *traceFile << ": " << result.inputError << '\n';
     if (result.lines == 0) {
-        if (result.inputError.empty()) io.err << "error: " << *traceFile << " is empty: there are no requests to replay\n";
-        else io.err << "error: nothing could be read from " << *traceFile << "\n";
+        if (result.inputError.empty())
+            io.err << "error: " << *traceFile << " is empty: there are no requests to replay\n";
+        else
+            io.err << "error: nothing could be read from " << *traceFile << "\n";
         return kExitUsage;
     }
     if (result.stoppedByStrict) return kExitUsage;
     if (result.requests == 0) {
-        io.err << "error: none of the " << result.lines << (result.format == "har" ? " entries" : " lines") << " of " << *traceFile
-               << " is a request Hopscope can replay\n";
+        io.err << "error: none of the " << result.lines << (result.format == "har" ? " entries" : " lines") << " of "
+               << *traceFile << " is a request Hopscope can replay\n";
         return kExitUsage;
     }
     // Findings: disagreements in verify mode are what CI wants to fail on.
@@ -255,12 +266,16 @@ Command replayCommand() {
     for (auto& o : traceOptions()) c.options.push_back(o);
     for (auto& o : profileOptions()) c.options.push_back(o);
     c.options.push_back({"--scenario", "", true, false, false, "Pod model and events (docs/replay.md)", "FILE"});
-    c.options.push_back({"--speed", "", true, false, false, "arrivals at trace time ÷ X (default 1), or max: back to back", "X"});
+    c.options.push_back(
+        {"--speed", "", true, false, false, "arrivals at trace time ÷ X (default 1), or max: back to back", "X"});
     c.options.push_back({"--bucket", "", true, false, false, "time-series bucket width (default 10s)", "DURATION"});
-    c.options.push_back({"--decisions", "", true, false, false, "write one Decision per request (JSON Lines)", "OUT.jsonl"});
+    c.options.push_back(
+        {"--decisions", "", true, false, false, "write one Decision per request (JSON Lines)", "OUT.jsonl"});
     c.options.push_back({"--summary", "", true, false, false, "write the summary (JSON, docs/replay.md)", "OUT.json"});
-    c.options.push_back({"--verify", "", false, false, false, "compare with what the log recorded; exit 1 on any disagreement", ""});
-    c.options.push_back({"--no-verify", "", false, false, false, "do not compare, even when the log records upstreams", ""});
+    c.options.push_back(
+        {"--verify", "", false, false, false, "compare with what the log recorded; exit 1 on any disagreement", ""});
+    c.options.push_back(
+        {"--no-verify", "", false, false, false, "do not compare, even when the log records upstreams", ""});
     c.options.push_back({"--json", "", false, false, false, "print the summary JSON instead of the text report", ""});
     c.options.push_back({"--quiet", "", false, false, false, "no text report", ""});
     c.run = runReplay;

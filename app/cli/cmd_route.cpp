@@ -11,10 +11,13 @@ std::vector<OptionSpec> profileOptions(const std::string& prefix) {
     return {
         {"--" + prefix + "profile", "", true, false, false,
          "controller model: ingress-nginx (default), gateway-api, gce, spec", "P"},
-        {"--" + prefix + "ingress-class", "", true, false, false, "IngressClass (or legacy annotation value) the controller serves", "C"},
-        {"--" + prefix + "controller-config", "", true, false, false, "a file holding the controller's ConfigMap (ingress-nginx)", "FILE"},
+        {"--" + prefix + "ingress-class", "", true, false, false,
+         "IngressClass (or legacy annotation value) the controller serves", "C"},
+        {"--" + prefix + "controller-config", "", true, false, false,
+         "a file holding the controller's ConfigMap (ingress-nginx)", "FILE"},
         {"--" + prefix + "gateway", "", true, false, false, "gateway-api: only this Gateway (ns/name)", "GW"},
-        {"--" + prefix + "gce-ingress", "", true, false, false, "gce: the Ingress whose load balancer gets the request (ns/name)", "ING"},
+        {"--" + prefix + "gce-ingress", "", true, false, false,
+         "gce: the Ingress whose load balancer gets the request (ns/name)", "ING"},
     };
 }
 
@@ -82,8 +85,10 @@ std::optional<sim::Request> requestFrom(const Args& args, Io& io, int& exitCode)
         }
         std::string name = h.substr(0, colon), value = h.substr(colon + 1);
         while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-        if (sim::iequals(name, "host")) r.host = value;
-        else r.headers.push_back({name, value});
+        if (sim::iequals(name, "host"))
+            r.host = value;
+        else
+            r.headers.push_back({name, value});
     }
     std::string cookies;
     for (const std::string& c : args.all("--cookie")) {
@@ -147,7 +152,8 @@ void printDecision(std::ostream& out, const sim::Request& r, const sim::Decision
         std::size_t shown = 0;
         for (const auto& rj : h.rejected) {
             if (++shown > 12) {
-                out << std::string(16, ' ') << "… and " << (h.rejected.size() - 12) << " more (--json lists them all)\n";
+                out << std::string(16, ' ') << "… and " << (h.rejected.size() - 12)
+                    << " more (--json lists them all)\n";
                 break;
             }
             out << std::string(16, ' ') << "✗ ";
@@ -158,7 +164,8 @@ void printDecision(std::ostream& out, const sim::Request& r, const sim::Decision
     out << "\n→ " << sim::outcomeName(d.outcome);
     if (d.status) out << ' ' << d.status;
     if (!d.redirectLocation.empty()) out << " → " << d.redirectLocation;
-    if (!d.service.empty()) out << " · Service " << d.service << (d.servicePort ? ":" + std::to_string(d.servicePort) : "");
+    if (!d.service.empty())
+        out << " · Service " << d.service << (d.servicePort ? ":" + std::to_string(d.servicePort) : "");
     if (d.canary) out << " (canary)";
     if (!d.endpoint.empty()) out << " · " << d.endpoint;
     if (!d.pod.empty()) out << " · Pod " << d.pod;
@@ -209,11 +216,13 @@ Command routeCommand() {
     Command c;
     c.name = "route";
     c.summary = "where does this request go, and why? every hop explained";
-    c.usage = "-f PATH... --url URL [--profile P] [-H 'Name: value']... [--cookie n=v]... [--client-ip IP] [--seed N] [--json]";
+    c.usage =
+        "-f PATH... --url URL [--profile P] [-H 'Name: value']... [--cookie n=v]... [--client-ip IP] [--seed N] [--json]";
     c.options = sourceOptions();
     for (auto& o : requestOptions()) c.options.push_back(o);
     for (auto& o : profileOptions()) c.options.push_back(o);
-    c.options.push_back({"--seed", "", true, false, false, "random seed for balancers and canary weights (default 1)", "N"});
+    c.options.push_back(
+        {"--seed", "", true, false, false, "random seed for balancers and canary weights (default 1)", "N"});
     c.options.push_back({"--json", "", false, false, false, "print the Decision as JSON (docs/decision-json.md)", ""});
     c.run = runRoute;
     return c;

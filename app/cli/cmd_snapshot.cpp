@@ -116,7 +116,7 @@ int runSnapshot(const Args& args, Io& io) {
     std::string when = nowUtc();
     model::ManifestWriterOptions wo;
     wo.header = "hopscope-cli snapshot of context " + live->context + " (" + live->server + ") at " + when +
-                "\nLoad it with: hopscope-cli lint -f DIR (or route/graph -f DIR)";
+        "\nLoad it with: hopscope-cli lint -f DIR (or route/graph -f DIR)";
     const auto& certs = live->result.certificates;
     wo.certificatePem = [&](const std::string& ns, const std::string& name) {
         auto it = certs.find(ns + '/' + name);
@@ -128,7 +128,8 @@ int runSnapshot(const Args& args, Io& io) {
     for (const char* name : {"namespaces.yaml", "nodes.yaml", "ingressclasses.yaml", "ingresses.yaml", "services.yaml",
                              "endpointslices.yaml", "pods.yaml", "workloads.yaml", "secrets.yaml", "configmaps.yaml",
                              "gatewayclasses.yaml", "gateways.yaml", "httproutes.yaml", "referencegrants.yaml"}) {
-        bool written = std::any_of(files.begin(), files.end(), [&](const model::ManifestFile& f) { return f.name == name; });
+        bool written =
+            std::any_of(files.begin(), files.end(), [&](const model::ManifestFile& f) { return f.name == name; });
         if (!written) std::filesystem::remove(std::filesystem::path(*out) / name, ec);
     }
     std::size_t total = 0;
@@ -142,8 +143,9 @@ int runSnapshot(const Args& args, Io& io) {
     }
     {
         std::ostringstream info;
-        info << "context: " << live->context << "\nserver: " << live->server << "\nserver version: "
-             << live->result.status.serverVersion << "\ntaken: " << when << "\nobjects: " << total << '\n';
+        info << "context: " << live->context << "\nserver: " << live->server
+             << "\nserver version: " << live->result.status.serverVersion << "\ntaken: " << when
+             << "\nobjects: " << total << '\n';
         for (const auto& f : files) info << "  " << f.name << ": " << f.objects << '\n';
         info << "TLS Secrets hold the certificate only (tls.key is never read into Hopscope, so never written).\n";
         if (!live->result.problems.empty()) {
@@ -156,7 +158,8 @@ int runSnapshot(const Args& args, Io& io) {
         }
     }
     io.err << "wrote " << total << " object(s) in " << files.size() << " file(s) to " << *out;
-    if (!live->result.problems.empty()) io.err << " (" << live->result.problems.size() << " warning(s): some objects were not visible)";
+    if (!live->result.problems.empty())
+        io.err << " (" << live->result.problems.size() << " warning(s): some objects were not visible)";
     io.err << '\n';
     return kExitOk;
 }
@@ -178,7 +181,8 @@ Command snapshotCommand() {
     c.summary = "save a live cluster as manifests for offline what-if (-f DIR)";
     c.usage = "[--kubeconfig FILE] [--context NAME] [-n NAMESPACE | -A] -o DIR";
     c.options = {
-        {"--kubeconfig", "", true, false, false, "read only this kubeconfig (default: $KUBECONFIG or ~/.kube/config)", "FILE"},
+        {"--kubeconfig", "", true, false, false, "read only this kubeconfig (default: $KUBECONFIG or ~/.kube/config)",
+         "FILE"},
         {"--context", "", true, false, false, "the kubeconfig context (default: current-context)", "NAME"},
         {"-n", "--namespace", true, false, false, "only this namespace", "NS"},
         {"-A", "--all-namespaces", false, false, false, "all namespaces (the default)", ""},

@@ -64,7 +64,8 @@ private:
             auto slash = n.label.find('/');
             if (slash != std::string::npos) {
                 n.ns = n.label.substr(0, slash);
-                if (st_.gateways().find(n.ns, n.label.substr(slash + 1))) n.object = ObjectRef{Kind::Gateway, n.ns, n.label.substr(slash + 1)};
+                if (st_.gateways().find(n.ns, n.label.substr(slash + 1)))
+                    n.object = ObjectRef{Kind::Gateway, n.ns, n.label.substr(slash + 1)};
                 else {
                     n.health = Health::Broken;
                     n.healthReason = "Gateway does not exist";
@@ -104,7 +105,8 @@ private:
         n.object = r.route;
         if (r.route.kind == Kind::Ingress)
             if (const Ingress* ing = st_.ingresses().find(r.route.ns, r.route.name))
-                if (const std::string* c = lookup(ing->meta.annotations, "nginx.ingress.kubernetes.io/canary"); c && *c == "true")
+                if (const std::string* c = lookup(ing->meta.annotations, "nginx.ingress.kubernetes.io/canary");
+                    c && *c == "true")
                     n.detail = "Ingress · canary";
         return node(std::string(kindName(r.route.kind)) + "/" + r.route.ns + "/" + r.route.name, std::move(n));
     }
@@ -116,7 +118,8 @@ private:
         n.lane = Lane::Service;
         n.ns = ns;
         n.label = name;
-        n.detail = b.port ? ":" + std::to_string(b.port) + (b.portName.empty() ? "" : " (" + b.portName + ")") : std::string();
+        n.detail =
+            b.port ? ":" + std::to_string(b.port) + (b.portName.empty() ? "" : " (" + b.portName + ")") : std::string();
         n.object = ObjectRef{Kind::Service, ns, name};
         const Service* svc = st_.services().find(ns, name);
         if (svc && svc->type == "ExternalName") n.detail = "ExternalName " + svc->externalName;
@@ -145,9 +148,10 @@ private:
                 if (e.addresses.empty() || usable.count(e.addresses.front())) continue;
                 ++excluded;
                 std::string podKey;
-                if (e.targetRef && e.targetRef->kind == "Pod") podKey = (e.targetRef->ns.empty() ? ns : e.targetRef->ns) + "/" + e.targetRef->name;
+                if (e.targetRef && e.targetRef->kind == "Pod")
+                    podKey = (e.targetRef->ns.empty() ? ns : e.targetRef->ns) + "/" + e.targetRef->name;
                 std::string why = e.conditions.terminating.value_or(false) ? "terminating"
-                                  : !e.conditions.ready.value_or(true)    ? "not ready"
+                    : !e.conditions.ready.value_or(true)                   ? "not ready"
                                                                            : "no matching port";
                 std::uint32_t p = pod(ns, podKey, e.addresses.front(), e.nodeName, false, why);
                 std::uint32_t from = opt_.sliceLane ? sliceNode(s, *es) : s;
@@ -155,7 +159,8 @@ private:
             }
         if (!b.endpoints.empty() && excluded) {
             g_.nodes[s].health = Health::Warning;
-            g_.nodes[s].healthReason = std::to_string(excluded) + " endpoint(s) not used (not ready, terminating or no matching port)";
+            g_.nodes[s].healthReason =
+                std::to_string(excluded) + " endpoint(s) not used (not ready, terminating or no matching port)";
         }
         return s;
     }
@@ -173,7 +178,8 @@ private:
     }
 
     // The node a usable endpoint hangs from: the Service, or its slice in the slice lane.
-    std::uint32_t sliceFor(std::uint32_t serviceNode, const std::string& ns, const std::string& name, const std::string& hostPort) {
+    std::uint32_t sliceFor(std::uint32_t serviceNode, const std::string& ns, const std::string& name,
+                           const std::string& hostPort) {
         if (!opt_.sliceLane) return serviceNode;
         std::string addr = hostPort.substr(0, hostPort.rfind(':'));
         for (const EndpointSlice* es : st_.slicesForService(ns, name))
@@ -182,14 +188,15 @@ private:
         return serviceNode;
     }
 
-    std::uint32_t pod(const std::string& ns, const std::string& podKey, const std::string& address, const std::string& nodeName,
-                      bool usable, const std::string& why) {
+    std::uint32_t pod(const std::string& ns, const std::string& podKey, const std::string& address,
+                      const std::string& nodeName, bool usable, const std::string& why) {
         GraphNode n;
         n.lane = Lane::Pod;
         n.ns = ns;
-        std::string addr = address.find(':') != std::string::npos && address.front() != '[' && address.find('.') != std::string::npos
-                               ? address.substr(0, address.rfind(':'))
-                               : address;
+        std::string addr =
+            address.find(':') != std::string::npos && address.front() != '[' && address.find('.') != std::string::npos
+            ? address.substr(0, address.rfind(':'))
+            : address;
         const Pod* p = nullptr;
         if (!podKey.empty()) {
             auto slash = podKey.find('/');
@@ -249,7 +256,7 @@ private:
         n.health = h;
         n.healthReason = r.reason;
         std::string id = "Rule/" + std::string(kindName(r.route.kind)) + "/" + r.route.ns + "/" + r.route.name + "/" +
-                         std::to_string(r.rule) + "/" + std::to_string(r.pathIndex);
+            std::to_string(r.rule) + "/" + std::to_string(r.pathIndex);
         std::uint32_t ri = node(id, std::move(n));
         edge(rt, ri, h == Health::Broken ? Health::Ok : h);
         if (r.status == sim::RuleView::Status::Shadowed || r.status == sim::RuleView::Status::NotServed) {

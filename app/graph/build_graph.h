@@ -13,7 +13,7 @@ namespace hs::graph {
 
 struct BuildOptions {
     bool sliceLane = false;  // show EndpointSlices as their own lane
-    bool nodeLane = false;   // show Nodes as their own lane
+    bool nodeLane = false;  // show Nodes as their own lane
     sim::ProfileOptions profile;  // the controller model (ingress-nginx by default)
 };
 

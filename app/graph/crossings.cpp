@@ -32,7 +32,8 @@ double heightAt(const std::vector<Point>& pts, double x) {
 std::int64_t countCrossings(const Graph& g, const Layout& layout) {
     std::array<int, kLaneCount> column;
     column.fill(-1);
-    for (std::size_t c = 0; c < layout.columns.size(); ++c) column[static_cast<int>(layout.columns[c].lane)] = static_cast<int>(c);
+    for (std::size_t c = 0; c < layout.columns.size(); ++c)
+        column[static_cast<int>(layout.columns[c].lane)] = static_cast<int>(c);
     const std::size_t columns = layout.columns.size();
     if (columns < 2) return 0;
 
@@ -59,7 +60,7 @@ std::int64_t countCrossings(const Graph& g, const Layout& layout) {
         heights.push_back(layout.boxes[bottom].centerY());
         for (int c = lo; c < hi; ++c)
             segments[static_cast<std::size_t>(c)].emplace_back(heights[static_cast<std::size_t>(c - lo)],
-                                                              heights[static_cast<std::size_t>(c - lo + 1)]);
+                                                               heights[static_cast<std::size_t>(c - lo + 1)]);
     }
 
     // Pairs sorted by upper end: a crossing is an inversion of the lower ends (ties never cross).

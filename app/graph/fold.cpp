@@ -29,7 +29,7 @@ FoldedGraph foldPods(const Graph& g, std::uint32_t threshold) {
         if (foldable(node)) members[node.group] += node.members;
 
     std::unordered_map<std::string_view, std::uint32_t> folded;  // group -> node in out.graph
-    std::unordered_map<std::string_view, std::uint32_t> notOk;   // group -> members not Ok
+    std::unordered_map<std::string_view, std::uint32_t> notOk;  // group -> members not Ok
     out.nodeMap.resize(n);
     for (std::uint32_t i = 0; i < n; ++i) {
         const GraphNode& node = g.nodes[i];

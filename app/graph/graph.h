@@ -18,24 +18,24 @@ inline constexpr int kLaneCount = 7;
 const char* laneName(Lane l);
 
 enum class Health : std::uint8_t {
-    Ok,        // serving traffic
-    Warning,   // works, but something deserves a look (e.g. some endpoints not ready)
-    Broken,    // a reference that leads nowhere: missing Service, no ready endpoints
+    Ok,  // serving traffic
+    Warning,  // works, but something deserves a look (e.g. some endpoints not ready)
+    Broken,  // a reference that leads nowhere: missing Service, no ready endpoints
     Inactive,  // not served by the profile (other IngressClass), terminating Pod, folded away
 };
 const char* healthName(Health h);
 
 struct GraphNode {
-    std::string id;      // stable across snapshots: "Ingress/shop/storefront", "Rule/shop/storefront/0/1"
+    std::string id;  // stable across snapshots: "Ingress/shop/storefront", "Rule/shop/storefront/0/1"
     Lane lane = Lane::Route;
-    std::string label;   // first line: the name
+    std::string label;  // first line: the name
     std::string detail;  // second line: "Prefix /api", ":80 → http", "10.244.1.21 · node-a"
-    std::string ns;      // namespace, for filtering ("" for cluster-scoped and entry nodes)
+    std::string ns;  // namespace, for filtering ("" for cluster-scoped and entry nodes)
     std::optional<model::ObjectRef> object;  // the Kubernetes object behind it, if any
     Health health = Health::Ok;
-    std::string healthReason;   // why, when not Ok
+    std::string healthReason;  // why, when not Ok
     std::uint32_t members = 1;  // > 1 for folded groups ("12 pods")
-    std::string group;          // fold key: Pods of one Service share it
+    std::string group;  // fold key: Pods of one Service share it
 };
 
 struct GraphEdge {

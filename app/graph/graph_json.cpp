@@ -14,7 +14,9 @@ std::string toJson(const Graph& g, bool pretty) {
         w.field("namespace", n.ns);
         if (n.object) {
             w.key("object").beginObject();
-            w.field("kind", model::kindName(n.object->kind)).field("namespace", n.object->ns).field("name", n.object->name);
+            w.field("kind", model::kindName(n.object->kind))
+                .field("namespace", n.object->ns)
+                .field("name", n.object->name);
             w.endObject();
         } else {
             w.nullField("object");
@@ -67,9 +69,12 @@ std::string toDot(const Graph& g) {
         const auto& n = g.nodes[i];
         std::string label = n.label + (n.detail.empty() ? "" : "\n" + n.detail);
         out += "  n" + std::to_string(i) + " [label=" + dotQuote(label);
-        if (n.health == Health::Broken) out += ", color=red";
-        else if (n.health == Health::Warning) out += ", color=orange";
-        else if (n.health == Health::Inactive) out += ", style=dashed";
+        if (n.health == Health::Broken)
+            out += ", color=red";
+        else if (n.health == Health::Warning)
+            out += ", color=orange";
+        else if (n.health == Health::Inactive)
+            out += ", style=dashed";
         out += "];\n";
     }
     for (const auto& e : g.edges) {

@@ -173,7 +173,10 @@ private:
             double side = col.right() + opt_.laneGap / 4;
             if (edge.from == edge.to) {
                 double h = a.height / 4;
-                return {{a.right(), a.centerY() - h}, {side, a.centerY() - h}, {side, a.centerY() + h}, {a.right(), a.centerY() + h}};
+                return {{a.right(), a.centerY() - h},
+                        {side, a.centerY() - h},
+                        {side, a.centerY() + h},
+                        {a.right(), a.centerY() + h}};
             }
             return {{a.right(), a.centerY()}, {side, a.centerY()}, {side, b.centerY()}, {b.right(), b.centerY()}};
         }
@@ -200,8 +203,10 @@ private:
             for (std::uint32_t i = 0; i < layer.size(); ++i) {
                 std::uint32_t v = layer[i];
                 LayoutMemo::Entry e{lg_.layerLane[l], i, y_[v], lg_.isBend(v)};
-                if (e.bend) out_.memo.insert(bendKey(v), e);
-                else out_.memo.insert(g_.nodes[v].id, e);
+                if (e.bend)
+                    out_.memo.insert(bendKey(v), e);
+                else
+                    out_.memo.insert(g_.nodes[v].id, e);
             }
         }
     }

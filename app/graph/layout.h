@@ -40,15 +40,15 @@ using TextMeasure = std::function<double(std::string_view text, TextRole role)>;
 
 enum class InitialOrder : std::uint8_t {
     Traversal,  // depth-first, one namespace after the other, children by name: namespaces form bands
-    Input,      // the order of Graph::nodes (for tests and comparisons)
+    Input,  // the order of Graph::nodes (for tests and comparisons)
 };
 
 // The key a sweep sorts a lane by.
 enum class OrderHeuristic : std::uint8_t {
-    Balanced,    // mean relative position of the neighbours in both neighbouring lanes, each weighted
-                 // by 1 / its degree, so a hub (an entry with 900 Ingresses) hardly pulls
+    Balanced,  // mean relative position of the neighbours in both neighbouring lanes, each weighted
+    // by 1 / its degree, so a hub (an entry with 900 Ingresses) hardly pulls
     Barycenter,  // mean position of the neighbours in the lane the sweep comes from (classic)
-    Median,      // median of those
+    Median,  // median of those
 };
 
 struct LayoutOptions {
@@ -64,18 +64,18 @@ struct LayoutOptions {
     double maxNodeWidth = 360;
 
     // Spacing.
-    double laneGap = 100;      // between the columns of neighbouring lanes
-    double nodeGap = 12;       // between neighbouring boxes of one lane
+    double laneGap = 100;  // between the columns of neighbouring lanes
+    double nodeGap = 12;  // between neighbouring boxes of one lane
     double namespaceGap = 24;  // extra gap where the namespace changes within a lane
 
     // Crossing reduction.
     InitialOrder initialOrder = InitialOrder::Traversal;
     OrderHeuristic heuristic = OrderHeuristic::Balanced;
-    int maxSweeps = 24;      // down+up sweep pairs at most; 0 keeps the initial order
+    int maxSweeps = 24;  // down+up sweep pairs at most; 0 keeps the initial order
     // Large graphs get fewer sweeps: at most sweepWork / (vertices + segments), at least 4 (0: no
     // limit). The last sweeps on a 10k-Pod graph gain 0.2 % fewer crossings for twice the time.
     std::size_t sweepWork = 250'000;
-    bool transpose = true;   // swap neighbours while that removes crossings
+    bool transpose = true;  // swap neighbours while that removes crossings
     bool moveBlocks = true;  // move whole parts that hang off a lane as one (see docs/layout.md)
 
     // Vertical placement: relaxation sweeps pulling nodes towards their neighbours.
@@ -94,17 +94,17 @@ struct LaneColumn {
 
 struct LayoutStats {
     std::int64_t initialCrossings = 0;  // of the initial order, before any sweep
-    int sweeps = 0;                     // sweep pairs run
-    std::uint32_t bendPoints = 0;       // bend vertices of lane-skipping edges
+    int sweeps = 0;  // sweep pairs run
+    std::uint32_t bendPoints = 0;  // bend vertices of lane-skipping edges
 };
 
 struct Layout {
-    std::vector<Rect> boxes;                 // per node, indexed like Graph::nodes
+    std::vector<Rect> boxes;  // per node, indexed like Graph::nodes
     std::vector<std::vector<Point>> routes;  // per edge, indexed like Graph::edges: from → to
-    std::vector<LaneColumn> columns;         // lanes that have nodes, left to right
-    std::vector<std::uint32_t> rank;         // per node: its index in its lane, 0 = top
-    Rect bounds;                             // of every box and route point
-    std::int64_t crossings = 0;              // between lanes, counted as countCrossings() does
+    std::vector<LaneColumn> columns;  // lanes that have nodes, left to right
+    std::vector<std::uint32_t> rank;  // per node: its index in its lane, 0 = top
+    Rect bounds;  // of every box and route point
+    std::int64_t crossings = 0;  // between lanes, counted as countCrossings() does
     LayoutStats stats;
     LayoutMemo memo;  // pass to the next computeLayout() to keep this one's order and places
 };

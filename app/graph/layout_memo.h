@@ -20,8 +20,8 @@ public:
     struct Entry {
         Lane lane = Lane::Route;
         std::uint32_t order = 0;  // rank within the lane, 0 = top (bend points included)
-        double y = 0;             // vertical centre
-        bool bend = false;        // a bend point of a lane-skipping edge, not a node
+        double y = 0;  // vertical centre
+        bool bend = false;  // a bend point of a lane-skipping edge, not a node
     };
 
     // The entry for a node id, or nullptr.
@@ -51,10 +51,10 @@ private:
 
 // How far a layout moved from the one before it, compared by node id (bend points ignored).
 struct Stability {
-    std::size_t common = 0;      // nodes in both layouts, in the same lane
-    std::size_t moved = 0;       // of those, nodes whose centre moved more than one slot
-    std::size_t swaps = 0;       // pairs of common nodes of one lane whose relative order flipped
-    double maxShift = 0;         // the largest vertical move of a common node
+    std::size_t common = 0;  // nodes in both layouts, in the same lane
+    std::size_t moved = 0;  // of those, nodes whose centre moved more than one slot
+    std::size_t swaps = 0;  // pairs of common nodes of one lane whose relative order flipped
+    double maxShift = 0;  // the largest vertical move of a common node
 };
 
 // `slot` is the height of one row: a node's height plus the gap between nodes.

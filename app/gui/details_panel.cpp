@@ -135,7 +135,8 @@ DetailsPanel::DetailsPanel(QWidget* parent) : QWidget(parent) {
     tabs_->addTab(yaml_, tr("YAML"));
     tabs_->addTab(warnings_, tr("Warnings"));
     tabs_->addTab(routes_, tr("Routes"));
-    tabs_->setTabToolTip(2, tr("Findings of the loader, the reference checks and the controller profile about this object"));
+    tabs_->setTabToolTip(
+        2, tr("Findings of the loader, the reference checks and the controller profile about this object"));
     tabs_->setTabToolTip(3, tr("Every rule whose traffic passes through this object"));
     auto* pl = new QVBoxLayout(page);
     pl->setContentsMargins(0, 0, 0, 0);
@@ -154,17 +155,18 @@ DetailsPanel::~DetailsPanel() = default;
 void DetailsPanel::setContext(std::shared_ptr<const sim::RouteTable> table, model::Diagnostics findings) {
     table_ = std::move(table);
     findings_ = std::move(findings);
-    if (object_ && (!table_ || !table_->state().contains(*object_))) clear();
-    else refresh();
+    if (object_ && (!table_ || !table_->state().contains(*object_)))
+        clear();
+    else
+        refresh();
 }
 
 void DetailsPanel::showNode(const graph::GraphNode& node) {
     nodeTitle_ = qs(node.label);
     nodeDetail_ = qs(node.detail);
     nodeHealth_ = node.health == graph::Health::Ok
-                      ? QString()
-                      : QStringLiteral("%1: %2").arg(QString::fromUtf8(graph::healthName(node.health)),
-                                                     qs(node.healthReason));
+        ? QString()
+        : QStringLiteral("%1: %2").arg(QString::fromUtf8(graph::healthName(node.health)), qs(node.healthReason));
     object_ = node.object;
     if (!object_) {
         // An entry point or a folded group: no object of its own, show what the graph knows.
@@ -214,8 +216,8 @@ void DetailsPanel::refresh() {
     fillWarnings(ref);
     fillRoutes(ref);
     tabs_->setTabText(2, warnings_->count() ? tr("Warnings (%1)").arg(warnings_->count()) : tr("Warnings"));
-    tabs_->setTabText(3, routes_->topLevelItemCount() ? tr("Routes (%1)").arg(routes_->topLevelItemCount())
-                                                      : tr("Routes"));
+    tabs_->setTabText(
+        3, routes_->topLevelItemCount() ? tr("Routes (%1)").arg(routes_->topLevelItemCount()) : tr("Routes"));
 }
 
 void DetailsPanel::addFact(const QString& key, const QString& value) {
@@ -237,15 +239,13 @@ void DetailsPanel::fillFacts(const model::ObjectRef& ref) {
             for (const auto& rule : ing->rules) {
                 QString host = rule.host.empty() ? tr("(any host)") : qs(rule.host);
                 for (const auto& p : rule.paths) {
-                    QString backend = p.backend.service
-                                          ? qs(p.backend.service->name) + QLatin1Char(':') +
-                                                (p.backend.service->port.name.empty()
-                                                     ? QString::number(p.backend.service->port.number)
-                                                     : qs(p.backend.service->port.name))
-                                          : tr("(resource backend)");
-                    addFact(tr("Rule"), QStringLiteral("%1 %2 %3 → %4")
-                                            .arg(host, QString::fromUtf8(model::pathTypeName(p.pathType)),
-                                                 qs(p.path), backend));
+                    QString backend = p.backend.service ? qs(p.backend.service->name) + QLatin1Char(':') +
+                            (p.backend.service->port.name.empty() ? QString::number(p.backend.service->port.number)
+                                                                  : qs(p.backend.service->port.name))
+                                                        : tr("(resource backend)");
+                    addFact(tr("Rule"),
+                            QStringLiteral("%1 %2 %3 → %4")
+                                .arg(host, QString::fromUtf8(model::pathTypeName(p.pathType)), qs(p.path), backend));
                 }
             }
             if (ing->defaultBackend && ing->defaultBackend->service)
@@ -253,10 +253,12 @@ void DetailsPanel::fillFacts(const model::ObjectRef& ref) {
             for (const auto& t : ing->tls) {
                 QStringList hosts;
                 for (const auto& h : t.hosts) hosts << qs(h);
-                addFact(tr("TLS"), QStringLiteral("%1 (Secret %2)").arg(hosts.join(QStringLiteral(", ")), qs(t.secretName)));
+                addFact(tr("TLS"),
+                        QStringLiteral("%1 (Secret %2)").arg(hosts.join(QStringLiteral(", ")), qs(t.secretName)));
             }
             for (const auto& lb : ing->loadBalancer) addFact(tr("Address"), qs(lb.ip.empty() ? lb.hostname : lb.ip));
-            for (const auto& [k, v] : ing->meta.annotations) addFact(tr("Annotation"), qs(k) + QStringLiteral(": ") + qs(v));
+            for (const auto& [k, v] : ing->meta.annotations)
+                addFact(tr("Annotation"), qs(k) + QStringLiteral(": ") + qs(v));
         }
         break;
     case model::Kind::Service:
@@ -284,16 +286,19 @@ void DetailsPanel::fillFacts(const model::ObjectRef& ref) {
         break;
     case model::Kind::Pod:
         if (const auto* pod = st.pods().find(ref.ns, ref.name)) {
-            addFact(tr("IP"), qs(pod->podIP) + (pod->syntheticIP ? tr(" (invented: the manifest has no status)") : QString()));
+            addFact(tr("IP"),
+                    qs(pod->podIP) + (pod->syntheticIP ? tr(" (invented: the manifest has no status)") : QString()));
             addFact(tr("Node"), pod->spec.nodeName.empty() ? tr("(not scheduled)") : qs(pod->spec.nodeName));
             if (!pod->phase.empty()) addFact(tr("Phase"), qs(pod->phase));
             addFact(tr("Ready"), pod->ready ? (*pod->ready ? tr("yes") : tr("no")) : tr("unknown (no status)"));
             for (const auto& c : pod->spec.containers) {
                 QStringList ports;
                 for (const auto& p : c.ports) ports << QString::number(p.containerPort);
-                addFact(tr("Container"), QStringLiteral("%1 (%2)%3")
-                                             .arg(qs(c.name), qs(c.image),
-                                                  ports.isEmpty() ? QString() : QStringLiteral(" ports ") + ports.join(QLatin1Char(','))));
+                addFact(
+                    tr("Container"),
+                    QStringLiteral("%1 (%2)%3")
+                        .arg(qs(c.name), qs(c.image),
+                             ports.isEmpty() ? QString() : QStringLiteral(" ports ") + ports.join(QLatin1Char(','))));
             }
             if (pod->meta.derived) addFact(tr("Synthetic"), tr("from %1").arg(qs(pod->meta.derivedFrom)));
         }
@@ -308,7 +313,8 @@ void DetailsPanel::fillFacts(const model::ObjectRef& ref) {
     case model::Kind::HTTPRoute:
         if (const auto* r = st.httpRoutes().find(ref.ns, ref.name)) {
             for (const auto& p : r->parentRefs)
-                addFact(tr("Parent"), QStringLiteral("%1 %2").arg(qs(p.kind), qs((p.ns.empty() ? ref.ns : p.ns) + "/" + p.name)));
+                addFact(tr("Parent"),
+                        QStringLiteral("%1 %2").arg(qs(p.kind), qs((p.ns.empty() ? ref.ns : p.ns) + "/" + p.name)));
             QStringList hosts;
             for (const auto& h : r->hostnames) hosts << qs(h);
             addFact(tr("Hostnames"), hosts.isEmpty() ? tr("(any)") : hosts.join(QStringLiteral(", ")));
@@ -328,7 +334,8 @@ void DetailsPanel::fillFacts(const model::ObjectRef& ref) {
                 QStringList names;
                 for (const auto& n : s->certificate->dnsNames) names << qs(n);
                 addFact(tr("Certificate names"), names.join(QStringLiteral(", ")));
-                addFact(tr("Valid until"), QDateTime::fromSecsSinceEpoch(s->certificate->notAfter).toString(Qt::ISODate));
+                addFact(tr("Valid until"),
+                        QDateTime::fromSecsSinceEpoch(s->certificate->notAfter).toString(Qt::ISODate));
             }
         }
         break;
@@ -364,9 +371,9 @@ void DetailsPanel::fillWarnings(const model::ObjectRef& ref) {
         if (d.object != display) continue;
         auto* item = new QListWidgetItem(qs(d.format()), warnings_);
         item->setToolTip(qs(d.code));
-        item->setIcon(QIcon(d.severity == model::Severity::Error     ? QStringLiteral(":/icons/error.svg")
-                            : d.severity == model::Severity::Warning ? QStringLiteral(":/icons/warning.svg")
-                                                                     : QStringLiteral(":/icons/info.svg")));
+        item->setIcon(QIcon(d.severity == model::Severity::Error         ? QStringLiteral(":/icons/error.svg")
+                                : d.severity == model::Severity::Warning ? QStringLiteral(":/icons/warning.svg")
+                                                                         : QStringLiteral(":/icons/info.svg")));
     }
     if (warnings_->count() == 0) {
         auto* none = new QListWidgetItem(tr("No findings about this object."), warnings_);
@@ -381,16 +388,20 @@ void DetailsPanel::fillRoutes(const model::ObjectRef& ref) {
         if (!passesThrough(r, ref, st)) continue;
         QStringList backends;
         for (const auto& b : r.backends) {
-            QString s = qs(b.service) + QLatin1Char(':') + (b.portName.empty() ? QString::number(b.port) : qs(b.portName));
+            QString s =
+                qs(b.service) + QLatin1Char(':') + (b.portName.empty() ? QString::number(b.port) : qs(b.portName));
             if (!b.label.empty()) s += QStringLiteral(" (%1)").arg(qs(b.label));
             backends << s;
         }
         QString status = QString::fromUtf8(sim::ruleStatusName(r.status));
         if (!r.reason.empty()) status += QStringLiteral(": ") + qs(r.reason);
-        auto* item = new QTreeWidgetItem(
-            routes_, {qs(r.route.display()),
-                      QStringLiteral("%1 %2 %3").arg(r.host.empty() ? tr("(any host)") : qs(r.host), qs(r.pathType), qs(r.path)).simplified(),
-                      backends.join(QStringLiteral(", ")), status});
+        auto* item =
+            new QTreeWidgetItem(routes_,
+                                {qs(r.route.display()),
+                                 QStringLiteral("%1 %2 %3")
+                                     .arg(r.host.empty() ? tr("(any host)") : qs(r.host), qs(r.pathType), qs(r.path))
+                                     .simplified(),
+                                 backends.join(QStringLiteral(", ")), status});
         for (int c = 0; c < 4; ++c) item->setToolTip(c, item->text(c));
     }
     for (int c = 0; c < 3; ++c) routes_->resizeColumnToContents(c);

@@ -20,8 +20,10 @@ constexpr double kTinyLod = 0.22;
 constexpr double kLabelLod = 0.5;
 
 QColor mix(const QColor& a, const QColor& b, double t) {
-    return QColor::fromRgbF(static_cast<float>(a.redF() * (1 - t) + b.redF() * t), static_cast<float>(a.greenF() * (1 - t) + b.greenF() * t),
-                            static_cast<float>(a.blueF() * (1 - t) + b.blueF() * t), static_cast<float>(a.alphaF() * (1 - t) + b.alphaF() * t));
+    return QColor::fromRgbF(static_cast<float>(a.redF() * (1 - t) + b.redF() * t),
+                            static_cast<float>(a.greenF() * (1 - t) + b.greenF() * t),
+                            static_cast<float>(a.blueF() * (1 - t) + b.blueF() * t),
+                            static_cast<float>(a.alphaF() * (1 - t) + b.alphaF() * t));
 }
 
 // Liang–Barsky: the part of segment a-b inside r; false when none.
@@ -36,8 +38,10 @@ bool clipSegment(QPointF& a, QPointF& b, const QRectF& r) {
             continue;
         }
         const double t = q[i] / p[i];
-        if (p[i] < 0) t0 = std::max(t0, t);
-        else t1 = std::min(t1, t);
+        if (p[i] < 0)
+            t0 = std::max(t0, t);
+        else
+            t1 = std::min(t1, t);
         if (t0 > t1) return false;
     }
     const QPointF start = a;
@@ -58,7 +62,10 @@ QString kindLetter(const hs::graph::GraphNode& n) {
     case Lane::Rule: return QStringLiteral("R");
     case Lane::Service: return QStringLiteral("S");
     case Lane::Slice: return QStringLiteral("E");
-    case Lane::Pod: return n.members > 1 ? QStringLiteral("×") : n.id.rfind("Endpoint/", 0) == 0 ? QStringLiteral("@") : QStringLiteral("P");
+    case Lane::Pod:
+        return n.members > 1                  ? QStringLiteral("×")
+            : n.id.rfind("Endpoint/", 0) == 0 ? QStringLiteral("@")
+                                              : QStringLiteral("P");
     case Lane::Node: return QStringLiteral("N");
     }
     return QStringLiteral("?");
@@ -110,20 +117,21 @@ QColor GraphStyle::healthColor(Health h) const {
 
 QColor GraphStyle::laneColor(Lane l) const {
     switch (l) {
-    case Lane::Entry: return QColor(0x8e, 0x6c, 0xef);    // violet
-    case Lane::Route: return QColor(0x3b, 0x82, 0xf6);    // blue
-    case Lane::Rule: return QColor(0x0e, 0xa5, 0xb0);     // teal
+    case Lane::Entry: return QColor(0x8e, 0x6c, 0xef);  // violet
+    case Lane::Route: return QColor(0x3b, 0x82, 0xf6);  // blue
+    case Lane::Rule: return QColor(0x0e, 0xa5, 0xb0);  // teal
     case Lane::Service: return QColor(0x22, 0xa0, 0x55);  // green
-    case Lane::Slice: return QColor(0x84, 0x9a, 0x2a);    // olive
-    case Lane::Pod: return QColor(0xd9, 0x7a, 0x1c);      // orange
-    case Lane::Node: return QColor(0x8a, 0x8a, 0x8a);     // grey
+    case Lane::Slice: return QColor(0x84, 0x9a, 0x2a);  // olive
+    case Lane::Pod: return QColor(0xd9, 0x7a, 0x1c);  // orange
+    case Lane::Node: return QColor(0x8a, 0x8a, 0x8a);  // grey
     }
     return edge;
 }
 
 // --- GraphNodeItem ---
 
-GraphNodeItem::GraphNodeItem(const hs::graph::GraphNode& n, std::uint32_t index, const QRectF& rect, const GraphStyle* style, bool folded)
+GraphNodeItem::GraphNodeItem(const hs::graph::GraphNode& n, std::uint32_t index, const QRectF& rect,
+                             const GraphStyle* style, bool folded)
     : id_(QString::fromStdString(n.id)),
       ns_(QString::fromStdString(n.ns)),
       label_(QString::fromStdString(n.label)),
@@ -151,7 +159,8 @@ GraphNodeItem::GraphNodeItem(const hs::graph::GraphNode& n, std::uint32_t index,
     if (!n.detail.empty()) tip += QStringLiteral("<br>") + QString::fromStdString(n.detail).toHtmlEscaped();
     if (n.health != Health::Ok) {
         tip += QStringLiteral("<br><b>%1</b>").arg(QString::fromUtf8(hs::graph::healthName(n.health)));
-        if (!n.healthReason.empty()) tip += QStringLiteral(": ") + QString::fromStdString(n.healthReason).toHtmlEscaped();
+        if (!n.healthReason.empty())
+            tip += QStringLiteral(": ") + QString::fromStdString(n.healthReason).toHtmlEscaped();
     }
     setToolTip(tip);
 }
@@ -194,7 +203,9 @@ void GraphNodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
     if (isSelected()) border = s.highlight;
 
     if (lod < kTinyLod) {
-        painter->fillRect(rect_, withAlpha(health_ == Health::Ok && emphasis_ != Emphasis::Lit && !isSelected() ? accent : border, fade));
+        painter->fillRect(
+            rect_,
+            withAlpha(health_ == Health::Ok && emphasis_ != Emphasis::Lit && !isSelected() ? accent : border, fade));
         return;
     }
 
@@ -206,7 +217,8 @@ void GraphNodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
         painter->drawRoundedRect(rect_.translated(6, 6), radius, radius);
         painter->drawRoundedRect(rect_.translated(3, 3), radius, radius);
     }
-    QPen pen(withAlpha(border, fade), health_ == Health::Broken || emphasis_ == Emphasis::Lit || isSelected() ? 2.2 : 1.2);
+    QPen pen(withAlpha(border, fade),
+             health_ == Health::Broken || emphasis_ == Emphasis::Lit || isSelected() ? 2.2 : 1.2);
     if (health_ == Health::Inactive) pen.setStyle(Qt::DashLine);
     if (health_ == Health::Broken) pen.setStyle(Qt::DashLine), pen.setDashPattern({4, 2.5});
     painter->setPen(pen);
@@ -226,8 +238,8 @@ void GraphNodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
         elide();
         painter->setFont(s.labelFont);
         painter->setPen(withAlpha(s.text, fade));
-        painter->drawText(QRectF(rect_.left() + 28, rect_.top(), rect_.width() - 36, rect_.height()), Qt::AlignVCenter | Qt::AlignLeft,
-                          elidedLabel_);
+        painter->drawText(QRectF(rect_.left() + 28, rect_.top(), rect_.width() - 36, rect_.height()),
+                          Qt::AlignVCenter | Qt::AlignLeft, elidedLabel_);
         return;
     }
     painter->setFont(s.badgeFont);
@@ -240,12 +252,13 @@ void GraphNodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
     const double top = twoLines ? rect_.center().y() - lineH : rect_.center().y() - lineH / 2;
     painter->setFont(s.labelFont);
     painter->setPen(withAlpha(s.text, fade));
-    painter->drawText(QRectF(rect_.left() + 28, top, rect_.width() - 36, lineH), Qt::AlignVCenter | Qt::AlignLeft, elidedLabel_);
+    painter->drawText(QRectF(rect_.left() + 28, top, rect_.width() - 36, lineH), Qt::AlignVCenter | Qt::AlignLeft,
+                      elidedLabel_);
     if (twoLines) {
         painter->setFont(s.detailFont);
         painter->setPen(withAlpha(s.mutedText, fade));
-        painter->drawText(QRectF(rect_.left() + 28, top + lineH, rect_.width() - 36, lineH), Qt::AlignVCenter | Qt::AlignLeft,
-                          elidedDetail_);
+        painter->drawText(QRectF(rect_.left() + 28, top + lineH, rect_.width() - 36, lineH),
+                          Qt::AlignVCenter | Qt::AlignLeft, elidedDetail_);
     }
     // Health dot in the top-right corner when not Ok.
     if (health_ != Health::Ok) {
@@ -268,8 +281,8 @@ void GraphNodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
 
 // --- GraphEdgeItem ---
 
-GraphEdgeItem::GraphEdgeItem(const std::vector<QPointF>& route, std::uint32_t from, std::uint32_t to, Health health, const QString& label,
-                             const GraphStyle* style)
+GraphEdgeItem::GraphEdgeItem(const std::vector<QPointF>& route, std::uint32_t from, std::uint32_t to, Health health,
+                             const QString& label, const GraphStyle* style)
     : label_(label), from_(from), to_(to), health_(health), style_(style) {
     setFlag(ItemIsSelectable, false);
     setAcceptedMouseButtons(Qt::NoButton);

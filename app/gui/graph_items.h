@@ -37,7 +37,8 @@ enum class Emphasis : std::uint8_t { Normal, Lit, Dimmed };
 class GraphNodeItem : public QGraphicsItem {
 public:
     enum { Type = UserType + 101 };
-    GraphNodeItem(const hs::graph::GraphNode& node, std::uint32_t index, const QRectF& rect, const GraphStyle* style, bool folded = false);
+    GraphNodeItem(const hs::graph::GraphNode& node, std::uint32_t index, const QRectF& rect, const GraphStyle* style,
+                  bool folded = false);
 
     int type() const override { return Type; }
     QRectF boundingRect() const override;
@@ -48,7 +49,7 @@ public:
     const QString& ns() const { return ns_; }
     const QString& label() const { return label_; }
     std::uint32_t index() const { return index_; }  // in its graph (the folded one when inFoldedSet())
-    bool inFoldedSet() const { return folded_; }     // part of the zoomed-out level of detail
+    bool inFoldedSet() const { return folded_; }  // part of the zoomed-out level of detail
     hs::graph::Health health() const { return health_; }
     hs::graph::Lane lane() const { return lane_; }
     QRectF card() const { return rect_; }

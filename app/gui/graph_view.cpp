@@ -80,7 +80,8 @@ std::shared_ptr<Built> buildAndLayout(std::uint64_t generation, std::shared_ptr<
     hs::graph::LayoutOptions options;
     options.measure = [&](std::string_view text, hs::graph::TextRole role) {
         QString s = QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
-        return std::ceil(role == hs::graph::TextRole::Label ? labelMetrics.horizontalAdvance(s) : detailMetrics.horizontalAdvance(s));
+        return std::ceil(role == hs::graph::TextRole::Label ? labelMetrics.horizontalAdvance(s)
+                                                            : detailMetrics.horizontalAdvance(s));
     };
     options.paddingX = 18;  // room for the kind icon on the left
     options.paddingY = 6;
@@ -93,7 +94,8 @@ std::shared_ptr<Built> buildAndLayout(std::uint64_t generation, std::shared_ptr<
     out->adj = std::make_shared<const Adjacency>(*out->graph);
     auto folded = std::make_shared<hs::graph::FoldedGraph>(hs::graph::foldPods(*out->graph, 2));
     if (folded->graph.nodes.size() < out->graph->nodes.size()) {
-        out->foldLayout = hs::graph::computeLayout(folded->graph, options, foldMemo.empty() ? &out->layout.memo : &foldMemo);
+        out->foldLayout =
+            hs::graph::computeLayout(folded->graph, options, foldMemo.empty() ? &out->layout.memo : &foldMemo);
         out->foldAdj = std::make_shared<const Adjacency>(folded->graph);
         out->folded = std::move(folded);
     }
@@ -155,7 +157,7 @@ struct GraphView::Impl {
     bool overviewMode = false;
     QImage overview;
     double overviewScale = 0;  // the device scale it was painted at; 0 = stale
-    bool exporting = false;    // an export renders the items themselves, at its own scale
+    bool exporting = false;  // an export renders the items themselves, at its own scale
 
     // The worker.
     QFutureWatcher<std::shared_ptr<Built>>* watcher = nullptr;
@@ -169,7 +171,7 @@ struct GraphView::Impl {
     QSet<QString> nsFilter;
 
     // Highlights, in full-graph ids so they survive a relayout.
-    QStringList litIds;                                  // highlightNodes / showDecision
+    QStringList litIds;  // highlightNodes / showDecision
     std::vector<std::pair<QString, QString>> litEdgeIds;  // showDecision: hop to hop
     bool decisionMode = false;
     QString selectedId;
@@ -187,8 +189,8 @@ struct GraphView::Impl {
         Fonts fonts{style.labelFont, style.detailFont};
         hs::graph::LayoutMemo memo = shown ? shown->layout.memo : hs::graph::LayoutMemo{};
         hs::graph::LayoutMemo foldMemo = shown && shown->folded ? shown->foldLayout.memo : hs::graph::LayoutMemo{};
-        watcher->setFuture(QtConcurrent::run(buildAndLayout, ++generation, std::move(pendingTable), std::move(pendingGraph), fonts,
-                                             std::move(memo), std::move(foldMemo)));
+        watcher->setFuture(QtConcurrent::run(buildAndLayout, ++generation, std::move(pendingTable),
+                                             std::move(pendingGraph), fonts, std::move(memo), std::move(foldMemo)));
         pendingTable.reset();
         pendingGraph.reset();
     }
@@ -229,8 +231,10 @@ struct GraphView::Impl {
             for (const auto& p : l.routes[e]) pts.emplace_back(p.x, p.y);
             const auto& ge = g.edges[e];
             auto* item = new GraphEdgeItem(pts, ge.from, ge.to, ge.health, QString::fromStdString(ge.label), &style);
-            if (item->isLong()) longOnes.push_back(item);
-            else scene->addItem(item);
+            if (item->isLong())
+                longOnes.push_back(item);
+            else
+                scene->addItem(item);
             set.edges.push_back(item);
         }
         set.longEdges = new LongEdgesItem(std::move(longOnes));
@@ -274,11 +278,13 @@ struct GraphView::Impl {
         for (const auto& c : l.columns) {
             const QString title = laneTitle(c.lane);
             const double w = std::max({c.width, 120.0, headerMetrics.horizontalAdvance(title.toUpper()) * 1.12 + 28});
-            auto* h = new LaneHeaderItem(title, QRectF(c.x + c.width / 2 - w / 2, headerY, w, kHeaderHeight), c.lane, &style);
+            auto* h =
+                new LaneHeaderItem(title, QRectF(c.x + c.width / 2 - w / 2, headerY, w, kHeaderHeight), c.lane, &style);
             scene->addItem(h);
             headers.push_back(h);
         }
-        graphRect = bounds.united(QRectF(bounds.left(), headerY, bounds.width(), kHeaderHeight)).adjusted(-40, -30, 40, 40);
+        graphRect =
+            bounds.united(QRectF(bounds.left(), headerY, bounds.width(), kHeaderHeight)).adjusted(-40, -30, 40, 40);
         scene->setSceneRect(graphRect.adjusted(-2000, -2000, 2000, 2000));
 
         foldMode = shown->folded && q->transform().m11() < kFoldBelow;
@@ -289,7 +295,8 @@ struct GraphView::Impl {
         updateLod();
         block.unblock();
         if (!selectedId.isEmpty()) {
-            if (index.contains(selectedId)) selectId(selectedId, false);
+            if (index.contains(selectedId))
+                selectId(selectedId, false);
             else {
                 selectedId.clear();
                 emit q->nodeSelected(QString());
@@ -330,7 +337,8 @@ struct GraphView::Impl {
         if (!shown) return;
         const double scale = q->transform().m11();
         foldMode = shown->folded && scale < kFoldBelow;
-        const bool wantOverview = !exporting && scale < kOverviewBelow && graphRect.width() * graphRect.height() * scale * scale <= kMaxOverviewPixels;
+        const bool wantOverview = !exporting && scale < kOverviewBelow &&
+            graphRect.width() * graphRect.height() * scale * scale <= kMaxOverviewPixels;
         if (wantOverview != overviewMode) {
             overviewMode = wantOverview;
             if (!overviewMode) overview = QImage(), overviewScale = 0;  // its memory back
@@ -424,7 +432,8 @@ struct GraphView::Impl {
                         if (g.edges[e].to == *ib) litEdge[e] = 1;
                 }
             } else {
-                for (std::uint32_t e = 0; e < g.edges.size(); ++e) litEdge[e] = litNode[g.edges[e].from] && litNode[g.edges[e].to];
+                for (std::uint32_t e = 0; e < g.edges.size(); ++e)
+                    litEdge[e] = litNode[g.edges[e].from] && litNode[g.edges[e].to];
             }
         }
         auto node = [&](bool lit) { return !any ? Emphasis::Normal : lit ? Emphasis::Lit : Emphasis::Dimmed; };
@@ -471,7 +480,8 @@ struct GraphView::Impl {
         for (QGraphicsItem* i : sel)
             if (i->type() == GraphNodeItem::Type) {
                 auto* n = static_cast<GraphNodeItem*>(i);
-                if (!n->inFoldedSet()) id = n->id();
+                if (!n->inFoldedSet())
+                    id = n->id();
                 else if (shown->folded) {
                     // A folded group: stand for it with its first member.
                     for (std::uint32_t k = 0; k < shown->folded->nodeMap.size(); ++k)
@@ -510,7 +520,8 @@ struct GraphView::Impl {
         // The rule: its label is "<host or *><space if the path is a regex group><path>".
         std::uint32_t rule = UINT32_MAX;
         if (!d.path.empty() || !d.pathType.empty()) {
-            const std::string label = (d.host.empty() ? std::string("*") : d.host) + (d.path.rfind("(", 0) == 0 ? " " : "") + d.path;
+            const std::string label =
+                (d.host.empty() ? std::string("*") : d.host) + (d.path.rfind("(", 0) == 0 ? " " : "") + d.path;
             for (std::uint32_t e : adj.out[route]) {
                 std::uint32_t to = g.edges[e].to;
                 if (g.nodes[to].lane == Lane::Rule && g.nodes[to].label == label) {
@@ -527,8 +538,10 @@ struct GraphView::Impl {
             const std::string sid = "Service/" + d.service;
             if (g.find(sid) != UINT32_MAX) out.emplace_back(QString::fromStdString(sid), Lane::Service);
             std::string pid;
-            if (!d.pod.empty()) pid = "Pod/" + d.pod;
-            else if (!d.endpoint.empty()) pid = "Endpoint/" + d.service.substr(0, d.service.find('/')) + "/" + d.endpoint;
+            if (!d.pod.empty())
+                pid = "Pod/" + d.pod;
+            else if (!d.endpoint.empty())
+                pid = "Endpoint/" + d.service.substr(0, d.service.find('/')) + "/" + d.endpoint;
             if (!pid.empty() && g.find(pid) != UINT32_MAX) out.emplace_back(QString::fromStdString(pid), Lane::Pod);
         }
         return out;
@@ -613,7 +626,8 @@ GraphView::GraphView(QWidget* parent) : QGraphicsView(parent), d_(std::make_uniq
     d_->anim->setEndValue(1.0);
     d_->anim->setEasingCurve(QEasingCurve::InOutCubic);
     connect(d_->anim, &QVariantAnimation::valueChanged, this, [this](const QVariant& v) {
-        if (d_->marker && !d_->markerPath.isEmpty()) d_->marker->setPos(d_->markerPath.pointAtPercent(std::clamp(v.toDouble(), 0.0, 1.0)));
+        if (d_->marker && !d_->markerPath.isEmpty())
+            d_->marker->setPos(d_->markerPath.pointAtPercent(std::clamp(v.toDouble(), 0.0, 1.0)));
     });
 }
 
@@ -663,8 +677,10 @@ void GraphView::showDecision(const hs::sim::Decision& d, int hopIndex) {
         for (std::size_t i = 0; i < ids.size(); ++i)
             if (static_cast<int>(route[i].second) <= static_cast<int>(prevLane)) from = i;
     }
-    if (ids.empty()) d_->animateMarker({}, 0, 0);
-    else d_->animateMarker(ids, from, ids.size() - 1);
+    if (ids.empty())
+        d_->animateMarker({}, 0, 0);
+    else
+        d_->animateMarker(ids, from, ids.size() - 1);
 }
 
 void GraphView::clearHighlight() {
@@ -753,9 +769,11 @@ bool GraphView::exportTo(const QString& path, QString* error) {
         double s = 2.0;
         const double maxSide = 16000;
         s = std::min({s, maxSide / source.width(), maxSide / source.height()});
-        const QSize size(std::max(1, static_cast<int>(std::ceil(source.width() * s))), std::max(1, static_cast<int>(std::ceil(source.height() * s))));
+        const QSize size(std::max(1, static_cast<int>(std::ceil(source.width() * s))),
+                         std::max(1, static_cast<int>(std::ceil(source.height() * s))));
         QImage image(size, QImage::Format_ARGB32_Premultiplied);
-        if (image.isNull()) return fail(tr("the image is too large to export (%1 × %2)").arg(size.width()).arg(size.height()));
+        if (image.isNull())
+            return fail(tr("the image is too large to export (%1 × %2)").arg(size.width()).arg(size.height()));
         image.fill(d_->style.background);
         {
             QPainter p(&image);
@@ -837,7 +855,8 @@ void GraphView::drawBackground(QPainter* painter, const QRectF& rect) {
 }
 
 void GraphView::keyPressEvent(QKeyEvent* event) {
-    if (event->matches(QKeySequence::ZoomIn) || (event->modifiers() & Qt::ControlModifier && event->key() == Qt::Key_Equal)) {
+    if (event->matches(QKeySequence::ZoomIn) ||
+        (event->modifiers() & Qt::ControlModifier && event->key() == Qt::Key_Equal)) {
         zoomBy(1.25);
         return;
     }
@@ -845,7 +864,8 @@ void GraphView::keyPressEvent(QKeyEvent* event) {
         zoomBy(0.8);
         return;
     }
-    if (event->key() == Qt::Key_F && !(event->modifiers() & (Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier))) {
+    if (event->key() == Qt::Key_F &&
+        !(event->modifiers() & (Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier))) {
         fitAll();
         return;
     }

@@ -35,9 +35,9 @@ public:
     // travels (animated) to that hop's node. clearHighlight() removes it.
     void showDecision(const hs::sim::Decision& d, int hopIndex = -1);
     void clearHighlight();
-    void highlightNodes(const QStringList& graphNodeIds);   // e.g. what moved in a what-if diff
-    void setNamespaceFilter(const QStringList& namespaces); // empty = all
-    QStringList namespaces() const;                         // of the current graph, sorted
+    void highlightNodes(const QStringList& graphNodeIds);  // e.g. what moved in a what-if diff
+    void setNamespaceFilter(const QStringList& namespaces);  // empty = all
+    QStringList namespaces() const;  // of the current graph, sorted
     int search(const QString& text);  // selects and centres the first match; returns the match count
     void fitAll();
     bool exportTo(const QString& path, QString* error = nullptr);  // .png or .svg by suffix

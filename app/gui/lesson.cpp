@@ -57,10 +57,10 @@ bool knownStage(const std::string& s) {
     return false;
 }
 
-const std::set<std::string> kExpectKeys = {"outcome",  "status",       "ingress",  "host",     "server",
-                                           "path",     "pathType",     "service",  "servicePort",
-                                           "endpoint", "pod",          "node",     "canary",   "canaryRule",
-                                           "upstreamPath", "location", "tlsCertificate", "stages"};
+const std::set<std::string> kExpectKeys = {"outcome",  "status",         "ingress", "host",        "server",
+                                           "path",     "pathType",       "service", "servicePort", "endpoint",
+                                           "pod",      "node",           "canary",  "canaryRule",  "upstreamPath",
+                                           "location", "tlsCertificate", "stages"};
 
 LessonExpectation parseExpect(const YAML::Node& n) {
     checkKeys(n, "expect", kExpectKeys);
@@ -131,8 +131,10 @@ sim::Request LessonRequest::toRequest() const {
     sim::Request r = sim::parseUrl(url).request;
     r.method = method;
     for (const auto& [name, value] : headers) {
-        if (sim::iequals(name, "host")) r.host = value;
-        else r.headers.push_back({name, value});
+        if (sim::iequals(name, "host"))
+            r.host = value;
+        else
+            r.headers.push_back({name, value});
     }
     std::string cookie;
     for (const auto& [name, value] : cookies) cookie += (cookie.empty() ? "" : "; ") + name + '=' + value;
@@ -157,11 +159,14 @@ LessonParse parseLesson(const std::string& text, const std::string& fileName) {
         if (root["seed"]) lesson->seed = root["seed"].as<std::uint64_t>();
         if (root["profile"]) {
             lesson->profile = scalar(root["profile"], "profile");
-            if (!sim::profileFromName(lesson->profile)) fail(root["profile"], "unknown profile '" + lesson->profile + "'");
+            if (!sim::profileFromName(lesson->profile))
+                fail(root["profile"], "unknown profile '" + lesson->profile + "'");
         }
-        if (root["controllerConfig"]) lesson->controllerConfig = stringPairs(root["controllerConfig"], "controllerConfig");
+        if (root["controllerConfig"])
+            lesson->controllerConfig = stringPairs(root["controllerConfig"], "controllerConfig");
         const YAML::Node reqs = root["requests"];
-        if (!reqs || !reqs.IsSequence() || reqs.size() == 0) fail(reqs.IsDefined() ? reqs : root, "a lesson needs a non-empty list 'requests'");
+        if (!reqs || !reqs.IsSequence() || reqs.size() == 0)
+            fail(reqs.IsDefined() ? reqs : root, "a lesson needs a non-empty list 'requests'");
         for (const auto& r : reqs) lesson->requests.push_back(parseRequest(r));
         out.lesson = std::move(lesson);
     } catch (const LessonError& e) {
@@ -176,7 +181,8 @@ std::vector<std::string> builtinLessonFiles() {
     static const bool registered = (initLessonResources(), true);
     (void)registered;
     std::vector<std::string> files;
-    const QStringList names = QDir(QStringLiteral(":/lessons")).entryList({QStringLiteral("*.yaml")}, QDir::Files, QDir::Name);
+    const QStringList names =
+        QDir(QStringLiteral(":/lessons")).entryList({QStringLiteral("*.yaml")}, QDir::Files, QDir::Name);
     for (const QString& n : names) files.push_back((QStringLiteral(":/lessons/") + n).toStdString());
     return files;
 }
@@ -213,7 +219,8 @@ sim::ProfileOptions lessonProfile(const Lesson& lesson, const model::ClusterStat
         return o;
     }
     model::ConfigMap cm;
-    if (const model::ConfigMap* base = state.configMaps().find("ingress-nginx", "ingress-nginx-controller")) cm = *base;
+    if (const model::ConfigMap* base = state.configMaps().find("ingress-nginx", "ingress-nginx-controller"))
+        cm = *base;
     else {
         cm.meta.ns = "ingress-nginx";
         cm.meta.name = "ingress-nginx-controller";
@@ -225,12 +232,12 @@ sim::ProfileOptions lessonProfile(const Lesson& lesson, const model::ClusterStat
 
 const char* canaryRuleName(sim::CanaryRule r) {
     switch (r) {
-        case sim::CanaryRule::None: return "none";
-        case sim::CanaryRule::Affinity: return "affinity";
-        case sim::CanaryRule::Header: return "header";
-        case sim::CanaryRule::Cookie: return "cookie";
-        case sim::CanaryRule::Weight: return "weight";
-        case sim::CanaryRule::Unavailable: return "unavailable";
+    case sim::CanaryRule::None: return "none";
+    case sim::CanaryRule::Affinity: return "affinity";
+    case sim::CanaryRule::Header: return "header";
+    case sim::CanaryRule::Cookie: return "cookie";
+    case sim::CanaryRule::Weight: return "weight";
+    case sim::CanaryRule::Unavailable: return "unavailable";
     }
     return "none";
 }
@@ -239,25 +246,41 @@ std::vector<std::string> checkExpectation(const LessonExpectation& expect, const
     std::vector<std::string> out;
     for (const auto& [key, want] : expect.fields) {
         std::string got;
-        if (key == "outcome") got = sim::outcomeName(d.outcome);
-        else if (key == "status") got = std::to_string(d.status);
-        else if (key == "ingress") got = d.ingress;
-        else if (key == "host") got = d.host;
-        else if (key == "server") got = d.server;
-        else if (key == "path") got = d.path;
-        else if (key == "pathType") got = d.pathType;
-        else if (key == "service") got = d.service;
-        else if (key == "servicePort") got = std::to_string(d.servicePort);
-        else if (key == "endpoint") got = d.endpoint;
-        else if (key == "pod") got = d.pod;
-        else if (key == "node") got = d.node;
-        else if (key == "canary") got = d.canary ? "true" : "false";
-        else if (key == "canaryRule") got = canaryRuleName(d.canaryRule);
-        else if (key == "upstreamPath") got = d.upstreamPath;
-        else if (key == "location") got = d.redirectLocation;
-        else if (key == "tlsCertificate") got = d.tlsCertificate;
-        if (got != want)
-            out.push_back(key + ": the lesson says '" + want + "', the engine says '" + got + "'");
+        if (key == "outcome")
+            got = sim::outcomeName(d.outcome);
+        else if (key == "status")
+            got = std::to_string(d.status);
+        else if (key == "ingress")
+            got = d.ingress;
+        else if (key == "host")
+            got = d.host;
+        else if (key == "server")
+            got = d.server;
+        else if (key == "path")
+            got = d.path;
+        else if (key == "pathType")
+            got = d.pathType;
+        else if (key == "service")
+            got = d.service;
+        else if (key == "servicePort")
+            got = std::to_string(d.servicePort);
+        else if (key == "endpoint")
+            got = d.endpoint;
+        else if (key == "pod")
+            got = d.pod;
+        else if (key == "node")
+            got = d.node;
+        else if (key == "canary")
+            got = d.canary ? "true" : "false";
+        else if (key == "canaryRule")
+            got = canaryRuleName(d.canaryRule);
+        else if (key == "upstreamPath")
+            got = d.upstreamPath;
+        else if (key == "location")
+            got = d.redirectLocation;
+        else if (key == "tlsCertificate")
+            got = d.tlsCertificate;
+        if (got != want) out.push_back(key + ": the lesson says '" + want + "', the engine says '" + got + "'");
     }
     if (!expect.stages.empty()) {
         std::vector<std::string> got;

@@ -29,19 +29,19 @@ namespace hs::gui {
 // tlsCertificate, stages (the hop stages in order).
 struct LessonExpectation {
     std::vector<std::pair<std::string, std::string>> fields;  // key -> expected value, in file order
-    std::vector<std::string> stages;                          // empty = not checked
+    std::vector<std::string> stages;  // empty = not checked
 };
 
 struct LessonRequest {
-    std::string label;   // one line shown above the steps: "an exact host"
-    std::string url;     // as typed: https://shop.example.com/api
+    std::string label;  // one line shown above the steps: "an exact host"
+    std::string url;  // as typed: https://shop.example.com/api
     std::string method = "GET";
     std::vector<std::pair<std::string, std::string>> headers;
     std::vector<std::pair<std::string, std::string>> cookies;
     std::string clientIP;  // empty = the engine's default client
     std::string sni;
     std::map<std::string, std::string> teach;  // stage name ("host", "path", ...) -> text
-    std::string summary;                       // shown after the last hop
+    std::string summary;  // shown after the last hop
     LessonExpectation expect;
     int line = 0;  // where the request starts in the lesson file
 
@@ -50,10 +50,10 @@ struct LessonRequest {
 };
 
 struct Lesson {
-    std::string file;   // name shown in errors: "lessons/10-virtual-hosts.yaml"
+    std::string file;  // name shown in errors: "lessons/10-virtual-hosts.yaml"
     std::string title;
     std::string intro;
-    int order = 0;      // lessons are listed by order, then file name
+    int order = 0;  // lessons are listed by order, then file name
     std::string profile = "ingress-nginx";
     // Keys set in the ingress-nginx controller ConfigMap for this lesson only ("load-balance:
     // ewma"): lets a lesson show a setting the demo does not use, on otherwise the same cluster.
@@ -64,7 +64,7 @@ struct Lesson {
 
 struct LessonParse {
     std::unique_ptr<Lesson> lesson;  // null on error
-    std::string error;               // "file:line:col: message" when lesson is null
+    std::string error;  // "file:line:col: message" when lesson is null
 };
 
 // Parses one lesson. Unknown keys, missing title/requests/url/expect.outcome, URLs the engine
@@ -87,9 +87,9 @@ sim::ProfileOptions lessonProfile(const Lesson& lesson, const model::ClusterStat
 struct LessonRun {
     std::shared_ptr<const sim::RouteTable> table;
     std::vector<sim::Request> requests;
-    std::vector<sim::Decision> decisions;                // with hops (explain mode)
-    std::vector<std::vector<std::string>> mismatches;    // per request: "service: expected a, got b"
-    std::string error;                                   // profile problems; decisions empty then
+    std::vector<sim::Decision> decisions;  // with hops (explain mode)
+    std::vector<std::vector<std::string>> mismatches;  // per request: "service: expected a, got b"
+    std::string error;  // profile problems; decisions empty then
 };
 LessonRun runLesson(const Lesson& lesson, std::shared_ptr<const model::ClusterState> state);
 

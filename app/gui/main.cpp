@@ -55,8 +55,10 @@ int main(int argc, char** argv) {
         return a == "-h" || a == "--help" || a == "--help-all" || a == "-?" || a == "-v" || a == "--version";
     });
     std::unique_ptr<QCoreApplication> app;
-    if (printOnly) app = std::make_unique<QCoreApplication>(argc, argv);
-    else app = std::make_unique<QApplication>(argc, argv);
+    if (printOnly)
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    else
+        app = std::make_unique<QApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("Hopscope"));
     QCoreApplication::setOrganizationName(QStringLiteral("Hopscope"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HOPSCOPE_VERSION));
@@ -76,9 +78,11 @@ int main(int argc, char** argv) {
     QCommandLineOption files({QStringLiteral("f"), QStringLiteral("filename")},
                              QStringLiteral("Manifest file or folder (repeatable)."), QStringLiteral("PATH"));
     QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"),
-                                  QStringLiteral("Watch a live cluster: this kubeconfig file only."), QStringLiteral("FILE"));
+                                  QStringLiteral("Watch a live cluster: this kubeconfig file only."),
+                                  QStringLiteral("FILE"));
     QCommandLineOption context(QStringLiteral("context"),
-                               QStringLiteral("Watch a live cluster: this kubeconfig context."), QStringLiteral("NAME"));
+                               QStringLiteral("Watch a live cluster: this kubeconfig context."),
+                               QStringLiteral("NAME"));
     QCommandLineOption profile(QStringLiteral("profile"),
                                QStringLiteral("Controller model: ingress-nginx (default), gateway-api, gce, spec."),
                                QStringLiteral("P"));
@@ -127,6 +131,7 @@ int main(int argc, char** argv) {
         takeScreenshots(window, parser.value(screenshots));
     }
     window.show();
-    if (parser.isSet(quitAfter)) QTimer::singleShot(parser.value(quitAfter).toInt(), app.get(), &QCoreApplication::quit);
+    if (parser.isSet(quitAfter))
+        QTimer::singleShot(parser.value(quitAfter).toInt(), app.get(), &QCoreApplication::quit);
     return QApplication::exec();
 }

@@ -50,7 +50,8 @@ QString nodeIdOf(const std::string& object) {
 }
 
 QString timeText(std::chrono::system_clock::time_point t) {
-    return QDateTime::fromMSecsSinceEpoch(std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count())
+    return QDateTime::fromMSecsSinceEpoch(
+               std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count())
         .toString(QStringLiteral("HH:mm:ss"));
 }
 
@@ -63,8 +64,9 @@ MainWindow::MainWindow(SourceSpec source, std::optional<sim::Profile> profile, Q
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks | QMainWindow::AllowNestedDocks);
 
     graph_ = new GraphView(this);
-    graph_->setToolTip(tr("The routing graph: entry → Ingress/HTTPRoute → rule → Service → Pod. Click a node for its "
-                          "details; wheel zooms, drag pans, F fits."));
+    graph_->setToolTip(
+        tr("The routing graph: entry → Ingress/HTTPRoute → rule → Service → Pod. Click a node for its "
+           "details; wheel zooms, drag pans, F fits."));
     emptyState_ = new QWidget(this);
     {
         emptyText_ = new QLabel(emptyState_);
@@ -106,7 +108,8 @@ MainWindow::MainWindow(SourceSpec source, std::optional<sim::Profile> profile, Q
         // The request shown was routed again on the new table: light its route up in the new graph.
         if (request_->hasDecision()) graph_->showDecision(request_->decision());
     });
-    connect(request_, &RequestPanel::decisionReady, graph_, [this](const sim::Decision& d) { graph_->showDecision(d); });
+    connect(request_, &RequestPanel::decisionReady, graph_,
+            [this](const sim::Decision& d) { graph_->showDecision(d); });
     connect(request_, &RequestPanel::hopChosen, graph_,
             [this](const sim::Decision& d, int hop) { graph_->showDecision(d, hop); });
 
@@ -146,7 +149,8 @@ void MainWindow::buildDocks() {
     problems_ = new QListWidget(this);
     problems_->setObjectName(QStringLiteral("problemsList"));
     problems_->setWordWrap(true);
-    problems_->setToolTip(tr("Problems found while loading and checking the source; double-click one to select its object"));
+    problems_->setToolTip(
+        tr("Problems found while loading and checking the source; double-click one to select its object"));
     problemsDock_ = new QDockWidget(tr("Problems"), this);
     problemsDock_->setObjectName(QStringLiteral("problemsDock"));
     problemsDock_->setWidget(problems_);
@@ -209,7 +213,8 @@ void MainWindow::buildActions() {
     folderAct->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     QAction* demoAct = file->addAction(icon("demo"), tr("Open &demo"), workspace_, &Workspace::openDemo);
     demoAct->setToolTip(tr("The bundled demo cluster: a shop, a blog and a multi-tenant platform"));
-    QAction* connectAct = file->addAction(icon("connect"), tr("&Connect to cluster…"), this, &MainWindow::connectDialog);
+    QAction* connectAct =
+        file->addAction(icon("connect"), tr("&Connect to cluster…"), this, &MainWindow::connectDialog);
     connectAct->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
     connectAct->setToolTip(tr("Watch a live cluster through a kubeconfig context (Ctrl+K)"));
     recentMenu_ = file->addMenu(tr("&Recent sources"));
@@ -257,8 +262,9 @@ void MainWindow::buildActions() {
     profileBox_->setObjectName(QStringLiteral("profileBox"));
     for (sim::Profile p : {sim::Profile::IngressNginx, sim::Profile::GatewayApi, sim::Profile::Gce, sim::Profile::Spec})
         profileBox_->addItem(QString::fromUtf8(sim::profileName(p)), static_cast<int>(p));
-    profileBox_->setToolTip(tr("Which controller Hopscope simulates: ingress-nginx, Gateway API, the GCE L7 load "
-                               "balancer, or plain Ingress spec semantics"));
+    profileBox_->setToolTip(
+        tr("Which controller Hopscope simulates: ingress-nginx, Gateway API, the GCE L7 load "
+           "balancer, or plain Ingress spec semantics"));
     profileLabel->setBuddy(profileBox_);
     tb->addWidget(profileBox_);
     connect(profileBox_, &QComboBox::currentIndexChanged, this, [this] {
@@ -277,7 +283,8 @@ void MainWindow::buildActions() {
     connect(search_, &QLineEdit::returnPressed, this, [this] {
         if (search_->text().isEmpty()) return;
         const int n = graph_->search(search_->text());
-        statusBar()->showMessage(n ? tr("%n match(es)", nullptr, n) : tr("No node matches \"%1\"").arg(search_->text()), 4000);
+        statusBar()->showMessage(n ? tr("%n match(es)", nullptr, n) : tr("No node matches \"%1\"").arg(search_->text()),
+                                 4000);
     });
     namespaces_ = new QToolButton(tb);
     namespaces_->setText(tr("Namespaces"));
@@ -350,11 +357,12 @@ void MainWindow::onConnectionChanged() { updateStatus(); }
 
 void MainWindow::onLoadProblems(const QString& source, const model::Diagnostics& problems) {
     const auto errors = model::countSeverity(problems, model::Severity::Error);
-    statusBar()->showMessage(tr("%1: %2 problem(s) in the input (%3 error(s)); everything valid was loaded — see Problems")
-                                 .arg(source)
-                                 .arg(problems.size())
-                                 .arg(errors),
-                             10000);
+    statusBar()->showMessage(
+        tr("%1: %2 problem(s) in the input (%3 error(s)); everything valid was loaded — see Problems")
+            .arg(source)
+            .arg(problems.size())
+            .arg(errors),
+        10000);
     problemsDock_->show();
     problemsDock_->raise();
 }
@@ -393,9 +401,9 @@ void MainWindow::fillProblems() {
     problems_->clear();
     for (const auto& d : workspace_->findings()) {
         auto* item = new QListWidgetItem(QString::fromStdString(d.format()), problems_);
-        item->setIcon(icon(d.severity == model::Severity::Error     ? "error"
-                           : d.severity == model::Severity::Warning ? "warning"
-                                                                    : "info"));
+        item->setIcon(icon(d.severity == model::Severity::Error         ? "error"
+                               : d.severity == model::Severity::Warning ? "warning"
+                                                                        : "info"));
         if (!d.object.empty()) item->setData(Qt::UserRole, nodeIdOf(d.object));
         item->setToolTip(QString::fromStdString(d.code));
     }
@@ -422,8 +430,10 @@ void MainWindow::rebuildNamespaceMenu() {
         a->setCheckable(true);
         a->setChecked(!hiddenNamespaces_.contains(ns));
         connect(a, &QAction::toggled, this, [this, ns](bool on) {
-            if (on) hiddenNamespaces_.removeAll(ns);
-            else if (!hiddenNamespaces_.contains(ns)) hiddenNamespaces_ << ns;
+            if (on)
+                hiddenNamespaces_.removeAll(ns);
+            else if (!hiddenNamespaces_.contains(ns))
+                hiddenNamespaces_ << ns;
             applyNamespaceFilter();
         });
     }
@@ -435,8 +445,9 @@ void MainWindow::applyNamespaceFilter() {
     for (const QString& ns : graph_->namespaces())
         if (!hiddenNamespaces_.contains(ns)) shown << ns;
     graph_->setNamespaceFilter(hiddenNamespaces_.isEmpty() ? QStringList() : shown);
-    namespaces_->setText(hiddenNamespaces_.isEmpty() ? tr("Namespaces")
-                                                      : tr("Namespaces (%1 of %2)").arg(shown.size()).arg(graph_->namespaces().size()));
+    namespaces_->setText(hiddenNamespaces_.isEmpty()
+                             ? tr("Namespaces")
+                             : tr("Namespaces (%1 of %2)").arg(shown.size()).arg(graph_->namespaces().size()));
 }
 
 // ---- title and status --------------------------------------------------------------------------
@@ -463,15 +474,16 @@ void MainWindow::updateStatus() {
     QStringList tip;
     if (!ls.message.empty()) tip << QString::fromStdString(ls.message);
     for (const auto& p : ls.problems) tip << QString::fromStdString(p);
-    connectionLabel_->setToolTip(tip.isEmpty() ? tr("Files and the demo are offline snapshots") : tip.join(QLatin1Char('\n')));
+    connectionLabel_->setToolTip(tip.isEmpty() ? tr("Files and the demo are offline snapshots")
+                                               : tip.join(QLatin1Char('\n')));
     syncLabel_->setText(workspace_->lastSync().isValid()
                             ? tr("synced %1").arg(workspace_->lastSync().toString(QStringLiteral("HH:mm:ss")))
                             : QString());
     syncLabel_->setVisible(workspace_->lastSync().isValid());
     auto st = workspace_->state();
     countLabel_->setText(workspace_->busy() ? tr("loading…")
-                         : st           ? tr("%n object(s)", nullptr, static_cast<int>(st->objectCount()))
-                                        : QString());
+                             : st           ? tr("%n object(s)", nullptr, static_cast<int>(st->objectCount()))
+                                            : QString());
     const auto problems = static_cast<int>(workspace_->problemCount());
     problemsButton_->setText(tr("%n problem(s)", nullptr, problems));
     problemsButton_->setIcon(problems ? icon("warning") : QIcon());
@@ -494,9 +506,9 @@ bool MainWindow::showsEmptyState() const { return center_->currentWidget() == em
 
 void MainWindow::openManifestsDialog() {
     QSettings s;
-    const QStringList files = QFileDialog::getOpenFileNames(
-        this, tr("Open manifests"), s.value(QStringLiteral("lastDir")).toString(),
-        tr("Kubernetes manifests (*.yaml *.yml *.json);;All files (*)"));
+    const QStringList files =
+        QFileDialog::getOpenFileNames(this, tr("Open manifests"), s.value(QStringLiteral("lastDir")).toString(),
+                                      tr("Kubernetes manifests (*.yaml *.yml *.json);;All files (*)"));
     if (files.isEmpty()) return;
     s.setValue(QStringLiteral("lastDir"), QFileInfo(files.front()).absolutePath());
     workspace_->openFiles(files);

@@ -34,15 +34,15 @@ namespace hs::gui {
 
 namespace {
 
-constexpr int kTopSeries = 8;           // Pods drawn one by one; the rest are summed
+constexpr int kTopSeries = 8;  // Pods drawn one by one; the rest are summed
 constexpr std::size_t kListLimit = 200;  // rows in the request list
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
 
 QColor seriesColor(int i) {
-    static const QColor colors[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44), QColor(214, 39, 40),
-                                    QColor(148, 103, 189), QColor(140, 86, 75), QColor(227, 119, 194), QColor(127, 127, 127),
-                                    QColor(188, 189, 34), QColor(23, 190, 207)};
+    static const QColor colors[] = {
+        QColor(31, 119, 180), QColor(255, 127, 14),  QColor(44, 160, 44),   QColor(214, 39, 40),  QColor(148, 103, 189),
+        QColor(140, 86, 75),  QColor(227, 119, 194), QColor(127, 127, 127), QColor(188, 189, 34), QColor(23, 190, 207)};
     return colors[static_cast<std::size_t>(i) % std::size(colors)];
 }
 
@@ -74,7 +74,8 @@ sim::Decision explain(const sim::RouteTable* table, std::uint64_t seed, const Re
     ro.choiceKey = replay::choiceKeyFor(seed, s.line);
     session->route(s.request, d, ro);
     const sim::Decision& r = s.decision;
-    if (d.outcome != r.outcome || d.service != r.service || d.ingress != r.ingress) return r;  // changed by a scenario event
+    if (d.outcome != r.outcome || d.service != r.service || d.ingress != r.ingress)
+        return r;  // changed by a scenario event
     if (d.endpoint != r.endpoint) {
         d.endpoint = r.endpoint;
         d.pod = r.pod;
@@ -103,15 +104,17 @@ ReplayPanel::ReplayPanel(QWidget* parent) : QWidget(parent) {
     seed_ = new QSpinBox;
     seed_->setRange(0, std::numeric_limits<int>::max());
     seed_->setValue(1);
-    seed_->setToolTip(tr("Balancers, canary weights and service times draw from this seed: the same seed gives the same replay"));
+    seed_->setToolTip(
+        tr("Balancers, canary weights and service times draw from this seed: the same seed gives the same replay"));
     speed_ = new QComboBox;
     speed_->addItem(tr("trace time"), 1.0);
     speed_->addItem(tr("trace time ÷ 2"), 2.0);
     speed_->addItem(tr("trace time ÷ 10"), 10.0);
     speed_->addItem(tr("trace time ÷ 100"), 100.0);
     speed_->addItem(tr("back to back"), 0.0);
-    speed_->setToolTip(tr("When requests arrive in simulated time: at the trace's timestamps, compressed (more load on "
-                          "the Pods), or back to back. The replay itself always runs as fast as it can."));
+    speed_->setToolTip(
+        tr("When requests arrive in simulated time: at the trace's timestamps, compressed (more load on "
+           "the Pods), or back to back. The replay itself always runs as fast as it can."));
     startButton_ = new QPushButton(tr("Replay"));
     startButton_->setDefault(true);
     cancelButton_ = new QPushButton(tr("Cancel"));
@@ -158,7 +161,8 @@ ReplayPanel::ReplayPanel(QWidget* parent) : QWidget(parent) {
     tabs_->addTab(share_, tr("Share per Service"));
 
     table_ = new QTableWidget(0, 7);
-    table_->setHorizontalHeaderLabels({tr("Service"), tr("Pod"), tr("Requests"), tr("Share"), tr("p50 ms"), tr("p99 ms"), tr("Errors")});
+    table_->setHorizontalHeaderLabels(
+        {tr("Service"), tr("Pod"), tr("Requests"), tr("Share"), tr("p50 ms"), tr("p99 ms"), tr("Errors")});
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -207,12 +211,14 @@ ReplayPanel::ReplayPanel(QWidget* parent) : QWidget(parent) {
     thread_.start();
 
     connect(traceOpen, &QPushButton::clicked, this, [this] {
-        QString f = QFileDialog::getOpenFileName(this, tr("Open a trace"), QFileInfo(trace_->text()).absolutePath(),
-                                                 tr("Traces (*.log *.gz *.jsonl *.json *.csv *.har *.txt);;All files (*)"));
+        QString f =
+            QFileDialog::getOpenFileName(this, tr("Open a trace"), QFileInfo(trace_->text()).absolutePath(),
+                                         tr("Traces (*.log *.gz *.jsonl *.json *.csv *.har *.txt);;All files (*)"));
         if (!f.isEmpty()) setTraceFile(f);
     });
     connect(scenarioOpen, &QPushButton::clicked, this, [this] {
-        QString f = QFileDialog::getOpenFileName(this, tr("Open a scenario"), QString(), tr("Scenarios (*.yaml *.yml);;All files (*)"));
+        QString f = QFileDialog::getOpenFileName(this, tr("Open a scenario"), QString(),
+                                                 tr("Scenarios (*.yaml *.yml);;All files (*)"));
         if (!f.isEmpty()) setScenarioFile(f);
     });
     connect(startButton_, &QPushButton::clicked, this, &ReplayPanel::start);
@@ -224,14 +230,16 @@ ReplayPanel::ReplayPanel(QWidget* parent) : QWidget(parent) {
         while (k < rps_->graphCount() && rps_->graph(k) != p) ++k;
         pointClicked(Chart::RequestsPerPod, k < rps_->graphCount() ? k : -1, i);
     });
-    connect(latency_, &QCustomPlot::plottableClick, this, [this](QCPAbstractPlottable*, int i, QMouseEvent*) { pointClicked(Chart::Latency, 0, i); });
+    connect(latency_, &QCustomPlot::plottableClick, this,
+            [this](QCPAbstractPlottable*, int i, QMouseEvent*) { pointClicked(Chart::Latency, 0, i); });
     connect(statusChart_, &QCustomPlot::plottableClick, this, [this](QCPAbstractPlottable* p, int i, QMouseEvent*) {
         int k = 0;
         for (; k < statusChart_->graphCount(); ++k)
             if (statusChart_->graph(k) == p) break;
         pointClicked(Chart::Status, k, i);
     });
-    connect(share_, &QCustomPlot::plottableClick, this, [this](QCPAbstractPlottable*, int i, QMouseEvent*) { pointClicked(Chart::Share, 0, i); });
+    connect(share_, &QCustomPlot::plottableClick, this,
+            [this](QCPAbstractPlottable*, int i, QMouseEvent*) { pointClicked(Chart::Share, 0, i); });
     connect(table_, &QTableWidget::itemSelectionChanged, this, [this] {
         auto rows = table_->selectionModel()->selectedRows();
         if (rows.isEmpty() || !snapshot_) return;
@@ -265,12 +273,15 @@ void ReplayPanel::setTable(std::shared_ptr<const sim::RouteTable> table) {
 
 void ReplayPanel::setTraceFile(const QString& path) { trace_->setText(path); }
 void ReplayPanel::setScenarioFile(const QString& path) { scenario_->setText(path); }
-void ReplayPanel::setSeed(quint64 seed) { seed_->setValue(static_cast<int>(std::min<quint64>(seed, static_cast<quint64>(seed_->maximum())))); }
+void ReplayPanel::setSeed(quint64 seed) {
+    seed_->setValue(static_cast<int>(std::min<quint64>(seed, static_cast<quint64>(seed_->maximum()))));
+}
 
 void ReplayPanel::setSpeed(double factor) {
     int best = 0;
     for (int i = 0; i < speed_->count(); ++i)
-        if (std::abs(speed_->itemData(i).toDouble() - factor) < std::abs(speed_->itemData(best).toDouble() - factor)) best = i;
+        if (std::abs(speed_->itemData(i).toDouble() - factor) < std::abs(speed_->itemData(best).toDouble() - factor))
+            best = i;
     speed_->setCurrentIndex(best);
 }
 
@@ -316,7 +327,8 @@ void ReplayPanel::start() {
     status_->setText(tr("Replaying %1…").arg(QFileInfo(trace_->text()).fileName()));
     updateButtons();
     ReplayWorker* w = worker_;
-    QMetaObject::invokeMethod(w, [w, gen, job] { w->run(gen, job); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        w, [w, gen, job] { w->run(gen, job); }, Qt::QueuedConnection);
 }
 
 void ReplayPanel::cancel() {
@@ -368,8 +380,9 @@ void ReplayPanel::showSnapshot(const ReplaySnapshot& s) {
         if (!r.inputError.empty()) text += tr(" · stopped early: %1").arg(qs(r.inputError));
         if (r.verify) text += tr(" · verify: %1 of %2 agree").arg(r.verify->agreed).arg(r.verify->compared);
     } else {
-        text = s.totalLines ? tr("Replaying: line %1 of %2 · %3 requests").arg(s.lines).arg(s.totalLines).arg(s.requests)
-                            : tr("Replaying: line %1 · %2 requests").arg(s.lines).arg(s.requests);
+        text = s.totalLines
+            ? tr("Replaying: line %1 of %2 · %3 requests").arg(s.lines).arg(s.totalLines).arg(s.requests)
+            : tr("Replaying: line %1 · %2 requests").arg(s.lines).arg(s.requests);
     }
     status_->setText(text);
     showProblems(s);
@@ -380,8 +393,10 @@ void ReplayPanel::showSnapshot(const ReplaySnapshot& s) {
 void ReplayPanel::showProblems(const ReplaySnapshot& s) {
     problems_->setVisible(s.problemCount > 0);
     if (!s.problemCount) return;
-    QString text = tr("%n problem(s) in the trace (bad lines, timestamps going back)", nullptr, static_cast<int>(s.problemCount));
-    text += s.problemCount > s.firstProblems.size() ? tr("; the first %1:").arg(s.firstProblems.size()) : QStringLiteral(":");
+    QString text =
+        tr("%n problem(s) in the trace (bad lines, timestamps going back)", nullptr, static_cast<int>(s.problemCount));
+    text += s.problemCount > s.firstProblems.size() ? tr("; the first %1:").arg(s.firstProblems.size())
+                                                    : QStringLiteral(":");
     for (const auto& p : s.firstProblems) text += QLatin1Char('\n') + qs(p);
     if (problems_->toPlainText() != text) problems_->setPlainText(text);
 }
@@ -400,7 +415,8 @@ void ReplayPanel::showCharts(const ReplaySnapshot& s) {
     });
     rpsSeries_.clear();
     for (std::size_t i = 0; i < order.size(); ++i) {
-        if (i < static_cast<std::size_t>(kTopSeries) || order.size() == static_cast<std::size_t>(kTopSeries) + 1) rpsSeries_.push_back({order[i]});
+        if (i < static_cast<std::size_t>(kTopSeries) || order.size() == static_cast<std::size_t>(kTopSeries) + 1)
+            rpsSeries_.push_back({order[i]});
         else {
             if (rpsSeries_.size() == static_cast<std::size_t>(kTopSeries)) rpsSeries_.emplace_back();
             rpsSeries_.back().push_back(order[i]);
@@ -410,7 +426,8 @@ void ReplayPanel::showCharts(const ReplaySnapshot& s) {
     for (std::size_t g = 0; g < rpsSeries_.size(); ++g) {
         QVector<double> ys(static_cast<qsizetype>(nb), 0.0);
         for (int si : rpsSeries_[g])
-            for (std::size_t b = 0; b < nb; ++b) ys[static_cast<qsizetype>(b)] += s.requestsPerBucket[static_cast<std::size_t>(si)][b] / width;
+            for (std::size_t b = 0; b < nb; ++b)
+                ys[static_cast<qsizetype>(b)] += s.requestsPerBucket[static_cast<std::size_t>(si)][b] / width;
         auto* graph = rps_->addGraph();
         graph->setData(xs, ys, true);
         graph->setPen(QPen(seriesColor(static_cast<int>(g)), 1.5));
@@ -426,7 +443,8 @@ void ReplayPanel::showCharts(const ReplaySnapshot& s) {
     const char* names[] = {"p50", "p90", "p99"};
     for (int q = 0; q < 3; ++q) {
         QVector<double> ys(static_cast<qsizetype>(nb));
-        for (std::size_t b = 0; b < nb; ++b) ys[static_cast<qsizetype>(b)] = s.latencyMs[b][static_cast<std::size_t>(q)];
+        for (std::size_t b = 0; b < nb; ++b)
+            ys[static_cast<qsizetype>(b)] = s.latencyMs[b][static_cast<std::size_t>(q)];
         auto* graph = latency_->addGraph();
         graph->setData(xs, ys, true);
         graph->setPen(QPen(seriesColor(q), 1.5));
@@ -439,7 +457,8 @@ void ReplayPanel::showCharts(const ReplaySnapshot& s) {
 
     // status codes
     statusChart_->clearGraphs();
-    const QColor statusColors[] = {QColor(44, 160, 44), QColor(31, 119, 180), QColor(255, 127, 14), QColor(214, 39, 40)};
+    const QColor statusColors[] = {QColor(44, 160, 44), QColor(31, 119, 180), QColor(255, 127, 14),
+                                   QColor(214, 39, 40)};
     for (std::size_t c = 0; c < kStatusClasses; ++c) {
         QVector<double> ys(static_cast<qsizetype>(nb));
         for (std::size_t b = 0; b < nb; ++b) ys[static_cast<qsizetype>(b)] = s.statusPerBucket[b][c] / width;
@@ -493,7 +512,8 @@ void ReplayPanel::showTable(const ReplaySnapshot& s) {
     int selectedSeries = -1;
     auto sel = table_->selectionModel()->selectedRows();
     if (!sel.isEmpty()) {
-        if (auto* it = table_->item(sel.first().row(), 0)) selectedSeries = it->data(Qt::UserRole).isValid() ? it->data(Qt::UserRole).toInt() : -1;
+        if (auto* it = table_->item(sel.first().row(), 0))
+            selectedSeries = it->data(Qt::UserRole).isValid() ? it->data(Qt::UserRole).toInt() : -1;
     }
     std::vector<const ReplaySnapshot::PodRow*> rows;
     for (const auto& p : s.pods) rows.push_back(&p);
@@ -515,12 +535,16 @@ void ReplayPanel::showTable(const ReplaySnapshot& s) {
         item->setFont(f);
         return item;
     };
-    auto share = [&](std::uint64_t n) { return total ? QString::number(100.0 * static_cast<double>(n) / static_cast<double>(total), 'f', 1) + "%" : QString(); };
+    auto share = [&](std::uint64_t n) {
+        return total ? QString::number(100.0 * static_cast<double>(n) / static_cast<double>(total), 'f', 1) + "%"
+                     : QString();
+    };
     int restore = -1;
     for (int i = 0; i < static_cast<int>(rows.size()); ++i) {
         const auto& r = *rows[static_cast<std::size_t>(i)];
         const std::string& svc = s.seriesService[r.series];
-        set(i, 0, svc.rfind('(', 0) == 0 ? tr("(controller)") : qs(svc), false)->setData(Qt::UserRole, static_cast<int>(r.series));
+        set(i, 0, svc.rfind('(', 0) == 0 ? tr("(controller)") : qs(svc), false)
+            ->setData(Qt::UserRole, static_cast<int>(r.series));
         set(i, 1, qs(s.series[r.series]), false);
         set(i, 2, QString::number(r.requests), true);
         set(i, 3, share(r.requests), true);
@@ -554,12 +578,17 @@ void ReplayPanel::listSamples(const QString& title, const std::vector<const Repl
         const auto& s = listed_[i];
         const auto& d = s.decision;
         QString answer;
-        if (s.rejected) answer = tr("503 (Pod queue full)");
-        else if (d.status) answer = QString::number(d.status) + QLatin1Char(' ') + QString::fromLatin1(sim::outcomeName(d.outcome));
-        else answer = QStringLiteral("→ ") + qs(d.pod.empty() ? d.endpoint : d.pod) + (d.canary ? tr(" (canary)") : QString());
-        auto* item = new QTreeWidgetItem({QString::number(s.line), QString::number(static_cast<double>(s.atNs) / 1e9, 'f', 3),
-                                          qs(s.request.method + " " + s.request.scheme + "://" + s.request.host + s.request.target),
-                                          answer, qs(d.service)});
+        if (s.rejected)
+            answer = tr("503 (Pod queue full)");
+        else if (d.status)
+            answer = QString::number(d.status) + QLatin1Char(' ') + QString::fromLatin1(sim::outcomeName(d.outcome));
+        else
+            answer = QStringLiteral("→ ") + qs(d.pod.empty() ? d.endpoint : d.pod) +
+                (d.canary ? tr(" (canary)") : QString());
+        auto* item = new QTreeWidgetItem(
+            {QString::number(s.line), QString::number(static_cast<double>(s.atNs) / 1e9, 'f', 3),
+             qs(s.request.method + " " + s.request.scheme + "://" + s.request.host + s.request.target), answer,
+             qs(d.service)});
         item->setData(0, Qt::UserRole, static_cast<int>(i));
         items.append(item);
     }
@@ -590,14 +619,16 @@ void ReplayPanel::pointClicked(Chart chart, int plottable, int dataIndex) {
     case Chart::Status:
         for (const auto* x : s.samplesIn(bucket))
             if (static_cast<int>(statusClassOf(x->decision, x->rejected)) == plottable) picked.push_back(x);
-        title = tr("%1 answers at %2:").arg(QString::fromLatin1(statusClassName(static_cast<StatusClass>(plottable))), when);
+        title = tr("%1 answers at %2:")
+                    .arg(QString::fromLatin1(statusClassName(static_cast<StatusClass>(plottable))), when);
         break;
     case Chart::Share: {
         if (bucket >= shareServices_.size()) return;
         const std::string& name = shareServices_[bucket];
         for (std::size_t b = 0; b < s.buckets() && picked.size() < kListLimit; ++b)
             for (const auto* x : s.samplesIn(b))
-                if ((x->decision.service.empty() ? std::string("(none: the controller answered)") : x->decision.service) == name)
+                if ((x->decision.service.empty() ? std::string("(none: the controller answered)")
+                                                 : x->decision.service) == name)
                     picked.push_back(x);
         title = tr("Requests to %1:").arg(qs(name));
         break;
@@ -633,7 +664,8 @@ bool ReplayPanel::exportReport(const QString& path, QString* error) const {
         text = out.str();
     }
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(text.data(), static_cast<qint64>(text.size())) != static_cast<qint64>(text.size()) ||
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(text.data(), static_cast<qint64>(text.size())) != static_cast<qint64>(text.size()) ||
         !file.commit()) {
         if (error) *error = tr("cannot write %1: %2").arg(path, file.errorString());
         file.cancelWriting();
@@ -643,8 +675,9 @@ bool ReplayPanel::exportReport(const QString& path, QString* error) const {
 }
 
 void ReplayPanel::exportClicked() {
-    QString path = QFileDialog::getSaveFileName(this, tr("Export the replay report"), QStringLiteral("replay-report.txt"),
-                                                tr("Text report (*.txt);;Summary JSON (*.json)"));
+    QString path =
+        QFileDialog::getSaveFileName(this, tr("Export the replay report"), QStringLiteral("replay-report.txt"),
+                                     tr("Text report (*.txt);;Summary JSON (*.json)"));
     if (path.isEmpty()) return;
     QString error;
     if (!exportReport(path, &error)) QMessageBox::warning(this, tr("Export failed"), error);

@@ -39,7 +39,7 @@ public:
     explicit ReplayPanel(QWidget* parent = nullptr);
     ~ReplayPanel() override;  // cancels and joins a running replay
     void setTable(std::shared_ptr<const hs::sim::RouteTable> table);  // what replays run against
-    void setTraceFile(const QString& path);                            // preselect (the demo trace)
+    void setTraceFile(const QString& path);  // preselect (the demo trace)
     bool isRunning() const;
 
     // Extras for the shell and tests (all GUI thread).
@@ -50,7 +50,7 @@ public:
     std::shared_ptr<const ReplaySnapshot> snapshot() const { return snapshot_; }
     QCustomPlot* chart(Chart which) const;
     QTableWidget* distributionTable() const { return table_; }  // rows per Pod, then a Total row
-    QTreeWidget* requestList() const { return requests_; }      // the requests behind the last pick
+    QTreeWidget* requestList() const { return requests_; }  // the requests behind the last pick
     // The engine's report of the last finished run: .json → summary JSON, else the text report
     // (as hopscope-cli replay writes them). Written with QSaveFile: a failed write keeps the old file.
     bool exportReport(const QString& path, QString* error = nullptr) const;
@@ -85,8 +85,8 @@ private:
     bool running_ = false;
     std::shared_ptr<const ReplaySnapshot> snapshot_;
     std::vector<std::vector<int>> rpsSeries_;  // per graph of the Pod chart: the series it sums
-    std::vector<std::string> shareServices_;   // per bar of the share chart
-    std::vector<ReplaySample> listed_;         // copies behind requests_'s rows
+    std::vector<std::string> shareServices_;  // per bar of the share chart
+    std::vector<ReplaySample> listed_;  // copies behind requests_'s rows
 
     QLineEdit* trace_ = nullptr;
     QLineEdit* scenario_ = nullptr;

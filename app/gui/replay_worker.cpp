@@ -33,7 +33,8 @@ std::uint64_t countLines(const std::string& path, const std::atomic<bool>& cance
     char last = '\n';
     while (std::size_t n = src->read(buf.data(), buf.size())) {
         if (cancel.load(std::memory_order_relaxed)) return 0;
-        for (const char* p = buf.data(); (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(buf.data() + n - p)))); ++p)
+        for (const char* p = buf.data();
+             (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(buf.data() + n - p)))); ++p)
             ++lines;
         last = buf[n - 1];
     }
@@ -115,8 +116,10 @@ std::uint32_t ReplayStats::seriesOf(const std::string& key, const std::string& s
 void ReplayStats::request(const trace::TraceRecord& rec, const sim::Decision& d, std::int64_t atNs, bool rejected) {
     ++requests_;
     // The engine's own keys: the Pod, else the endpoint; requests no Pod served by outcome.
-    if (!d.endpoint.empty()) key_ = d.pod.empty() ? d.endpoint : d.pod;
-    else key_.assign("(controller: ").append(sim::outcomeName(d.outcome)).append(")");
+    if (!d.endpoint.empty())
+        key_ = d.pod.empty() ? d.endpoint : d.pod;
+    else
+        key_.assign("(controller: ").append(sim::outcomeName(d.outcome)).append(")");
     const std::string& service = d.service.empty() ? std::string("(none: the controller answered)") : d.service;
     std::uint32_t si = seriesOf(key_, service);
     std::size_t bi = bucketAt(atNs);
@@ -216,7 +219,9 @@ void ReplayWorker::run(quint64 generation, const ReplayJob& job) {
     ro.clusterName = job.clusterName;
     ro.cancel = job.cancel.get();
     ro.onProblem = [&](const std::string& w) { stats.problem(w); };
-    ro.onCompleted = [&](const std::string& pod, std::int64_t at, std::int64_t latency) { stats.completed(pod, at, latency); };
+    ro.onCompleted = [&](const std::string& pod, std::int64_t at, std::int64_t latency) {
+        stats.completed(pod, at, latency);
+    };
     auto last = std::chrono::steady_clock::now();
     std::uint64_t seen = 0;
     ro.onRequest = [&](const trace::TraceRecord& rec, const sim::Decision& d, std::int64_t at, bool rejected) {

@@ -26,12 +26,12 @@ namespace hs::gui {
 
 // One request kept so a user can pick it behind a chart point or table row.
 struct ReplaySample {
-    std::uint64_t line = 0;     // trace line
-    std::int64_t atNs = 0;      // simulated time from the first arrival
-    std::uint32_t series = 0;   // index into ReplaySnapshot::series
-    bool rejected = false;      // its Pod's queue was full (503)
-    sim::Request request;       // as the engine routed it (host inferred)
-    sim::Decision decision;     // the engine's fast decision: no hops
+    std::uint64_t line = 0;  // trace line
+    std::int64_t atNs = 0;  // simulated time from the first arrival
+    std::uint32_t series = 0;  // index into ReplaySnapshot::series
+    bool rejected = false;  // its Pod's queue was full (503)
+    sim::Request request;  // as the engine routed it (host inferred)
+    sim::Decision decision;  // the engine's fast decision: no hops
 };
 using ReplaySamples = std::vector<ReplaySample>;
 
@@ -44,23 +44,23 @@ StatusClass statusClassOf(const sim::Decision& d, bool rejected);
 // What a replay has seen so far. Immutable once posted.
 struct ReplaySnapshot {
     std::int64_t bucketNs = 0;
-    std::uint64_t lines = 0;       // trace lines read (requests + bad + skipped), approximate while running
+    std::uint64_t lines = 0;  // trace lines read (requests + bad + skipped), approximate while running
     std::uint64_t totalLines = 0;  // of the whole trace (counted before the replay; 0 when unknown)
     std::uint64_t requests = 0;
-    std::uint64_t problemCount = 0;          // bad lines and timestamps going back
+    std::uint64_t problemCount = 0;  // bad lines and timestamps going back
     std::vector<std::string> firstProblems;  // "file:line: why", the first few
 
     // Series: a Pod ("ns/name" or endpoint), or "(controller: <outcome>)" for requests no Pod served.
     std::vector<std::string> series;
-    std::vector<std::string> seriesService;                  // the Service each series first served
+    std::vector<std::string> seriesService;  // the Service each series first served
     std::vector<std::vector<std::uint32_t>> requestsPerBucket;  // [series][bucket]
-    std::vector<std::array<double, 3>> latencyMs;           // [bucket] p50, p90, p99 (NaN: none completed)
+    std::vector<std::array<double, 3>> latencyMs;  // [bucket] p50, p90, p99 (NaN: none completed)
     std::vector<std::array<std::uint32_t, kStatusClasses>> statusPerBucket;  // [bucket][StatusClass]
 
     struct PodRow {
         std::uint32_t series = 0;
         std::uint64_t requests = 0, errors = 0;  // errors: answers ≥ 400, Pod queue full included
-        double p50Ms = 0, p99Ms = 0;              // NaN when none completed
+        double p50Ms = 0, p99Ms = 0;  // NaN when none completed
     };
     std::vector<PodRow> pods;  // one per series
     struct ServiceRow {

@@ -42,8 +42,10 @@ BuiltRequest buildRequest(const RequestForm& form) {
         }
         std::string name = trimmed(std::string_view(line).substr(0, colon));
         std::string value = trimmed(std::string_view(line).substr(colon + 1));
-        if (sim::iequals(name, "host")) out.request.host = value;
-        else out.request.headers.push_back({name, value});
+        if (sim::iequals(name, "host"))
+            out.request.host = value;
+        else
+            out.request.headers.push_back({name, value});
     }
     std::string cookies;
     std::string_view c = form.cookies;

@@ -14,8 +14,8 @@ namespace hs::gui {
 struct RequestForm {
     std::string url;
     std::string method = "GET";
-    std::string headers;   // one "Name: value" per line; blank lines ignored
-    std::string cookies;   // "name=value; other=value"
+    std::string headers;  // one "Name: value" per line; blank lines ignored
+    std::string cookies;  // "name=value; other=value"
     std::string clientIP;  // empty = the engine's default
 };
 

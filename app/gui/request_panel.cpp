@@ -115,8 +115,9 @@ RequestPanel::RequestPanel(QWidget* parent) : QWidget(parent) {
     hops_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     hops_->header()->setStretchLastSection(true);
     hops_->setColumnWidth(1, 320);
-    hops_->setToolTip(tr("Click a hop to light the route up to it in the graph; expand it to see the candidates "
-                         "that lost and why"));
+    hops_->setToolTip(
+        tr("Click a hop to light the route up to it in the graph; expand it to see the candidates "
+           "that lost and why"));
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(hint);
@@ -187,9 +188,9 @@ void RequestPanel::showDecision() {
     hops_->clear();
     int index = 0;
     for (const sim::Hop& h : d.hops) {
-        auto* item = new QTreeWidgetItem(hops_, {QStringLiteral("%1. %2").arg(index + 1).arg(sim::stageName(h.stage)),
-                                                 QString::fromStdString(h.decision),
-                                                 QString::fromStdString(h.reason)});
+        auto* item = new QTreeWidgetItem(hops_,
+                                         {QStringLiteral("%1. %2").arg(index + 1).arg(sim::stageName(h.stage)),
+                                          QString::fromStdString(h.decision), QString::fromStdString(h.reason)});
         item->setData(0, kHopIndexRole, index);
         item->setToolTip(1, QString::fromStdString(h.decision));
         item->setToolTip(2, QString::fromStdString(h.reason));
@@ -198,8 +199,8 @@ void RequestPanel::showDecision() {
             note->setData(0, kHopIndexRole, index);
         }
         for (const sim::Rejected& r : h.rejected) {
-            auto* child = new QTreeWidgetItem(item, {QStringLiteral("✗"), QString::fromStdString(r.what),
-                                                     QString::fromStdString(r.why)});
+            auto* child = new QTreeWidgetItem(
+                item, {QStringLiteral("✗"), QString::fromStdString(r.what), QString::fromStdString(r.why)});
             child->setData(0, kHopIndexRole, index);
             child->setToolTip(2, QString::fromStdString(r.why));
             child->setForeground(0, QColor(QStringLiteral("#d0482f")));

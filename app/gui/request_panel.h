@@ -49,7 +49,7 @@ public slots:
     void route();  // Enter in any field
 
 signals:
-    void decisionReady(const hs::sim::Decision& d);       // the graph lights the route up
+    void decisionReady(const hs::sim::Decision& d);  // the graph lights the route up
     void hopChosen(const hs::sim::Decision& d, int hopIndex);  // a hop clicked in the tree
     void cleared();  // the input changed to something that cannot route
 

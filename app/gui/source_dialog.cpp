@@ -85,10 +85,11 @@ void ContextDialog::reload() {
         const auto cl = cfg->clusters.find(ctx.cluster);
         const auto us = cfg->users.find(ctx.user);
         auto* item = new QTreeWidgetItem(
-            list_, {QString::fromStdString(name), QString::fromStdString(ctx.cluster),
-                    cl != cfg->clusters.end() ? QString::fromStdString(cl->second.server) : tr("(missing)"),
-                    QString::fromStdString(ctx.ns.empty() ? "default" : ctx.ns),
-                    us != cfg->users.end() ? QString::fromUtf8(kube::authMethodName(us->second.method())) : tr("(missing)")});
+            list_,
+            {QString::fromStdString(name), QString::fromStdString(ctx.cluster),
+             cl != cfg->clusters.end() ? QString::fromStdString(cl->second.server) : tr("(missing)"),
+             QString::fromStdString(ctx.ns.empty() ? "default" : ctx.ns),
+             us != cfg->users.end() ? QString::fromUtf8(kube::authMethodName(us->second.method())) : tr("(missing)")});
         if (name == cfg->currentContext) {
             current = item;
             QFont f = item->font(0);

@@ -19,7 +19,7 @@ public:
     explicit ContextDialog(const QString& kubeconfig = {}, QWidget* parent = nullptr);
 
     QString kubeconfig() const;  // empty = the default chain
-    QString context() const;     // the chosen context name
+    QString context() const;  // the chosen context name
     QStringList contexts() const;  // as listed
 
 public slots:

@@ -45,7 +45,8 @@ bool keyValue(const QString& line, QString& key, QString& value) {
     }
     if (colon <= 0) return false;
     key = t.left(colon).trimmed();
-    if (key.size() > 1 && (key.front() == u'"' || key.front() == u'\'') && key.back() == key.front()) key = key.mid(1, key.size() - 2);
+    if (key.size() > 1 && (key.front() == u'"' || key.front() == u'\'') && key.back() == key.front())
+        key = key.mid(1, key.size() - 2);
     value = t.mid(colon + 1).trimmed();
     if (value.size() > 1 && (value.front() == u'"' || value.front() == u'\'') && value.back() == value.front())
         value = value.mid(1, value.size() - 2);
@@ -63,7 +64,8 @@ QString redact(const QString& line) {
 
 // Every "ns/name" in the text, in order of appearance.
 QStringList objectKeysIn(const std::string& text) {
-    static const QRegularExpression re(QStringLiteral("([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)/([a-z0-9](?:[-a-z0-9.]*[a-z0-9])?)"));
+    static const QRegularExpression re(
+        QStringLiteral("([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)/([a-z0-9](?:[-a-z0-9.]*[a-z0-9])?)"));
     QStringList out;
     auto it = re.globalMatch(q(text));
     while (it.hasNext()) out << it.next().captured(0);
@@ -81,7 +83,8 @@ QString outcomeLine(const sim::Decision& d) {
     if (d.status) s += QStringLiteral(" %1").arg(d.status);
     if (!d.redirectLocation.empty()) s += QStringLiteral(" → ") + esc(d.redirectLocation);
     if (!d.service.empty())
-        s += QStringLiteral(" · Service ") + esc(d.service) + (d.servicePort ? QStringLiteral(":%1").arg(d.servicePort) : QString());
+        s += QStringLiteral(" · Service ") + esc(d.service) +
+            (d.servicePort ? QStringLiteral(":%1").arg(d.servicePort) : QString());
     if (d.canary) s += QStringLiteral(" (canary)");
     if (!d.endpoint.empty()) s += QStringLiteral(" · ") + esc(d.endpoint);
     if (!d.pod.empty()) s += QStringLiteral(" · Pod ") + esc(d.pod);
@@ -94,10 +97,10 @@ QString outcomeLine(const sim::Decision& d) {
 
 // What the YAML pane shows for one hop.
 struct TeachingPanel::YamlView {
-    QString caption;           // object, file, lines, what is approximate
-    QStringList lines;         // the document's lines, numbered as in the file
-    QList<int> fieldLines;     // indices into lines: the fields the hop used
-    int firstFileLine = 0;     // file line number of lines[0]
+    QString caption;  // object, file, lines, what is approximate
+    QStringList lines;  // the document's lines, numbered as in the file
+    QList<int> fieldLines;  // indices into lines: the fields the hop used
+    int firstFileLine = 0;  // file line number of lines[0]
 };
 
 TeachingPanel::TeachingPanel(QWidget* parent) : QWidget(parent) {
@@ -283,11 +286,14 @@ void TeachingPanel::openLesson(int index) {
         request_ = free_.empty() ? -1 : 0;
         lessonBox_->setCurrentIndex(0);
         requestBox_->clear();
-        intro_->setHtml(tr("<p><b>Free mode.</b> Type any URL (and headers, if you like) and press Route: the "
-                           "request is routed on the cluster the graph shows, and you can step through it hop by "
-                           "hop.</p>"));
-        if (!free_.empty()) showHop(0);
-        else showNothing(tr("Type a URL and press Route."));
+        intro_->setHtml(
+            tr("<p><b>Free mode.</b> Type any URL (and headers, if you like) and press Route: the "
+               "request is routed on the cluster the graph shows, and you can step through it hop by "
+               "hop.</p>"));
+        if (!free_.empty())
+            showHop(0);
+        else
+            showNothing(tr("Type a URL and press Route."));
         updateControls();
         return;
     }
@@ -305,7 +311,8 @@ void TeachingPanel::openLesson(int index) {
     if (!l.controllerConfig.empty()) {
         QString keys;
         for (const auto& [k, v] : l.controllerConfig) keys += (keys.isEmpty() ? "" : ", ") + esc(k) + ": " + esc(v);
-        intro += tr("<p><i>This lesson routes on the demo with the controller ConfigMap changed: %1.</i></p>").arg(keys);
+        intro +=
+            tr("<p><i>This lesson routes on the demo with the controller ConfigMap changed: %1.</i></p>").arg(keys);
     }
     intro_->setHtml(intro);
     if (!run_.error.empty()) {
@@ -340,8 +347,10 @@ bool TeachingPanel::routeUrl(const QString& url, const QStringList& headers) {
         }
         const std::string name = h.left(colon).trimmed().toStdString();
         const std::string value = h.mid(colon + 1).trimmed().toStdString();
-        if (sim::iequals(name, "host")) p.request.host = value;
-        else p.request.headers.push_back({name, value});
+        if (sim::iequals(name, "host"))
+            p.request.host = value;
+        else
+            p.request.headers.push_back({name, value});
     }
     if (lesson_ >= 0) {  // leave the lesson without showing the previous free-mode request again
         free_.clear();
@@ -414,7 +423,11 @@ void TeachingPanel::updateControls() {
     }
     if (n > 0 && hop_ >= 0) {
         const sim::Decision* d = currentDecision();
-        stepLabel_->setText(tr("Hop %1 of %2 · %3").arg(hop_ + 1).arg(n).arg(QString::fromLatin1(sim::stageName(d->hops[static_cast<std::size_t>(hop_)].stage))));
+        stepLabel_->setText(
+            tr("Hop %1 of %2 · %3")
+                .arg(hop_ + 1)
+                .arg(n)
+                .arg(QString::fromLatin1(sim::stageName(d->hops[static_cast<std::size_t>(hop_)].stage))));
     } else {
         stepLabel_->clear();
     }
@@ -436,13 +449,15 @@ void TeachingPanel::showHop(int hop) {
     const int n = static_cast<int>(d->hops.size());
     hop_ = n == 0 ? -1 : std::clamp(hop, 0, n - 1);
     const LessonRequest* lr = (lesson_ >= 0 && request_ >= 0)
-                                  ? &lessons_[static_cast<std::size_t>(lesson_)].requests[static_cast<std::size_t>(request_)]
-                                  : nullptr;
+        ? &lessons_[static_cast<std::size_t>(lesson_)].requests[static_cast<std::size_t>(request_)]
+        : nullptr;
     const sim::Request& req = lesson_ >= 0 ? run_.requests[static_cast<std::size_t>(request_)] : freeRequest_;
 
-    QString html = QStringLiteral("<p style='color:#555'>%1 %2://%3%4</p>")
-                       .arg(esc(req.method), esc(req.scheme), req.host.empty() ? tr("(no Host)") : esc(req.host), esc(req.target));
-    for (const auto& h : req.headers) html += QStringLiteral("<p style='color:#555; margin:0'>%1: %2</p>").arg(esc(h.name), esc(h.value));
+    QString html =
+        QStringLiteral("<p style='color:#555'>%1 %2://%3%4</p>")
+            .arg(esc(req.method), esc(req.scheme), req.host.empty() ? tr("(no Host)") : esc(req.host), esc(req.target));
+    for (const auto& h : req.headers)
+        html += QStringLiteral("<p style='color:#555; margin:0'>%1: %2</p>").arg(esc(h.name), esc(h.value));
     highlighted_.clear();
     highlightedFileLines_.clear();
     if (hop_ >= 0) {
@@ -452,8 +467,10 @@ void TeachingPanel::showHop(int hop) {
         if (lr) {
             auto it = lr->teach.find(stage);
             if (it != lr->teach.end())
-                html += QStringLiteral("<table width='100%' style='background:#eaf3ff' cellpadding='6'><tr><td>%1</td></tr></table>")
-                            .arg(esc(it->second));
+                html +=
+                    QStringLiteral(
+                        "<table width='100%' style='background:#eaf3ff' cellpadding='6'><tr><td>%1</td></tr></table>")
+                        .arg(esc(it->second));
         }
         html += tr("<p><b>The controller:</b> %1</p>").arg(esc(h.decision));
         if (!h.reason.empty()) html += tr("<p><b>Because:</b> %1</p>").arg(esc(h.reason));
@@ -509,7 +526,8 @@ void TeachingPanel::showHop(int hop) {
             if (mismatches.isEmpty())
                 html += tr("<p style='color:#2a7a2a'>✓ The engine's decision is what this lesson says.</p>");
             else
-                html += tr("<p style='color:#b00020'>✗ The engine disagrees with this lesson: %1</p>").arg(mismatches.join(QStringLiteral("; ")).toHtmlEscaped());
+                html += tr("<p style='color:#b00020'>✗ The engine disagrees with this lesson: %1</p>")
+                            .arg(mismatches.join(QStringLiteral("; ")).toHtmlEscaped());
         }
     }
     explanation_->setHtml(html);
@@ -543,125 +561,131 @@ TeachingPanel::YamlView TeachingPanel::yamlFor(const sim::Decision& d, const sim
     const QString server = q(d.server), host = q(d.host), path = q(d.path);
 
     switch (h.stage) {
-        case sim::Stage::Tls: {
-            if (d.tlsCertificate.empty() || d.tlsCertificate == "default") {
-                v.caption = tr("No manifest: the controller's built-in default certificate answered.");
-                return v;
+    case sim::Stage::Tls: {
+        if (d.tlsCertificate.empty() || d.tlsCertificate == "default") {
+            v.caption = tr("No manifest: the controller's built-in default certificate answered.");
+            return v;
+        }
+        meta = ingressOfHop();
+        kindLabel = QStringLiteral("Ingress");
+        const QString secret = q(splitKey(d.tlsCertificate).second);
+        field = [secret, server](const QString& k, const QString& val, const QString& line) {
+            return (k == QLatin1String("secretName") && val == secret) ||
+                (k == QLatin1String("hosts") && val.contains(server)) ||
+                line.trimmed() == QStringLiteral("- ") + server;
+        };
+        break;
+    }
+    case sim::Stage::Host:
+        meta = ingressOfHop();
+        kindLabel = QStringLiteral("Ingress");
+        // A redirect decided before any rule (app-root) leaves d.host empty: the server names it.
+        // The catch-all server has no host line: its rules are hostless paths or a defaultBackend.
+        field = [host, server, path](const QString& k, const QString& val, const QString&) {
+            const QString name = host.isEmpty() && server != QLatin1String("_") ? server : host;
+            if (!name.isEmpty()) return k == QLatin1String("host") && val == name;
+            return k == QLatin1String("defaultBackend") ||
+                (!path.isEmpty() && k == QLatin1String("path") && val == path);
+        };
+        break;
+    case sim::Stage::Path: {
+        meta = ingressOfHop();
+        kindLabel = QStringLiteral("Ingress");
+        bool inPath = false;  // the pathType line right after the matched path
+        field = [path, inPath](const QString& k, const QString& val, const QString&) mutable {
+            if (path.isEmpty()) return k == QLatin1String("defaultBackend");
+            if (k == QLatin1String("path")) return inPath = (val == path);
+            if (k == QLatin1String("pathType") && inPath) {
+                inPath = false;
+                return true;
             }
-            meta = ingressOfHop();
-            kindLabel = QStringLiteral("Ingress");
-            const QString secret = q(splitKey(d.tlsCertificate).second);
-            field = [secret, server](const QString& k, const QString& val, const QString& line) {
-                return (k == QLatin1String("secretName") && val == secret) ||
-                       (k == QLatin1String("hosts") && val.contains(server)) || line.trimmed() == QStringLiteral("- ") + server;
-            };
-            break;
-        }
-        case sim::Stage::Host:
-            meta = ingressOfHop();
-            kindLabel = QStringLiteral("Ingress");
-            // A redirect decided before any rule (app-root) leaves d.host empty: the server names it.
-            // The catch-all server has no host line: its rules are hostless paths or a defaultBackend.
-            field = [host, server, path](const QString& k, const QString& val, const QString&) {
-                const QString name = host.isEmpty() && server != QLatin1String("_") ? server : host;
-                if (!name.isEmpty()) return k == QLatin1String("host") && val == name;
-                return k == QLatin1String("defaultBackend") || (!path.isEmpty() && k == QLatin1String("path") && val == path);
-            };
-            break;
-        case sim::Stage::Path: {
-            meta = ingressOfHop();
-            kindLabel = QStringLiteral("Ingress");
-            bool inPath = false;  // the pathType line right after the matched path
-            field = [path, inPath](const QString& k, const QString& val, const QString&) mutable {
-                if (path.isEmpty()) return k == QLatin1String("defaultBackend");
-                if (k == QLatin1String("path")) return inPath = (val == path);
-                if (k == QLatin1String("pathType") && inPath) {
-                    inPath = false;
-                    return true;
-                }
-                return false;
-            };
-            break;
-        }
-        case sim::Stage::Annotation: {
-            meta = ingressOfHop();
-            kindLabel = QStringLiteral("Ingress");
-            const QString words = q(h.decision + ' ' + h.reason);
-            bool any = false;
-            if (meta)
-                for (const auto& [k, val] : meta->annotations) {
-                    const auto slash = k.rfind('/');
-                    if (words.contains(q(k.substr(slash == std::string::npos ? 0 : slash + 1)))) any = true;
-                }
-            if (any) {
-                field = [words](const QString& k, const QString&, const QString&) {
-                    const qsizetype slash = k.lastIndexOf(u'/');
-                    return k.contains(QLatin1String("kubernetes.io/")) && words.contains(k.mid(slash + 1));
-                };
-            } else {
-                note = tr("no annotation of this Ingress is named in the hop (a controller default applies); "
-                          "the highlighted lines are the ones the default depends on");
-                const QString secretHint = words.contains(QLatin1String("redirect")) ? QStringLiteral("secretName") : QString();
-                field = [secretHint, host](const QString& k, const QString& val, const QString&) {
-                    return (!secretHint.isEmpty() && k == secretHint) || (k == QLatin1String("host") && val == host);
-                };
+            return false;
+        };
+        break;
+    }
+    case sim::Stage::Annotation: {
+        meta = ingressOfHop();
+        kindLabel = QStringLiteral("Ingress");
+        const QString words = q(h.decision + ' ' + h.reason);
+        bool any = false;
+        if (meta)
+            for (const auto& [k, val] : meta->annotations) {
+                const auto slash = k.rfind('/');
+                if (words.contains(q(k.substr(slash == std::string::npos ? 0 : slash + 1)))) any = true;
             }
-            break;
+        if (any) {
+            field = [words](const QString& k, const QString&, const QString&) {
+                const qsizetype slash = k.lastIndexOf(u'/');
+                return k.contains(QLatin1String("kubernetes.io/")) && words.contains(k.mid(slash + 1));
+            };
+        } else {
+            note =
+                tr("no annotation of this Ingress is named in the hop (a controller default applies); "
+                   "the highlighted lines are the ones the default depends on");
+            const QString secretHint =
+                words.contains(QLatin1String("redirect")) ? QStringLiteral("secretName") : QString();
+            field = [secretHint, host](const QString& k, const QString& val, const QString&) {
+                return (!secretHint.isEmpty() && k == secretHint) || (k == QLatin1String("host") && val == host);
+            };
         }
-        case sim::Stage::Canary: {
-            for (const auto& ing : state->ingresses().all()) {
-                const std::string* c = model::lookup(ing->meta.annotations, "nginx.ingress.kubernetes.io/canary");
-                if (!c || *c != "true") continue;
-                for (const auto& rule : ing->rules)
-                    for (const auto& p : rule.paths)
-                        if (rule.host == d.host && p.path == d.path) meta = &ing->meta;
+        break;
+    }
+    case sim::Stage::Canary: {
+        for (const auto& ing : state->ingresses().all()) {
+            const std::string* c = model::lookup(ing->meta.annotations, "nginx.ingress.kubernetes.io/canary");
+            if (!c || *c != "true") continue;
+            for (const auto& rule : ing->rules)
+                for (const auto& p : rule.paths)
+                    if (rule.host == d.host && p.path == d.path) meta = &ing->meta;
+        }
+        if (!meta) meta = ingressOfHop();
+        kindLabel = QStringLiteral("Ingress");
+        field = [](const QString& k, const QString&, const QString&) {
+            return k.startsWith(QLatin1String("nginx.ingress.kubernetes.io/canary"));
+        };
+        break;
+    }
+    case sim::Stage::Service: {
+        meta = metaOf(model::Kind::Service, d.service);
+        kindLabel = QStringLiteral("Service");
+        const QString port = QString::number(d.servicePort), portName = q(d.servicePortName);
+        int after = 99;  // lines since the port line: its name / targetPort neighbours
+        field = [port, portName, after](const QString& k, const QString& val, const QString&) mutable {
+            ++after;
+            if (k == QLatin1String("externalName") || k == QLatin1String("type"))
+                return k == QLatin1String("externalName");
+            if (k == QLatin1String("port") && val == port) {
+                after = 0;
+                return true;
             }
-            if (!meta) meta = ingressOfHop();
-            kindLabel = QStringLiteral("Ingress");
-            field = [](const QString& k, const QString&, const QString&) {
-                return k.startsWith(QLatin1String("nginx.ingress.kubernetes.io/canary"));
-            };
-            break;
-        }
-        case sim::Stage::Service: {
-            meta = metaOf(model::Kind::Service, d.service);
-            kindLabel = QStringLiteral("Service");
-            const QString port = QString::number(d.servicePort), portName = q(d.servicePortName);
-            int after = 99;  // lines since the port line: its name / targetPort neighbours
-            field = [port, portName, after](const QString& k, const QString& val, const QString&) mutable {
-                ++after;
-                if (k == QLatin1String("externalName") || k == QLatin1String("type")) return k == QLatin1String("externalName");
-                if (k == QLatin1String("port") && val == port) {
-                    after = 0;
-                    return true;
-                }
-                if (!portName.isEmpty() && k == QLatin1String("name") && val == portName) return true;
-                return k == QLatin1String("targetPort") && after <= 2;
-            };
-            break;
-        }
-        case sim::Stage::Endpoint: {
-            const std::string ip = d.endpoint.substr(0, d.endpoint.rfind(':'));
-            auto [ns, svc] = splitKey(d.service);
-            for (const model::EndpointSlice* s : state->slicesForService(ns, svc))
-                for (const auto& e : s->endpoints)
-                    if (std::find(e.addresses.begin(), e.addresses.end(), ip) != e.addresses.end()) meta = &s->meta;
-            kindLabel = QStringLiteral("EndpointSlice");
-            const QString qip = q(ip);
-            field = [qip](const QString& k, const QString& val, const QString& line) {
-                return (k == QLatin1String("addresses") && val.contains(qip)) || line.trimmed() == QStringLiteral("- ") + qip;
-            };
-            break;
-        }
-        case sim::Stage::Pod: {
-            meta = metaOf(model::Kind::Pod, d.pod);
-            kindLabel = QStringLiteral("Pod");
-            const QString node = q(d.node), ip = q(d.endpoint.substr(0, d.endpoint.rfind(':')));
-            field = [node, ip](const QString& k, const QString& val, const QString&) {
-                return (k == QLatin1String("nodeName") && val == node) || (k == QLatin1String("podIP") && val == ip);
-            };
-            break;
-        }
+            if (!portName.isEmpty() && k == QLatin1String("name") && val == portName) return true;
+            return k == QLatin1String("targetPort") && after <= 2;
+        };
+        break;
+    }
+    case sim::Stage::Endpoint: {
+        const std::string ip = d.endpoint.substr(0, d.endpoint.rfind(':'));
+        auto [ns, svc] = splitKey(d.service);
+        for (const model::EndpointSlice* s : state->slicesForService(ns, svc))
+            for (const auto& e : s->endpoints)
+                if (std::find(e.addresses.begin(), e.addresses.end(), ip) != e.addresses.end()) meta = &s->meta;
+        kindLabel = QStringLiteral("EndpointSlice");
+        const QString qip = q(ip);
+        field = [qip](const QString& k, const QString& val, const QString& line) {
+            return (k == QLatin1String("addresses") && val.contains(qip)) ||
+                line.trimmed() == QStringLiteral("- ") + qip;
+        };
+        break;
+    }
+    case sim::Stage::Pod: {
+        meta = metaOf(model::Kind::Pod, d.pod);
+        kindLabel = QStringLiteral("Pod");
+        const QString node = q(d.node), ip = q(d.endpoint.substr(0, d.endpoint.rfind(':')));
+        field = [node, ip](const QString& k, const QString& val, const QString&) {
+            return (k == QLatin1String("nodeName") && val == node) || (k == QLatin1String("podIP") && val == ip);
+        };
+        break;
+    }
     }
 
     // Objects Hopscope synthesised have no text: show what they were derived from.
@@ -678,7 +702,9 @@ TeachingPanel::YamlView TeachingPanel::yamlFor(const sim::Decision& d, const sim
                     kindLabel = q(from.substr(0, sp));
                     note = derivedNote;
                     if (kindLabel == QLatin1String("Service"))
-                        field = [](const QString& k2, const QString&, const QString&) { return k2 == QLatin1String("selector") || k2 == QLatin1String("targetPort"); };
+                        field = [](const QString& k2, const QString&, const QString&) {
+                            return k2 == QLatin1String("selector") || k2 == QLatin1String("targetPort");
+                        };
                     else
                         field = [](const QString& k2, const QString&, const QString&) {
                             return k2 == QLatin1String("replicas") || k2 == QLatin1String("containerPort");
@@ -712,8 +738,9 @@ TeachingPanel::YamlView TeachingPanel::yamlFor(const sim::Decision& d, const sim
         if (field && field(isKeyValue ? key : QString(), isKeyValue ? value : QString(), raw[i])) v.fieldLines << i;
     }
     while (!v.lines.isEmpty() && v.lines.back().endsWith(QStringLiteral("│ "))) v.lines.removeLast();
-    v.fieldLines.erase(std::remove_if(v.fieldLines.begin(), v.fieldLines.end(), [&](int i) { return i >= v.lines.size(); }),
-                       v.fieldLines.end());
+    v.fieldLines.erase(
+        std::remove_if(v.fieldLines.begin(), v.fieldLines.end(), [&](int i) { return i >= v.lines.size(); }),
+        v.fieldLines.end());
 
     const QString file = q(meta->source->loc.fileName());
     QString caption = QStringLiteral("<b>%1 %2</b> · %3, lines %4–%5")
@@ -721,12 +748,15 @@ TeachingPanel::YamlView TeachingPanel::yamlFor(const sim::Decision& d, const sim
                           .arg(v.firstFileLine)
                           .arg(v.firstFileLine + static_cast<int>(v.lines.size()) - 1);
     QStringList approx;
-    approx << tr("the object's lines are exact; the highlighted field lines are found by searching its text "
-                 "(the model keeps where objects start, not where each field is)");
-    if (!meta->sourcePath.empty()) approx << tr("the object is %1 of a List: the whole document is shown").arg(q(meta->sourcePath));
+    approx << tr(
+        "the object's lines are exact; the highlighted field lines are found by searching its text "
+        "(the model keeps where objects start, not where each field is)");
+    if (!meta->sourcePath.empty())
+        approx << tr("the object is %1 of a List: the whole document is shown").arg(q(meta->sourcePath));
     if (!note.isEmpty()) approx << note;
     if (v.fieldLines.isEmpty()) approx << tr("no line of it names what this hop used");
-    caption += QStringLiteral("<br><small>") + approx.join(QStringLiteral("; ")).toHtmlEscaped() + QStringLiteral("</small>");
+    caption +=
+        QStringLiteral("<br><small>") + approx.join(QStringLiteral("; ")).toHtmlEscaped() + QStringLiteral("</small>");
     v.caption = caption;
     return v;
 }

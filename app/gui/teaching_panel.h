@@ -45,12 +45,12 @@ public:
     // ---- beyond the contract: for the shell, the docs and the tests ----
     QString lessonTitle(int index) const;
     int currentLesson() const { return lesson_; }  // -1 in free mode
-    int requestCount() const;                       // of the open lesson (1 in free mode)
+    int requestCount() const;  // of the open lesson (1 in free mode)
     int currentRequest() const { return request_; }
-    int currentHop() const { return hop_; }         // -1 when nothing is routed
+    int currentHop() const { return hop_; }  // -1 when nothing is routed
     int hopCount() const;
     bool isPlaying() const;
-    void setPlayInterval(int milliseconds);         // default 1500 ms per hop
+    void setPlayInterval(int milliseconds);  // default 1500 ms per hop
     // The decision being stepped, nullptr when none.
     const hs::sim::Decision* currentDecision() const;
     // What the lesson's expectation check said about the current request (empty = it holds).
@@ -95,7 +95,7 @@ private:
     std::shared_ptr<const hs::model::ClusterState> demo_;
     std::vector<Lesson> lessons_;
     QStringList lessonErrors_;
-    LessonRun run_;                       // the open lesson, routed
+    LessonRun run_;  // the open lesson, routed
     std::vector<hs::sim::Decision> free_;  // free mode: the decision being stepped (one)
     hs::sim::Request freeRequest_;
     int lesson_ = -1, request_ = -1, hop_ = -1;

@@ -45,7 +45,7 @@ QString qs(const std::string& s) { return QString::fromStdString(s); }
 std::string baselineYaml(const model::ClusterState& state) {
     model::ManifestWriterOptions o;
     o.header = " What-if: the manifests of " + state.source() +
-               ". Edit freely: nothing here is applied to a cluster; Compare shows what would change.";
+        ". Edit freely: nothing here is applied to a cluster; Compare shows what would change.";
     std::string out;
     for (const auto& f : model::writeManifests(state, o)) {
         if (!out.empty()) out += "---\n";
@@ -69,7 +69,8 @@ WhatIfValidation validate(std::string text, sim::ProfileOptions profile) {
 }
 
 void addNodes(std::set<QString>& ids, const sim::Decision& d) {
-    if (!d.ingress.empty()) ids.insert(qs((d.routeKind.empty() ? std::string("Ingress") : d.routeKind) + "/" + d.ingress));
+    if (!d.ingress.empty())
+        ids.insert(qs((d.routeKind.empty() ? std::string("Ingress") : d.routeKind) + "/" + d.ingress));
     if (!d.service.empty()) ids.insert(qs("Service/" + d.service));
     if (!d.pod.empty()) ids.insert(qs("Pod/" + d.pod));
 }
@@ -119,7 +120,8 @@ WhatIfComparison runComparison(std::string tracePath, std::shared_ptr<const sim:
         for (const auto& e : g.examples) {
             WhatIfComparison::Example x;
             auto colon = e.where.rfind(':');
-            std::uint64_t line = colon == std::string::npos ? 0 : std::strtoull(e.where.c_str() + colon + 1, nullptr, 10);
+            std::uint64_t line =
+                colon == std::string::npos ? 0 : std::strtoull(e.where.c_str() + colon + 1, nullptr, 10);
             // The diff's request text carries the host it used (inferred when the trace has none).
             auto space = e.request.find(' ');
             auto parsed = sim::parseUrl(space == std::string::npos ? e.request : e.request.substr(space + 1));
@@ -151,8 +153,9 @@ WhatIfComparison runComparison(std::string tracePath, std::shared_ptr<const sim:
 }  // namespace
 
 WhatIfPanel::WhatIfPanel(QWidget* parent) : QWidget(parent) {
-    auto* notice = new QLabel(tr("<b>What-if:</b> nothing here is ever applied to a cluster. Edits stay in this editor "
-                                 "until you save them to a file; Compare replays a trace through both configurations."));
+    auto* notice =
+        new QLabel(tr("<b>What-if:</b> nothing here is ever applied to a cluster. Edits stay in this editor "
+                      "until you save them to a file; Compare replays a trace through both configurations."));
     notice->setWordWrap(true);
     baselineLabel_ = new QLabel(tr("No baseline yet: load a cluster."));
     editedMode_ = new QRadioButton(tr("Edited manifests"));
@@ -262,7 +265,8 @@ WhatIfPanel::WhatIfPanel(QWidget* parent) : QWidget(parent) {
     });
     connect(editedMode_, &QRadioButton::toggled, this, &WhatIfPanel::updateControls);
     connect(openButton, &QPushButton::clicked, this, [this] {
-        QString f = QFileDialog::getOpenFileName(this, tr("Open manifests"), QString(), tr("Manifests (*.yaml *.yml *.json);;All files (*)"));
+        QString f = QFileDialog::getOpenFileName(this, tr("Open manifests"), QString(),
+                                                 tr("Manifests (*.yaml *.yml *.json);;All files (*)"));
         QString error;
         if (!f.isEmpty() && !openManifests(f, &error)) QMessageBox::warning(this, tr("Cannot open"), error);
     });
@@ -272,7 +276,8 @@ WhatIfPanel::WhatIfPanel(QWidget* parent) : QWidget(parent) {
         if (!d.isEmpty() && !openManifests(d, &error)) QMessageBox::warning(this, tr("Cannot open"), error);
     });
     connect(saveButton, &QPushButton::clicked, this, [this] {
-        QString f = QFileDialog::getSaveFileName(this, tr("Save the edited manifests"), QStringLiteral("what-if.yaml"), tr("YAML (*.yaml *.yml)"));
+        QString f = QFileDialog::getSaveFileName(this, tr("Save the edited manifests"), QStringLiteral("what-if.yaml"),
+                                                 tr("YAML (*.yaml *.yml)"));
         QString error;
         if (!f.isEmpty() && !saveManifests(f, &error)) QMessageBox::warning(this, tr("Save failed"), error);
     });
@@ -280,8 +285,9 @@ WhatIfPanel::WhatIfPanel(QWidget* parent) : QWidget(parent) {
         if (baseline_) editor_->setPlainText(qs(baselineYaml(*baseline_)));
     });
     connect(traceOpen, &QPushButton::clicked, this, [this] {
-        QString f = QFileDialog::getOpenFileName(this, tr("Open a trace"), QFileInfo(trace_->text()).absolutePath(),
-                                                 tr("Traces (*.log *.gz *.jsonl *.json *.csv *.har *.txt);;All files (*)"));
+        QString f =
+            QFileDialog::getOpenFileName(this, tr("Open a trace"), QFileInfo(trace_->text()).absolutePath(),
+                                         tr("Traces (*.log *.gz *.jsonl *.json *.csv *.har *.txt);;All files (*)"));
         if (!f.isEmpty()) setTraceFile(f);
     });
     connect(trace_, &QLineEdit::textChanged, this, &WhatIfPanel::updateControls);
@@ -305,9 +311,11 @@ void WhatIfPanel::setBaseline(std::shared_ptr<const model::ClusterState> state, 
     profile_ = profile;
     baselineTable_.reset();
     if (!baseline_) return;
-    baselineLabel_->setText(tr("Baseline: %1 · profile %2").arg(qs(baseline_->source()), QString::fromLatin1(sim::profileName(profile_.profile))));
+    baselineLabel_->setText(tr("Baseline: %1 · profile %2")
+                                .arg(qs(baseline_->source()), QString::fromLatin1(sim::profileName(profile_.profile))));
     // the other profile defaults to the next one (ingress-nginx → gateway-api)
-    int other = otherProfile_->findData(static_cast<int>(profile_.profile == sim::Profile::GatewayApi ? sim::Profile::IngressNginx : sim::Profile::GatewayApi));
+    int other = otherProfile_->findData(static_cast<int>(
+        profile_.profile == sim::Profile::GatewayApi ? sim::Profile::IngressNginx : sim::Profile::GatewayApi));
     otherProfile_->setCurrentIndex(std::max(other, 0));
     settingText_ = true;
     editor_->setPlainText(qs(baselineYaml(*baseline_)));
@@ -319,19 +327,26 @@ void WhatIfPanel::setBaseline(std::shared_ptr<const model::ClusterState> state, 
 
 void WhatIfPanel::setTraceFile(const QString& path) { trace_->setText(path); }
 void WhatIfPanel::setMode(Mode mode) { (mode == Mode::EditedManifests ? editedMode_ : profileMode_)->setChecked(true); }
-void WhatIfPanel::setSeed(quint64 seed) { seed_->setValue(static_cast<int>(std::min<quint64>(seed, static_cast<quint64>(seed_->maximum())))); }
+void WhatIfPanel::setSeed(quint64 seed) {
+    seed_->setValue(static_cast<int>(std::min<quint64>(seed, static_cast<quint64>(seed_->maximum()))));
+}
 
 void WhatIfPanel::setOtherProfile(sim::Profile profile) {
     int i = otherProfile_->findData(static_cast<int>(profile));
     if (i >= 0) otherProfile_->setCurrentIndex(i);
 }
 
-bool WhatIfPanel::isValidating() const { return debounce_->isActive() || validating_.isRunning() || pendingGen_ != validationGen_; }
+bool WhatIfPanel::isValidating() const {
+    return debounce_->isActive() || validating_.isRunning() || pendingGen_ != validationGen_;
+}
 
 QStringList WhatIfPanel::diagnosticTexts() const {
     QStringList out;
     for (const auto& d : validation_.diagnostics)
-        out << QStringLiteral("%1:%2: %3: %4").arg(d.loc.line).arg(d.loc.col).arg(QString::fromLatin1(model::severityName(d.severity)), qs(d.message));
+        out << QStringLiteral("%1:%2: %3: %4")
+                   .arg(d.loc.line)
+                   .arg(d.loc.col)
+                   .arg(QString::fromLatin1(model::severityName(d.severity)), qs(d.message));
     return out;
 }
 
@@ -375,10 +390,12 @@ void WhatIfPanel::onValidated() {
     editor_->setMarks(std::move(marks));
     const auto warnings = model::countSeverity(validation_.diagnostics, model::Severity::Warning);
     if (validation_.errors)
-        validity_->setText(tr("<span style='color:#b01010'>%n error(s)</span>", nullptr, static_cast<int>(validation_.errors)) +
-                           (warnings ? tr(", %n warning(s)", nullptr, static_cast<int>(warnings)) : QString()));
+        validity_->setText(
+            tr("<span style='color:#b01010'>%n error(s)</span>", nullptr, static_cast<int>(validation_.errors)) +
+            (warnings ? tr(", %n warning(s)", nullptr, static_cast<int>(warnings)) : QString()));
     else
-        validity_->setText(tr("Valid: %1 objects").arg(validation_.state ? static_cast<qulonglong>(validation_.state->objectCount()) : 0) +
+        validity_->setText(tr("Valid: %1 objects")
+                               .arg(validation_.state ? static_cast<qulonglong>(validation_.state->objectCount()) : 0) +
                            (warnings ? tr(", %n warning(s)", nullptr, static_cast<int>(warnings)) : QString()));
     diagnostics_->setVisible(diagnostics_->count() > 0);
     updateControls();
@@ -410,7 +427,8 @@ void WhatIfPanel::compare() {
             return;
         }
         if (validation_.errors || !validation_.table) {
-            summary_->setText(tr("Fix the errors in the manifests first (%n error(s)).", nullptr, static_cast<int>(validation_.errors)));
+            summary_->setText(tr("Fix the errors in the manifests first (%n error(s)).", nullptr,
+                                 static_cast<int>(validation_.errors)));
             emit compared(false);
             return;
         }
@@ -433,7 +451,8 @@ void WhatIfPanel::compare() {
     progress_->setVisible(true);
     summary_->setText(tr("Comparing…"));
     updateControls();
-    comparingWatcher_.setFuture(QtConcurrent::run(runComparison, trace_->text().toStdString(), before, after, opt, cancel_));
+    comparingWatcher_.setFuture(
+        QtConcurrent::run(runComparison, trace_->text().toStdString(), before, after, opt, cancel_));
 }
 
 void WhatIfPanel::cancelCompare() {
@@ -475,7 +494,8 @@ void WhatIfPanel::showComparison() {
         const auto& g = r.groups[gi];
         QStringList changed;
         for (const auto& c : g.changed) changed << qs(c);
-        auto* item = new QTreeWidgetItem({qs(g.before.describe()), qs(g.after.describe()), QString::number(g.count), changed.join(QStringLiteral(", "))});
+        auto* item = new QTreeWidgetItem({qs(g.before.describe()), qs(g.after.describe()), QString::number(g.count),
+                                          changed.join(QStringLiteral(", "))});
         item->setTextAlignment(2, Qt::AlignRight | Qt::AlignVCenter);
         item->setData(0, Qt::UserRole, static_cast<int>(gi));
         item->setData(1, Qt::UserRole, -1);
@@ -515,8 +535,8 @@ bool WhatIfPanel::openManifests(const QString& path, QString* error) {
         // as the loader reads folders), as written — concatenated as YAML documents, each after a
         // comment naming its file. Nothing is dropped: a broken file shows up in validation.
         QStringList files;
-        QDirIterator it(path, {QStringLiteral("*.yaml"), QStringLiteral("*.yml"), QStringLiteral("*.json")}, QDir::Files,
-                        QDirIterator::Subdirectories);
+        QDirIterator it(path, {QStringLiteral("*.yaml"), QStringLiteral("*.yml"), QStringLiteral("*.json")},
+                        QDir::Files, QDirIterator::Subdirectories);
         while (it.hasNext()) files << it.next();
         files.sort();
         for (const QString& file : files) {

@@ -39,11 +39,11 @@ struct WhatIfComparison {
     std::shared_ptr<const replay::DiffReport> report;
     struct Example {
         sim::Decision before, after;  // explained (hops), same choice key as the diff
-        bool found = false;           // the example's line was read again from the trace
+        bool found = false;  // the example's line was read again from the trace
     };
     std::vector<std::vector<Example>> examples;  // [group][example]
-    std::vector<QStringList> movedNodes;         // [group] graph node ids on either side
-    std::string error;                           // why it could not run
+    std::vector<QStringList> movedNodes;  // [group] graph node ids on either side
+    std::string error;  // why it could not run
 };
 
 // The result of validating the editor's text (on a worker thread).
@@ -89,10 +89,10 @@ public slots:
 
 signals:
     void candidateChanged(std::shared_ptr<const hs::sim::RouteTable> after);  // edited config, compiled
-    void highlightRequested(const QStringList& graphNodeIds);                 // what moved
+    void highlightRequested(const QStringList& graphNodeIds);  // what moved
     void decisionChosen(const hs::sim::Decision& d);
-    void validated(int errors);      // after each validation of the editor's text
-    void compared(bool completed);   // Compare finished (false: cancelled or failed)
+    void validated(int errors);  // after each validation of the editor's text
+    void compared(bool completed);  // Compare finished (false: cancelled or failed)
 
 private:
     void validateNow();

@@ -27,8 +27,7 @@ QString SourceSpec::label() const {
         }
         return QObject::tr("files: %1").arg(names.join(QStringLiteral(", ")));
     }
-    case Kind::Live:
-        return QObject::tr("context %1").arg(context.isEmpty() ? QObject::tr("(current)") : context);
+    case Kind::Live: return QObject::tr("context %1").arg(context.isEmpty() ? QObject::tr("(current)") : context);
     }
     return {};
 }
@@ -47,7 +46,8 @@ QString SourceSpec::serialize() const {
 SourceSpec SourceSpec::deserialize(const QString& text) {
     QStringList parts = text.split(QLatin1Char('\t'));
     SourceSpec s;
-    if (parts.value(0) == QLatin1String("demo")) s.kind = Kind::Demo;
+    if (parts.value(0) == QLatin1String("demo"))
+        s.kind = Kind::Demo;
     else if (parts.value(0) == QLatin1String("files") && parts.size() > 1) {
         s.kind = Kind::Files;
         s.paths = parts.mid(1);
@@ -86,7 +86,8 @@ struct Workspace::LiveLink {
         std::lock_guard lock(mu);
         if (!target) return;
         Workspace* t = target;
-        QMetaObject::invokeMethod(t, [t, f = std::move(f)]() mutable { f(t); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            t, [t, f = std::move(f)]() mutable { f(t); }, Qt::QueuedConnection);
     }
 };
 
@@ -96,7 +97,7 @@ Workspace::~Workspace() { dropLive(); }
 
 std::size_t Workspace::problemCount() const {
     return model::countSeverity(findings_, model::Severity::Error) +
-           model::countSeverity(findings_, model::Severity::Warning);
+        model::countSeverity(findings_, model::Severity::Warning);
 }
 
 void Workspace::setPending(int delta) {
@@ -118,8 +119,8 @@ void Workspace::open(const SourceSpec& spec) {
     queuedLive_.reset();
     compilingLive_ = false;
     liveStatus_ = {};
-    liveStatus_.state = spec.kind == SourceSpec::Kind::Live ? kube::ConnectionState::Connecting
-                                                            : kube::ConnectionState::Stopped;
+    liveStatus_.state =
+        spec.kind == SourceSpec::Kind::Live ? kube::ConnectionState::Connecting : kube::ConnectionState::Stopped;
     lastSync_ = {};
     emit sourceChanged(spec);
     emit connectionChanged();
@@ -132,12 +133,12 @@ void Workspace::open(const SourceSpec& spec) {
     const bool demo = spec.kind == SourceSpec::Kind::Demo;
     loadGeneration_ = gen;
     adoptWhenDone(gen, QtConcurrent::run([demo, paths, profile = profile_] {
-        model::LoadResult loaded = demo ? demo::load() : model::loadManifests(paths);
-        Compiled c = compileJob(loaded.state, std::move(loaded.diagnostics), profile);
-        c.reportLoad = true;
-        c.inputError = loaded.inputError;
-        return c;
-    }));
+                      model::LoadResult loaded = demo ? demo::load() : model::loadManifests(paths);
+                      Compiled c = compileJob(loaded.state, std::move(loaded.diagnostics), profile);
+                      c.reportLoad = true;
+                      c.inputError = loaded.inputError;
+                      return c;
+                  }));
 }
 
 // One background load or compile: counted as pending until it ends, then adopted (or dropped by
@@ -168,14 +169,14 @@ void Workspace::startCompile(std::shared_ptr<const model::ClusterState> state, m
     const bool live = source_.kind == SourceSpec::Kind::Live;
     if (live) compilingLive_ = true;
     adoptWhenDone(gen,
-        QtConcurrent::run([state = std::move(state), diags = std::move(loadDiagnostics), profile = profile_, reportLoad,
-                           inputError, live]() mutable {
-            Compiled c = compileJob(std::move(state), std::move(diags), profile);
-            c.reportLoad = reportLoad;
-            c.inputError = inputError;
-            c.live = live;
-            return c;
-        }));
+                  QtConcurrent::run([state = std::move(state), diags = std::move(loadDiagnostics), profile = profile_,
+                                     reportLoad, inputError, live]() mutable {
+                      Compiled c = compileJob(std::move(state), std::move(diags), profile);
+                      c.reportLoad = reportLoad;
+                      c.inputError = inputError;
+                      c.live = live;
+                      return c;
+                  }));
 }
 
 // Runs on a pool thread: plain engine calls on values nobody else mutates.
@@ -217,8 +218,9 @@ void Workspace::adopt(Compiled c, std::uint64_t generation) {
         QStringList lines;
         for (const auto& d : loadDiagnostics_) lines << QString::fromStdString(d.format());
         emit failed(tr("Could not read %1:\n%2").arg(source_.label(), lines.join(QLatin1Char('\n'))));
-    } else if (c.reportLoad && (model::countSeverity(loadDiagnostics_, model::Severity::Error) > 0 ||
-                                model::countSeverity(loadDiagnostics_, model::Severity::Warning) > 0)) {
+    } else if (c.reportLoad &&
+               (model::countSeverity(loadDiagnostics_, model::Severity::Error) > 0 ||
+                model::countSeverity(loadDiagnostics_, model::Severity::Warning) > 0)) {
         emit loadProblems(source_.label(), loadDiagnostics_);
     }
     emit tableChanged(table_);
@@ -251,38 +253,38 @@ void Workspace::startLive(const SourceSpec& spec, std::uint64_t generation) {
     std::weak_ptr<LiveLink> weak = link;
     // The pool thread reads the kubeconfig, creates the client and runs discovery (which blocks
     // up to the connect timeout on an unreachable server); snapshots then arrive via the observer.
-    (void)QtConcurrent::run([link, weak, fail, kubeconfig = spec.kubeconfig.toStdString(),
-                             context = spec.context.toStdString()] {
-        auto cfg = kube::loadKubeConfig(kube::LoadingRules::fromEnvironment(kubeconfig));
-        if (!cfg) return fail(link, QString::fromStdString(cfg.error().message));
-        auto cc = kube::resolveClientConfig(*cfg, {context, {}});
-        if (!cc) return fail(link, QString::fromStdString(cc.error().message));
-        auto created = kube::LiveCluster::create(*cc);
-        if (!created) return fail(link, QString::fromStdString(created.error().message));
-        std::shared_ptr<kube::LiveCluster> cluster(std::move(*created));
-        int id = cluster->subscribe([weak](const std::shared_ptr<const model::ClusterState>& snap,
-                                           const kube::LiveStatus& status) {
-            auto l = weak.lock();
-            if (!l) return;
-            l->post([l, snap, status](Workspace* w) {
-                if (w->live_ == l) w->liveSnapshot(snap, status);
+    (void)QtConcurrent::run(
+        [link, weak, fail, kubeconfig = spec.kubeconfig.toStdString(), context = spec.context.toStdString()] {
+            auto cfg = kube::loadKubeConfig(kube::LoadingRules::fromEnvironment(kubeconfig));
+            if (!cfg) return fail(link, QString::fromStdString(cfg.error().message));
+            auto cc = kube::resolveClientConfig(*cfg, {context, {}});
+            if (!cc) return fail(link, QString::fromStdString(cc.error().message));
+            auto created = kube::LiveCluster::create(*cc);
+            if (!created) return fail(link, QString::fromStdString(created.error().message));
+            std::shared_ptr<kube::LiveCluster> cluster(std::move(*created));
+            int id = cluster->subscribe(
+                [weak](const std::shared_ptr<const model::ClusterState>& snap, const kube::LiveStatus& status) {
+                    auto l = weak.lock();
+                    if (!l) return;
+                    l->post([l, snap, status](Workspace* w) {
+                        if (w->live_ == l) w->liveSnapshot(snap, status);
+                    });
+                });
+            {
+                std::lock_guard lock(link->mu);
+                if (link->detached) {
+                    cluster->unsubscribe(id);
+                    return;  // the window moved on; the cluster is destroyed (nothing was started)
+                }
+                link->cluster = cluster;
+                link->observer = id;
+            }
+            auto started = cluster->start();
+            if (!started) return fail(link, QString::fromStdString(started.error().message));
+            link->post([link](Workspace* w) {
+                if (w->live_ == link) w->finishStarting();
             });
         });
-        {
-            std::lock_guard lock(link->mu);
-            if (link->detached) {
-                cluster->unsubscribe(id);
-                return;  // the window moved on; the cluster is destroyed (nothing was started)
-            }
-            link->cluster = cluster;
-            link->observer = id;
-        }
-        auto started = cluster->start();
-        if (!started) return fail(link, QString::fromStdString(started.error().message));
-        link->post([link](Workspace* w) {
-            if (w->live_ == link) w->finishStarting();
-        });
-    });
 }
 
 void Workspace::liveSnapshot(std::shared_ptr<const model::ClusterState> snapshot, kube::LiveStatus status) {

@@ -26,11 +26,11 @@ namespace hs::gui {
 struct SourceSpec {
     enum class Kind { None, Demo, Files, Live };
     Kind kind = Kind::None;
-    QStringList paths;   // Files
+    QStringList paths;  // Files
     QString kubeconfig;  // Live: empty = $KUBECONFIG or ~/.kube/config
-    QString context;     // Live: empty = current-context
+    QString context;  // Live: empty = current-context
 
-    QString label() const;      // "demo", "files: a.yaml, b/", "context kind-hopscope"
+    QString label() const;  // "demo", "files: a.yaml, b/", "context kind-hopscope"
     QString serialize() const;  // for QSettings (recent sources)
     static SourceSpec deserialize(const QString& text);
     bool operator==(const SourceSpec&) const = default;
@@ -77,7 +77,7 @@ signals:
     // Loading files finished with problems; the valid documents were loaded regardless.
     void loadProblems(const QString& source, const hs::model::Diagnostics& problems);
     void failed(const QString& message);  // the source could not be opened at all
-    void connectionChanged();             // liveStatus() changed
+    void connectionChanged();  // liveStatus() changed
     void busyChanged(bool busy);
 
 private:

@@ -30,8 +30,10 @@ YamlEditor::YamlEditor(QWidget* parent) : QPlainTextEdit(parent) {
     highlighter_ = new YamlHighlighter(document());
     connect(this, &QPlainTextEdit::blockCountChanged, this, &YamlEditor::updateMargins);
     connect(this, &QPlainTextEdit::updateRequest, this, [this](const QRect& rect, int dy) {
-        if (dy) gutter_->scroll(0, dy);
-        else gutter_->update(0, rect.y(), gutter_->width(), rect.height());
+        if (dy)
+            gutter_->scroll(0, dy);
+        else
+            gutter_->update(0, rect.y(), gutter_->width(), rect.height());
     });
     updateMargins();
 }
@@ -61,7 +63,8 @@ void YamlEditor::paintLineNumbers(QPaintEvent* e) {
             bool marked = false, error = false;
             for (const auto& m : marks_)
                 if (m.line == number) marked = true, error = error || m.error;
-            p.setPen(marked ? (error ? QColor(200, 30, 30) : QColor(200, 120, 0)) : palette().color(QPalette::PlaceholderText));
+            p.setPen(marked ? (error ? QColor(200, 30, 30) : QColor(200, 120, 0))
+                            : palette().color(QPalette::PlaceholderText));
             p.drawText(0, top, gutter_->width() - 6, fontMetrics().height(), Qt::AlignRight, QString::number(number));
         }
         block = block.next();

@@ -16,7 +16,7 @@ class YamlEditor : public QPlainTextEdit {
 public:
     struct Mark {
         int line = 0;  // 1-based
-        int col = 0;   // 1-based; 0 = the whole line
+        int col = 0;  // 1-based; 0 = the whole line
         bool error = true;  // else a warning
         QString message;
     };

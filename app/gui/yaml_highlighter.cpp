@@ -18,9 +18,11 @@ YamlHighlighter::YamlHighlighter(QTextDocument* document) : QSyntaxHighlighter(d
 }
 
 void YamlHighlighter::highlightBlock(const QString& text) {
-    static const QRegularExpression keyRe(QStringLiteral(R"(^(\s*(?:-\s+)*)([^\s#'"{}\[\],&*!|>][^#]*?|"[^"]*"|'[^']*')\s*:(?=\s|$))"));
+    static const QRegularExpression keyRe(
+        QStringLiteral(R"(^(\s*(?:-\s+)*)([^\s#'"{}\[\],&*!|>][^#]*?|"[^"]*"|'[^']*')\s*:(?=\s|$))"));
     static const QRegularExpression stringRe(QStringLiteral(R"("(?:[^"\\]|\\.)*"?|'(?:[^']|'')*'?)"));
-    static const QRegularExpression scalarRe(QStringLiteral(R"((?:^\s*|[:\[,]\s*|-\s+)(true|false|null|~|yes|no|-?\d+(?:\.\d+)?)\s*(?=$|#|,|\]))"));
+    static const QRegularExpression scalarRe(
+        QStringLiteral(R"((?:^\s*|[:\[,]\s*|-\s+)(true|false|null|~|yes|no|-?\d+(?:\.\d+)?)\s*(?=$|#|,|\]))"));
     static const QRegularExpression anchorRe(QStringLiteral(R"([&*!][\w./:-]+)"));
     static const QRegularExpression dashRe(QStringLiteral(R"(^\s*(-)(?=\s|$))"));
 
@@ -37,7 +39,8 @@ void YamlHighlighter::highlightBlock(const QString& text) {
             if (c == quote) quote = QChar();
             continue;
         }
-        if (c == QLatin1Char('"') || c == QLatin1Char('\'')) quote = c;
+        if (c == QLatin1Char('"') || c == QLatin1Char('\''))
+            quote = c;
         else if (c == QLatin1Char('#') && (i == 0 || text[i - 1].isSpace())) {
             commentAt = i;
             break;
@@ -53,13 +56,15 @@ void YamlHighlighter::highlightBlock(const QString& text) {
         auto m = it.next();
         const QString v = m.captured(1);
         bool number = v[0].isDigit() || v[0] == QLatin1Char('-');
-        setFormat(static_cast<int>(m.capturedStart(1)), static_cast<int>(m.capturedLength(1)), number ? number_ : keyword_);
+        setFormat(static_cast<int>(m.capturedStart(1)), static_cast<int>(m.capturedLength(1)),
+                  number ? number_ : keyword_);
     }
     for (auto it = stringRe.globalMatch(code); it.hasNext();) {
         auto m = it.next();
         setFormat(static_cast<int>(m.capturedStart()), static_cast<int>(m.capturedLength()), string_);
     }
-    if (auto m = keyRe.match(code); m.hasMatch()) setFormat(static_cast<int>(m.capturedStart(2)), static_cast<int>(m.capturedLength(2)), key_);
+    if (auto m = keyRe.match(code); m.hasMatch())
+        setFormat(static_cast<int>(m.capturedStart(2)), static_cast<int>(m.capturedLength(2)), key_);
     if (commentAt >= 0) setFormat(commentAt, static_cast<int>(text.size()) - commentAt, comment_);
 }
 

@@ -32,8 +32,10 @@ std::shared_ptr<const re2::RE2> compileRe(const std::string& pattern, std::strin
 }  // namespace
 
 std::string ListenerInfo::describe() const {
-    std::string s = gatewayKey + " listener " + listener->name + " (" + listener->protocol + " " + std::to_string(listener->port);
-    s += listener->hostname && !listener->hostname->empty() ? ", hostname " + *listener->hostname : std::string(", any hostname");
+    std::string s =
+        gatewayKey + " listener " + listener->name + " (" + listener->protocol + " " + std::to_string(listener->port);
+    s += listener->hostname && !listener->hostname->empty() ? ", hostname " + *listener->hostname
+                                                            : std::string(", any hostname");
     s += ")";
     return s;
 }
@@ -46,8 +48,9 @@ std::string intersectHostnames(std::string_view l, std::string_view r) {
     return {};
 }
 
-bool referenceGranted(const ClusterState& st, std::string_view fromGroup, std::string_view fromKind, std::string_view fromNs,
-                      std::string_view toGroup, std::string_view toKind, std::string_view toNs, std::string_view name) {
+bool referenceGranted(const ClusterState& st, std::string_view fromGroup, std::string_view fromKind,
+                      std::string_view fromNs, std::string_view toGroup, std::string_view toKind, std::string_view toNs,
+                      std::string_view name) {
     for (const auto& g : st.referenceGrants().inNamespace(toNs)) {
         bool from = std::any_of(g->from.begin(), g->from.end(), [&](const ReferenceGrantFrom& f) {
             return f.group == fromGroup && f.kind == fromKind && f.ns == fromNs;
@@ -70,11 +73,14 @@ void buildListeners(const ClusterState& st, Model& m) {
         if (!m.selection.empty() && key != m.selection) continue;
         std::string classProblem;
         if (!st.gatewayClasses().find("", gw.gatewayClassName)) {
-            classProblem = "GatewayClass \"" + gw.gatewayClassName + "\" does not exist: no controller programs this Gateway";
-            m.gatewayNotes.push_back({&gw, "spec.gatewayClassName", classProblem, "gateway.class.missing", Severity::Warning});
+            classProblem =
+                "GatewayClass \"" + gw.gatewayClassName + "\" does not exist: no controller programs this Gateway";
+            m.gatewayNotes.push_back(
+                {&gw, "spec.gatewayClassName", classProblem, "gateway.class.missing", Severity::Warning});
         }
         if (gw.listeners.empty())
-            m.gatewayNotes.push_back({&gw, "spec.listeners", "the Gateway has no listeners: it accepts no traffic", "gateway.listeners.empty", Severity::Warning});
+            m.gatewayNotes.push_back({&gw, "spec.listeners", "the Gateway has no listeners: it accepts no traffic",
+                                      "gateway.listeners.empty", Severity::Warning});
         for (std::size_t i = 0; i < gw.listeners.size(); ++i) {
             const Listener& l = gw.listeners[i];
             ListenerInfo li;
@@ -88,31 +94,40 @@ void buildListeners(const ClusterState& st, Model& m) {
             li.server = key + " " + l.name;
             std::string lf = "spec.listeners[" + std::to_string(i) + "]";
             if (li.https) {
-                if (l.tlsMode == "Passthrough") li.certProblem = "tls.mode Passthrough: the Gateway does not terminate TLS, so HTTPRoutes cannot apply";
+                if (l.tlsMode == "Passthrough")
+                    li.certProblem =
+                        "tls.mode Passthrough: the Gateway does not terminate TLS, so HTTPRoutes cannot apply";
                 for (std::size_t c = 0; c < l.certificateRefs.size() && li.certificate.empty(); ++c) {
                     const SecretObjectReference& ref = l.certificateRefs[c];
                     std::string ns = ref.ns.empty() ? gw.meta.ns : ref.ns;
                     std::string cf = lf + ".tls.certificateRefs[" + std::to_string(c) + "]";
                     std::string problem;
                     if (!(ref.group.empty() || ref.group == "core") || ref.kind != "Secret")
-                        problem = "InvalidCertificateRef: certificateRefs[" + std::to_string(c) + "] is a " + ref.kind + ", not a Secret";
-                    else if (ns != gw.meta.ns && !referenceGranted(st, kGatewayGroup, "Gateway", gw.meta.ns, "", "Secret", ns, ref.name))
-                        problem = "RefNotPermitted: Secret " + ns + "/" + ref.name + " is in another namespace and no ReferenceGrant in " + ns +
-                                  " allows Gateways from " + gw.meta.ns;
+                        problem = "InvalidCertificateRef: certificateRefs[" + std::to_string(c) + "] is a " + ref.kind +
+                            ", not a Secret";
+                    else if (ns != gw.meta.ns &&
+                             !referenceGranted(st, kGatewayGroup, "Gateway", gw.meta.ns, "", "Secret", ns, ref.name))
+                        problem = "RefNotPermitted: Secret " + ns + "/" + ref.name +
+                            " is in another namespace and no ReferenceGrant in " + ns + " allows Gateways from " +
+                            gw.meta.ns;
                     else if (!st.secrets().find(ns, ref.name))
                         problem = "InvalidCertificateRef: Secret " + ns + "/" + ref.name + " does not exist";
                     else {
                         const Secret* s = st.secrets().find(ns, ref.name);
                         if (s->certificate && !s->certificate->error.empty())
-                            problem = "InvalidCertificateRef: Secret " + ns + "/" + ref.name + " holds no usable certificate (" + s->certificate->error + ")";
+                            problem = "InvalidCertificateRef: Secret " + ns + "/" + ref.name +
+                                " holds no usable certificate (" + s->certificate->error + ")";
                     }
-                    if (problem.empty()) li.certificate = ns + "/" + ref.name;
+                    if (problem.empty())
+                        li.certificate = ns + "/" + ref.name;
                     else {
                         if (li.certProblem.empty()) li.certProblem = problem;
-                        m.gatewayNotes.push_back({&gw, cf, "listener " + l.name + ": ResolvedRefs False, " + problem, "gateway.listener.certificate", Severity::Error});
+                        m.gatewayNotes.push_back({&gw, cf, "listener " + l.name + ": ResolvedRefs False, " + problem,
+                                                  "gateway.listener.certificate", Severity::Error});
                     }
                 }
-                if (li.certificate.empty() && li.certProblem.empty()) li.certProblem = "the listener lists no certificateRefs";
+                if (li.certificate.empty() && li.certProblem.empty())
+                    li.certProblem = "the listener lists no certificateRefs";
             }
             m.listeners.push_back(std::move(li));
         }
@@ -132,9 +147,12 @@ std::string compileMatches(const HTTPRouteRule& rule, RuleInfo& ri, const std::s
         mi.index = static_cast<int>(j);
         if (hm.path) {
             mi.value = hm.path->value;
-            if (hm.path->type == "Exact") mi.kind = PathKind::Exact;
-            else if (hm.path->type == "PathPrefix") mi.kind = PathKind::Prefix;
-            else if (hm.path->type == "RegularExpression") mi.kind = PathKind::Regex;
+            if (hm.path->type == "Exact")
+                mi.kind = PathKind::Exact;
+            else if (hm.path->type == "PathPrefix")
+                mi.kind = PathKind::Prefix;
+            else if (hm.path->type == "RegularExpression")
+                mi.kind = PathKind::Regex;
             else {
                 field = mf + ".path.type";
                 return "unsupported path match type \"" + hm.path->type + "\"";
@@ -155,7 +173,8 @@ std::string compileMatches(const HTTPRouteRule& rule, RuleInfo& ri, const std::s
             }
             mi.length = mi.kind == PathKind::Exact ? mi.value.size() : trimTrailingSlashes(mi.value).size();
         }
-        auto values = [&](const std::vector<HTTPHeaderMatch>& in, std::vector<ValueMatch>& out, bool header, const char* what) -> std::string {
+        auto values = [&](const std::vector<HTTPHeaderMatch>& in, std::vector<ValueMatch>& out, bool header,
+                          const char* what) -> std::string {
             std::set<std::string> seen;
             for (std::size_t k = 0; k < in.size(); ++k) {
                 const HTTPHeaderMatch& h = in[k];
@@ -195,12 +214,15 @@ void resolveRef(const ClusterState& st, const HTTPRoute& route, const BackendObj
     b.port = ref.port.value_or(0);
     if (!(ref.group.empty() || ref.group == "core") || ref.kind != "Service") {
         b.reason = "InvalidKind";
-        b.message = "backendRef " + (ref.group.empty() ? std::string() : ref.group + "/") + ref.kind + " " + ref.name + " is not a Service";
+        b.message = "backendRef " + (ref.group.empty() ? std::string() : ref.group + "/") + ref.kind + " " + ref.name +
+            " is not a Service";
         return;
     }
-    if (ns != route.meta.ns && !referenceGranted(st, kGatewayGroup, "HTTPRoute", route.meta.ns, "", "Service", ns, ref.name)) {
+    if (ns != route.meta.ns &&
+        !referenceGranted(st, kGatewayGroup, "HTTPRoute", route.meta.ns, "", "Service", ns, ref.name)) {
         b.reason = "RefNotPermitted";
-        b.message = "Service " + b.key + " is in another namespace and no ReferenceGrant in " + ns + " allows HTTPRoutes from " + route.meta.ns;
+        b.message = "Service " + b.key + " is in another namespace and no ReferenceGrant in " + ns +
+            " allows HTTPRoutes from " + route.meta.ns;
         return;
     }
     const Service* svc = st.services().find(ns, ref.name);
@@ -253,14 +275,18 @@ void buildRoutes(const ClusterState& st, Model& m) {
             }
             for (std::size_t f = 0; f < rule.filters.size(); ++f) {
                 const HTTPRouteFilter& flt = rule.filters[f];
-                if (flt.type == "RequestRedirect" && flt.requestRedirect) rule_.redirect = &*flt.requestRedirect;
-                else if (flt.type == "URLRewrite" && flt.urlRewrite) rule_.rewrite = &*flt.urlRewrite;
-                else if (flt.type == "RequestHeaderModifier" || flt.type == "ResponseHeaderModifier" || flt.type == "RequestMirror" || flt.type == "CORS")
+                if (flt.type == "RequestRedirect" && flt.requestRedirect)
+                    rule_.redirect = &*flt.requestRedirect;
+                else if (flt.type == "URLRewrite" && flt.urlRewrite)
+                    rule_.rewrite = &*flt.urlRewrite;
+                else if (flt.type == "RequestHeaderModifier" || flt.type == "ResponseHeaderModifier" ||
+                         flt.type == "RequestMirror" || flt.type == "CORS")
                     rule_.described.push_back(&flt);
                 else if (rule_.filterProblem.empty())
                     rule_.filterProblem = flt.type == "ExtensionRef"
-                                              ? "filters[" + std::to_string(f) + "] is an ExtensionRef this model cannot resolve: the filter must not be skipped, so requests get 500"
-                                              : "filters[" + std::to_string(f) + "] has an unknown type \"" + flt.type + "\"";
+                        ? "filters[" + std::to_string(f) +
+                            "] is an ExtensionRef this model cannot resolve: the filter must not be skipped, so requests get 500"
+                        : "filters[" + std::to_string(f) + "] has an unknown type \"" + flt.type + "\"";
                 if (flt.type == "RequestMirror" && flt.requestMirror) {
                     BackendInfo mb;
                     resolveRef(st, route, *flt.requestMirror, mb);
@@ -322,15 +348,17 @@ void attach(const ClusterState& st, Model& m) {
             }
             if (!gatewayFound) {
                 ps.reason = "NoMatchingParent";
-                ps.message = st.gateways().find(pr.ns.empty() ? r.meta.ns : pr.ns, pr.name) ? "Gateway " + gwKey + " has no listeners"
-                                                                                            : "Gateway " + gwKey + " does not exist";
+                ps.message = st.gateways().find(pr.ns.empty() ? r.meta.ns : pr.ns, pr.name)
+                    ? "Gateway " + gwKey + " has no listeners"
+                    : "Gateway " + gwKey + " does not exist";
                 route.parents.push_back(std::move(ps));
                 continue;
             }
             if (candidates.empty()) {
                 ps.reason = "NoMatchingParent";
-                ps.message = "Gateway " + gwKey + " has no listener" + (pr.sectionName ? " named " + *pr.sectionName : std::string()) +
-                             (pr.port ? " on port " + std::to_string(*pr.port) : std::string());
+                ps.message = "Gateway " + gwKey + " has no listener" +
+                    (pr.sectionName ? " named " + *pr.sectionName : std::string()) +
+                    (pr.port ? " on port " + std::to_string(*pr.port) : std::string());
                 route.parents.push_back(std::move(ps));
                 continue;
             }
@@ -340,14 +368,17 @@ void attach(const ClusterState& st, Model& m) {
                 const ListenerInfo& l = m.listeners[li];
                 const Listener& lst = *l.listener;
                 std::string why;
-                if (!l.routable) why = "protocol " + lst.protocol + " does not carry HTTPRoutes";
+                if (!l.routable)
+                    why = "protocol " + lst.protocol + " does not carry HTTPRoutes";
                 else if (!lst.allowedKinds.empty() &&
-                         std::none_of(lst.allowedKinds.begin(), lst.allowedKinds.end(),
-                                      [](const RouteGroupKind& k) { return k.kind == "HTTPRoute" && (k.group.empty() || k.group == kGatewayGroup); }))
+                         std::none_of(lst.allowedKinds.begin(), lst.allowedKinds.end(), [](const RouteGroupKind& k) {
+                             return k.kind == "HTTPRoute" && (k.group.empty() || k.group == kGatewayGroup);
+                         }))
                     why = "allowedRoutes.kinds does not list HTTPRoute";
                 else {
                     const std::string& from = lst.allowedNamespaces.from;
-                    if (from == "Same" && r.meta.ns != l.gateway->meta.ns) why = "allowedRoutes.namespaces.from Same: only routes in " + l.gateway->meta.ns;
+                    if (from == "Same" && r.meta.ns != l.gateway->meta.ns)
+                        why = "allowedRoutes.namespaces.from Same: only routes in " + l.gateway->meta.ns;
                     else if (from == "Selector") {
                         const Namespace* ns = st.namespaces().find("", r.meta.ns);
                         static const StringMap empty;
@@ -359,8 +390,10 @@ void attach(const ClusterState& st, Model& m) {
                     } else if (from != "All" && from != "Same" && from != "Selector")
                         why = "allowedRoutes.namespaces.from " + from + " is not supported";
                 }
-                if (why.empty()) allowed.push_back(li);
-                else if (notAllowed.empty()) notAllowed = "listener " + lst.name + ": " + why;
+                if (why.empty())
+                    allowed.push_back(li);
+                else if (notAllowed.empty())
+                    notAllowed = "listener " + lst.name + ": " + why;
             }
             if (allowed.empty()) {
                 ps.reason = "NotAllowedByListeners";
@@ -375,14 +408,17 @@ void attach(const ClusterState& st, Model& m) {
                 a.listener = li;
                 a.parentRef = static_cast<int>(pi);
                 bool lHost = lst.hostname && !lst.hostname->empty();
-                if (!lHost && r.hostnames.empty()) a.anyHost = true;
+                if (!lHost && r.hostnames.empty())
+                    a.anyHost = true;
                 else if (!lHost)
                     for (const auto& h : r.hostnames) a.hostnames.push_back(toLower(h));
-                else if (r.hostnames.empty()) a.hostnames.push_back(toLower(*lst.hostname));
+                else if (r.hostnames.empty())
+                    a.hostnames.push_back(toLower(*lst.hostname));
                 else
                     for (const auto& h : r.hostnames) {
                         std::string x = intersectHostnames(*lst.hostname, h);
-                        if (!x.empty() && std::find(a.hostnames.begin(), a.hostnames.end(), x) == a.hostnames.end()) a.hostnames.push_back(x);
+                        if (!x.empty() && std::find(a.hostnames.begin(), a.hostnames.end(), x) == a.hostnames.end())
+                            a.hostnames.push_back(x);
                     }
                 if (!a.anyHost && a.hostnames.empty()) continue;
                 ps.listeners.push_back(li);

@@ -26,11 +26,11 @@ struct ListenerInfo {
     std::string gatewayKey;
     int index = 0;  // into gateway->listeners
     const model::Listener* listener = nullptr;
-    bool routable = false;        // HTTP or HTTPS: carries HTTPRoutes
+    bool routable = false;  // HTTP or HTTPS: carries HTTPRoutes
     bool https = false;
-    std::string certificate;      // "ns/name" of the first usable certificateRef
-    std::string certProblem;      // why no certificate is usable (HTTPS only)
-    std::string notProgrammed;    // why the listener serves nothing (no GatewayClass, ...)
+    std::string certificate;  // "ns/name" of the first usable certificateRef
+    std::string certProblem;  // why no certificate is usable (HTTPS only)
+    std::string notProgrammed;  // why the listener serves nothing (no GatewayClass, ...)
     std::vector<std::uint32_t> attachments;  // into Model::attachments, route order
     std::string server;  // "ns/gateway listener", Decision::server (built once, copied per request)
     std::string describe() const;  // "gateway/edge listener https (HTTPS 443, hostname shop.example.com)"
@@ -41,7 +41,7 @@ struct Attachment {
     std::uint32_t route = 0;
     std::uint32_t listener = 0;
     int parentRef = 0;
-    bool anyHost = false;                // neither side names a hostname
+    bool anyHost = false;  // neither side names a hostname
     std::vector<std::string> hostnames;  // the intersection, lowercased
 };
 
@@ -71,7 +71,7 @@ struct BackendInfo {
     std::int32_t port = 0;
     int weight = 1;
     bool valid = false;
-    std::string reason;   // ResolvedRefs reason when invalid: BackendNotFound, RefNotPermitted, InvalidKind
+    std::string reason;  // ResolvedRefs reason when invalid: BackendNotFound, RefNotPermitted, InvalidKind
     std::string message;
     ResolvedBackend resolved;
 };
@@ -91,7 +91,8 @@ struct ParentStatus {
     int parentRef = 0;
     std::string gateway;  // "ns/name"
     bool accepted = false;
-    std::string reason;   // Accepted, NotAllowedByListeners, NoMatchingListenerHostname, NoMatchingParent, UnsupportedValue
+    std::string
+        reason;  // Accepted, NotAllowedByListeners, NoMatchingListenerHostname, NoMatchingParent, UnsupportedValue
     std::string message;
     std::vector<std::uint32_t> listeners;
 };
@@ -100,7 +101,7 @@ struct RouteInfo {
     const model::HTTPRoute* route = nullptr;
     std::string key;
     std::int64_t created = 0;  // absent = newest
-    std::uint32_t rank = 0;    // precedence among routes: oldest first, then ns/name
+    std::uint32_t rank = 0;  // precedence among routes: oldest first, then ns/name
     std::vector<RuleInfo> rules;
     std::vector<ParentStatus> parents;
     bool resolvedRefs = true;
@@ -116,7 +117,7 @@ struct GatewayNote {
 
 struct Model {
     std::vector<ListenerInfo> listeners;  // gateways by ns/name, listeners in order
-    std::vector<RouteInfo> routes;        // by rank
+    std::vector<RouteInfo> routes;  // by rank
     std::vector<Attachment> attachments;
     std::vector<GatewayNote> gatewayNotes;
     std::string selection;  // ProfileOptions::gateway
@@ -125,8 +126,9 @@ struct Model {
 Model buildModel(const model::ClusterState& st, const ProfileOptions& options);
 
 // Whether a ReferenceGrant in `toNs` lets (fromGroup, fromKind, fromNs) refer to (toGroup, toKind, name).
-bool referenceGranted(const model::ClusterState& st, std::string_view fromGroup, std::string_view fromKind, std::string_view fromNs,
-                      std::string_view toGroup, std::string_view toKind, std::string_view toNs, std::string_view name);
+bool referenceGranted(const model::ClusterState& st, std::string_view fromGroup, std::string_view fromKind,
+                      std::string_view fromNs, std::string_view toGroup, std::string_view toKind, std::string_view toNs,
+                      std::string_view name);
 
 // The hostname intersection of a listener hostname and a route hostname ("" when they do not
 // intersect): both may be wildcards; Gateway API wildcards cover any number of labels.

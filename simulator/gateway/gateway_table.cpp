@@ -72,8 +72,13 @@ bool matches(const MatchInfo& m, const Request& r, std::string_view uri, std::st
         if (why) {
             switch (m.kind) {
             case PathKind::Exact: *why = "Exact " + m.value + " takes only " + m.value + " itself"; break;
-            case PathKind::Prefix: *why = "PathPrefix " + m.value + " does not match " + std::string(uri) + ": " + prefixMismatch(m.value, uri); break;
-            case PathKind::Regex: *why = "RegularExpression " + m.value + " does not match the whole path " + std::string(uri); break;
+            case PathKind::Prefix:
+                *why = "PathPrefix " + m.value + " does not match " + std::string(uri) + ": " +
+                    prefixMismatch(m.value, uri);
+                break;
+            case PathKind::Regex:
+                *why = "RegularExpression " + m.value + " does not match the whole path " + std::string(uri);
+                break;
             }
         }
         return false;
@@ -85,14 +90,18 @@ bool matches(const MatchInfo& m, const Request& r, std::string_view uri, std::st
     for (const ValueMatch& h : m.headers) {
         const std::string* v = r.header(h.name);
         if (!v || !valueMatches(h, *v)) {
-            if (why) *why = "header " + h.name + (h.regex ? " ~ " : ": ") + h.value + " required" + (v ? ", the request sends " + *v : std::string(", the request has none"));
+            if (why)
+                *why = "header " + h.name + (h.regex ? " ~ " : ": ") + h.value + " required" +
+                    (v ? ", the request sends " + *v : std::string(", the request has none"));
             return false;
         }
     }
     for (const ValueMatch& q : m.queries) {
         auto v = r.arg(q.name);
         if (!v || !valueMatches(q, *v)) {
-            if (why) *why = "query parameter " + q.name + (q.regex ? " ~ " : "=") + q.value + " required" + (v ? ", the request has " + std::string(*v) : std::string(", the request has none"));
+            if (why)
+                *why = "query parameter " + q.name + (q.regex ? " ~ " : "=") + q.value + " required" +
+                    (v ? ", the request has " + std::string(*v) : std::string(", the request has none"));
             return false;
         }
     }
@@ -100,7 +109,9 @@ bool matches(const MatchInfo& m, const Request& r, std::string_view uri, std::st
 }
 
 std::string describeMatch(const MatchInfo& m) {
-    std::string s = m.kind == PathKind::Exact ? "Exact " : m.kind == PathKind::Prefix ? "PathPrefix " : "RegularExpression ";
+    std::string s = m.kind == PathKind::Exact ? "Exact "
+        : m.kind == PathKind::Prefix          ? "PathPrefix "
+                                              : "RegularExpression ";
     s += m.value;
     if (m.index < 0) s += " (no matches: the default)";
     if (!m.method.empty()) s += ", method " + m.method;
@@ -126,11 +137,16 @@ int compare(const Candidate& a, const Candidate& b, const char** criterion) {
         return x > y ? 1 : -1;
     };
     int c;
-    if ((c = cmp(a.host.nonWildcard, b.host.nonWildcard, "more characters in a matching non-wildcard hostname"))) return c;
+    if ((c = cmp(a.host.nonWildcard, b.host.nonWildcard, "more characters in a matching non-wildcard hostname")))
+        return c;
     if ((c = cmp(a.host.length, b.host.length, "more characters in a matching hostname"))) return c;
-    if ((c = cmp(a.match->kind == PathKind::Exact, b.match->kind == PathKind::Exact, "an Exact path match beats other path matches"))) return c;
+    if ((c = cmp(a.match->kind == PathKind::Exact, b.match->kind == PathKind::Exact,
+                 "an Exact path match beats other path matches")))
+        return c;
     if ((c = cmp(a.match->length, b.match->length, "the longer path match wins"))) return c;
-    if ((c = cmp(a.match->kind == PathKind::Prefix, b.match->kind == PathKind::Prefix, "PathPrefix beats a RegularExpression of equal length (implementation-specific)"))) return c;
+    if ((c = cmp(a.match->kind == PathKind::Prefix, b.match->kind == PathKind::Prefix,
+                 "PathPrefix beats a RegularExpression of equal length (implementation-specific)")))
+        return c;
     if ((c = cmp(!a.match->method.empty(), !b.match->method.empty(), "a method match beats none"))) return c;
     if ((c = cmp(a.match->headers.size(), b.match->headers.size(), "more header matches win"))) return c;
     if ((c = cmp(a.match->queries.size(), b.match->queries.size(), "more query parameter matches win"))) return c;
@@ -188,7 +204,8 @@ public:
     void route(const Request& r, Decision& d, const RouteOptions& o) override;
 
 private:
-    void describeFilters(const std::vector<HTTPRouteFilter>& filters, const RuleInfo* rule, Decision& d, const char* where);
+    void describeFilters(const std::vector<HTTPRouteFilter>& filters, const RuleInfo* rule, Decision& d,
+                         const char* where);
 
     std::shared_ptr<const Table> t_;
     Rng rng_;
@@ -198,7 +215,8 @@ private:
 
 class Table final : public RouteTable, public std::enable_shared_from_this<Table> {
 public:
-    Table(std::shared_ptr<const ClusterState> st, const ProfileOptions& o) : state_(std::move(st)), model_(buildModel(*state_, o)) {}
+    Table(std::shared_ptr<const ClusterState> st, const ProfileOptions& o)
+        : state_(std::move(st)), model_(buildModel(*state_, o)) {}
 
     Profile profile() const override { return Profile::GatewayApi; }
     std::unique_ptr<RouteSession> newSession(std::uint64_t seed) const override {
@@ -215,25 +233,31 @@ private:
 
 Diagnostics Table::lint() const {
     Diagnostics out;
-    for (const GatewayNote& n : model_.gatewayNotes) out.push_back(objectDiagnostic(n.severity, Kind::Gateway, n.gateway->meta, n.field, n.message, n.code));
+    for (const GatewayNote& n : model_.gatewayNotes)
+        out.push_back(objectDiagnostic(n.severity, Kind::Gateway, n.gateway->meta, n.field, n.message, n.code));
     for (const RouteInfo& ri : model_.routes) {
         const HTTPRoute& r = *ri.route;
         if (!ri.invalid.empty())
-            out.push_back(objectDiagnostic(Severity::Error, Kind::HTTPRoute, r.meta, ri.invalidField,
-                                           "Accepted False (UnsupportedValue): " + ri.invalid + "; the route is not programmed", "gateway.route.invalid"));
+            out.push_back(
+                objectDiagnostic(Severity::Error, Kind::HTTPRoute, r.meta, ri.invalidField,
+                                 "Accepted False (UnsupportedValue): " + ri.invalid + "; the route is not programmed",
+                                 "gateway.route.invalid"));
         for (const ParentStatus& ps : ri.parents) {
             if (ps.accepted || ps.reason == "UnsupportedValue") continue;
-            out.push_back(objectDiagnostic(Severity::Warning, Kind::HTTPRoute, r.meta, "spec.parentRefs[" + std::to_string(ps.parentRef) + "]",
-                                           "not accepted by " + ps.gateway + ": Accepted False (" + ps.reason + "): " + ps.message,
-                                           "gateway.route.not-accepted"));
+            out.push_back(objectDiagnostic(
+                Severity::Warning, Kind::HTTPRoute, r.meta, "spec.parentRefs[" + std::to_string(ps.parentRef) + "]",
+                "not accepted by " + ps.gateway + ": Accepted False (" + ps.reason + "): " + ps.message,
+                "gateway.route.not-accepted"));
         }
         if (!ri.resolvedRefs)
-            out.push_back(objectDiagnostic(Severity::Warning, Kind::HTTPRoute, r.meta, ri.refsField,
-                                           "ResolvedRefs False (" + ri.refsReason + "): " + ri.refsMessage + "; requests sent to it get 500",
-                                           "gateway.route.refs"));
+            out.push_back(objectDiagnostic(
+                Severity::Warning, Kind::HTTPRoute, r.meta, ri.refsField,
+                "ResolvedRefs False (" + ri.refsReason + "): " + ri.refsMessage + "; requests sent to it get 500",
+                "gateway.route.refs"));
         for (const RuleInfo& rule : ri.rules)
             if (!rule.filterProblem.empty())
-                out.push_back(objectDiagnostic(Severity::Warning, Kind::HTTPRoute, r.meta, "spec.rules[" + std::to_string(rule.index) + "].filters",
+                out.push_back(objectDiagnostic(Severity::Warning, Kind::HTTPRoute, r.meta,
+                                               "spec.rules[" + std::to_string(rule.index) + "].filters",
                                                rule.filterProblem, "gateway.route.filter"));
     }
     sortDiagnostics(out);
@@ -245,11 +269,13 @@ Session::Session(std::shared_ptr<const Table> t, std::uint64_t seed) : t_(std::m
     rr_.resize(m.routes.size());
     for (std::size_t i = 0; i < m.routes.size(); ++i) {
         rr_[i].resize(m.routes[i].rules.size());
-        for (std::size_t j = 0; j < m.routes[i].rules.size(); ++j) rr_[i][j].resize(m.routes[i].rules[j].backends.size());
+        for (std::size_t j = 0; j < m.routes[i].rules.size(); ++j)
+            rr_[i][j].resize(m.routes[i].rules[j].backends.size());
     }
 }
 
-void Session::describeFilters(const std::vector<HTTPRouteFilter>& filters, const RuleInfo* rule, Decision& d, const char* where) {
+void Session::describeFilters(const std::vector<HTTPRouteFilter>& filters, const RuleInfo* rule, Decision& d,
+                              const char* where) {
     (void)rule;
     for (const HTTPRouteFilter& f : filters) {
         if (f.type == "RequestHeaderModifier" && f.requestHeaderModifier) {
@@ -263,8 +289,9 @@ void Session::describeFilters(const std::vector<HTTPRouteFilter>& filters, const
         } else if (f.type == "RequestMirror" && f.requestMirror) {
             Hop& h = d.addHop(Stage::Annotation);
             const auto& mr = *f.requestMirror;
-            h.decision = "RequestMirror → Service " + (mr.ns.empty() ? d.ingress.substr(0, d.ingress.find('/')) : mr.ns) + "/" + mr.name +
-                         (mr.port ? ":" + std::to_string(*mr.port) : std::string());
+            h.decision = "RequestMirror → Service " +
+                (mr.ns.empty() ? d.ingress.substr(0, d.ingress.find('/')) : mr.ns) + "/" + mr.name +
+                (mr.port ? ":" + std::to_string(*mr.port) : std::string());
             h.reason = "a copy of the request goes to the mirror; its response is ignored";
         } else if (f.type == "CORS") {
             Hop& h = d.addHop(Stage::Annotation);
@@ -301,28 +328,40 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
         if (listener) {
             h.decision = listener->describe();
             h.reason = std::string(https ? "HTTPS" : "HTTP") + " on port " + std::to_string(port) + "; " +
-                       (bestScore == 0 ? "the listener has no hostname, so it takes any host"
-                                       : (https ? "SNI " : "host ") + sni_ + " matches the listener hostname " + *listener->listener->hostname +
-                                             (bestScore < 100000 ? " (Gateway API wildcards cover any number of labels)" : ""));
-            if (bestScore > 0 && bestScore < 100000 && std::count(sni_.begin(), sni_.end(), '.') > std::count(listener->listener->hostname->begin(), listener->listener->hostname->end(), '.'))
+                (bestScore == 0 ? "the listener has no hostname, so it takes any host"
+                                : (https ? "SNI " : "host ") + sni_ + " matches the listener hostname " +
+                         *listener->listener->hostname +
+                         (bestScore < 100000 ? " (Gateway API wildcards cover any number of labels)" : ""));
+            if (bestScore > 0 && bestScore < 100000 &&
+                std::count(sni_.begin(), sni_.end(), '.') >
+                    std::count(listener->listener->hostname->begin(), listener->listener->hostname->end(), '.'))
                 h.departure = "Gateway API wildcards match several labels; the Ingress spec's `*.` covers exactly one";
         } else {
             h.decision = "no listener";
-            h.reason = m.listeners.empty() ? (m.selection.empty() ? "the input has no Gateway" : "Gateway " + m.selection + " is not in the input")
-                                           : "no " + std::string(https ? "HTTPS" : "HTTP") + " listener on port " + std::to_string(port) + " takes " +
-                                                 (sni_.empty() ? std::string("a request without host") : sni_);
+            h.reason = m.listeners.empty()
+                ? (m.selection.empty() ? "the input has no Gateway" : "Gateway " + m.selection + " is not in the input")
+                : "no " + std::string(https ? "HTTPS" : "HTTP") + " listener on port " + std::to_string(port) +
+                    " takes " + (sni_.empty() ? std::string("a request without host") : sni_);
         }
         for (const ListenerInfo& l : m.listeners) {
             if (&l == listener) continue;
             std::string why;
-            if (!l.notProgrammed.empty()) why = l.notProgrammed;
-            else if (!l.routable) why = "protocol " + l.listener->protocol + " carries no HTTPRoutes";
-            else if (l.https != https) why = "protocol " + l.listener->protocol + ", the request is " + r.scheme;
-            else if (l.listener->port != port) why = "port " + std::to_string(l.listener->port) + " ≠ " + std::to_string(port);
+            if (!l.notProgrammed.empty())
+                why = l.notProgrammed;
+            else if (!l.routable)
+                why = "protocol " + l.listener->protocol + " carries no HTTPRoutes";
+            else if (l.https != https)
+                why = "protocol " + l.listener->protocol + ", the request is " + r.scheme;
+            else if (l.listener->port != port)
+                why = "port " + std::to_string(l.listener->port) + " ≠ " + std::to_string(port);
             else if (listenerScore(l, sni_) < 0)
-                why = "hostname " + *l.listener->hostname + " does not match " + (sni_.empty() ? std::string("(no host)") : sni_) +
-                      (l.listener->hostname->front() == '*' ? " (" + wildcardMismatch(*l.listener->hostname, sni_, WildcardSpan::AnyLabels) + ")" : std::string());
-            else why = "matches too, but a more specific listener hostname wins (only its routes apply)";
+                why = "hostname " + *l.listener->hostname + " does not match " +
+                    (sni_.empty() ? std::string("(no host)") : sni_) +
+                    (l.listener->hostname->front() == '*'
+                         ? " (" + wildcardMismatch(*l.listener->hostname, sni_, WildcardSpan::AnyLabels) + ")"
+                         : std::string());
+            else
+                why = "matches too, but a more specific listener hostname wins (only its routes apply)";
             h.rejected.push_back({l.describe(), why});
         }
     }
@@ -338,7 +377,8 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
             if (ex) {
                 Hop& h = d.addHop(Stage::Tls);
                 h.decision = "TLS handshake fails";
-                h.reason = "listener " + listener->listener->name + " has no usable certificate: " + listener->certProblem;
+                h.reason =
+                    "listener " + listener->listener->name + " has no usable certificate: " + listener->certProblem;
             }
             return;
         }
@@ -385,10 +425,12 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
         std::size_t attached = 0;
         for (std::uint32_t ai : listener->attachments)
             if (hostHit(m.attachments[ai], host_).ok) ++attached;
-        h.decision = best.match ? "HTTPRoute " + best.route->key + (best.host.hostname ? " hostname " + *best.host.hostname : std::string(" (any hostname)"))
+        h.decision = best.match ? "HTTPRoute " + best.route->key +
+                (best.host.hostname ? " hostname " + *best.host.hostname : std::string(" (any hostname)"))
                                 : "no HTTPRoute";
         h.reason = std::to_string(attached) + " route(s) attached to " + listener->listener->name + " take host " +
-                   (host_.empty() ? std::string("(none)") : host_) + "; routes compete by the spec's precedence (see the path hop)";
+            (host_.empty() ? std::string("(none)") : host_) +
+            "; routes compete by the spec's precedence (see the path hop)";
         std::size_t shown = 0;
         for (const RouteInfo& ri : m.routes) {
             if (shown >= 20) break;
@@ -396,15 +438,20 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
             bool here = false, other = false;
             std::string why;
             for (const ParentStatus& ps : ri.parents) {
-                if (std::find(ps.listeners.begin(), ps.listeners.end(), static_cast<std::uint32_t>(listener - m.listeners.data())) != ps.listeners.end()) here = true;
-                else if (ps.accepted) other = true;
-                else if (ps.gateway == listener->gatewayKey && why.empty()) why = "not attached: Accepted False (" + ps.reason + "): " + ps.message;
+                if (std::find(ps.listeners.begin(), ps.listeners.end(),
+                              static_cast<std::uint32_t>(listener - m.listeners.data())) != ps.listeners.end())
+                    here = true;
+                else if (ps.accepted)
+                    other = true;
+                else if (ps.gateway == listener->gatewayKey && why.empty())
+                    why = "not attached: Accepted False (" + ps.reason + "): " + ps.message;
             }
             if (here) {
                 for (std::uint32_t ai : listener->attachments) {
                     const Attachment& a = m.attachments[ai];
                     if (m.routes.data() + a.route != &ri) continue;
-                    if (hostHit(a, host_).ok) why = "attached and takes the host, but none of its matches wins (see the path hop)";
+                    if (hostHit(a, host_).ok)
+                        why = "attached and takes the host, but none of its matches wins (see the path hop)";
                     else {
                         std::string hn;
                         for (const auto& x : a.hostnames) hn += (hn.empty() ? "" : ", ") + x;
@@ -416,7 +463,8 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
                 for (const ParentStatus& ps : ri.parents)
                     for (std::uint32_t li : ps.listeners)
                         if (m.listeners[li].gatewayKey == listener->gatewayKey) {
-                            why = "attached to listener " + m.listeners[li].listener->name + ", not to " + listener->listener->name;
+                            why = "attached to listener " + m.listeners[li].listener->name + ", not to " +
+                                listener->listener->name;
                             break;
                         }
             } else if (why.empty()) {
@@ -431,15 +479,16 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
     if (ex) {
         Hop& h = d.addHop(Stage::Path);
         if (best.match) {
-            h.decision = describeMatch(*best.match) + " (" + best.route->key + " rules[" + std::to_string(best.rule->index) + "])";
+            h.decision = describeMatch(*best.match) + " (" + best.route->key + " rules[" +
+                std::to_string(best.rule->index) + "])";
             h.reason = best.match->kind == PathKind::Exact ? "the path equals " + uri_
-                       : best.match->kind == PathKind::Prefix ? "PathPrefix matches whole elements of " + uri_
-                                                              : "the RE2 expression matches the whole path " + uri_;
+                : best.match->kind == PathKind::Prefix     ? "PathPrefix matches whole elements of " + uri_
+                                                           : "the RE2 expression matches the whole path " + uri_;
             h.reason += "; matches of a rule are ORed, the conditions of one match ANDed";
         } else {
             h.decision = "no match: 404";
-            h.reason = "no rule of the routes attached to " + listener->listener->name + " matches " + uri_ + " (host " +
-                       (host_.empty() ? std::string("(none)") : host_) + ")";
+            h.reason = "no rule of the routes attached to " + listener->listener->name + " matches " + uri_ +
+                " (host " + (host_.empty() ? std::string("(none)") : host_) + ")";
         }
         std::size_t shown = 0;
         for (std::uint32_t ai : listener->attachments) {
@@ -457,7 +506,8 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
                         compare(best, c, &crit);
                         why = std::string("matches too, but loses: ") + crit;
                     }
-                    h.rejected.push_back({describeMatch(mi) + " (" + ri.key + " rules[" + std::to_string(rule.index) + "])", why});
+                    h.rejected.push_back(
+                        {describeMatch(mi) + " (" + ri.key + " rules[" + std::to_string(rule.index) + "])", why});
                     ++shown;
                 }
         }
@@ -475,7 +525,9 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
     d.ingress = route.key;
     if (best.host.hostname) d.host = *best.host.hostname;
     d.path = best.match->value;
-    d.pathType = best.match->kind == PathKind::Exact ? "Exact" : best.match->kind == PathKind::Prefix ? "PathPrefix" : "RegularExpression";
+    d.pathType = best.match->kind == PathKind::Exact ? "Exact"
+        : best.match->kind == PathKind::Prefix       ? "PathPrefix"
+                                                     : "RegularExpression";
 
     if (!rule.filterProblem.empty()) {
         d.outcome = Outcome::Denied;
@@ -499,7 +551,8 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
         d.outcome = Outcome::Redirect;
         d.status = f.statusCode;
         d.redirectLocation = scheme + "://" + host;
-        if (!((scheme == "http" && rport == 80) || (scheme == "https" && rport == 443))) d.redirectLocation += ":" + std::to_string(rport);
+        if (!((scheme == "http" && rport == 80) || (scheme == "https" && rport == 443)))
+            d.redirectLocation += ":" + std::to_string(rport);
         d.redirectLocation += path;
         if (!r.query().empty()) {
             d.redirectLocation += '?';
@@ -512,7 +565,8 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
             h.reason += f.scheme ? "; scheme " + *f.scheme : "; the request's scheme";
             h.reason += f.hostname ? ", hostname " + *f.hostname : ", the request's host";
             h.reason += f.port ? ", port " + std::to_string(*f.port)
-                               : f.scheme ? ", the scheme's well-known port" : ", the listener's port";
+                : f.scheme     ? ", the scheme's well-known port"
+                               : ", the listener's port";
             if (f.path) h.reason += ", path " + f.path->type + " " + f.path->value;
             h.reason += "; the default status code is 302";
         }
@@ -535,8 +589,10 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
             if (f.path) h.decision += " path " + uri_ + " → " + d.upstreamPath;
             if (f.hostname) h.decision += " Host → " + *f.hostname;
             h.reason = std::string("the ") + where + "'s URLRewrite filter" +
-                       (f.path ? " (" + f.path->type + " " + (f.path->value.empty() ? std::string("\"\"") : f.path->value) + ")" : std::string()) +
-                       ": the backend receives the rewritten request";
+                (f.path
+                     ? " (" + f.path->type + " " + (f.path->value.empty() ? std::string("\"\"") : f.path->value) + ")"
+                     : std::string()) +
+                ": the backend receives the rewritten request";
         }
     };
     if (rule.rewrite) applyRewrite(*rule.rewrite, "rule");
@@ -571,17 +627,19 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
     if (ex) {
         Hop& h = d.addHop(Stage::Service);
         h.decision = "backendRef Service " + b.key + (b.port ? ":" + std::to_string(b.port) : std::string());
-        if (rule.backends.size() == 1) h.reason = "the rule's only backendRef";
+        if (rule.backends.size() == 1)
+            h.reason = "the rule's only backendRef";
         else {
             h.reason = "weighted pick: weight " + std::to_string(b.weight) + " of " + std::to_string(total) + " (" +
-                       std::to_string(b.weight * 100 / total) + "%)";
+                std::to_string(b.weight * 100 / total) + "%)";
             for (std::size_t k = 0; k < rule.backends.size(); ++k) {
                 if (k == bi) continue;
                 const BackendInfo& o2 = rule.backends[k];
                 h.rejected.push_back({"Service " + o2.key + (o2.port ? ":" + std::to_string(o2.port) : std::string()),
                                       o2.weight == 0 ? "weight 0: never receives traffic"
-                                                     : "not picked this time (weight " + std::to_string(o2.weight) + " of " + std::to_string(total) + ")" +
-                                                           (o2.valid ? std::string() : "; invalid: " + o2.message)});
+                                                     : "not picked this time (weight " + std::to_string(o2.weight) +
+                                              " of " + std::to_string(total) + ")" +
+                                              (o2.valid ? std::string() : "; invalid: " + o2.message)});
             }
         }
     }
@@ -591,7 +649,8 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
         if (ex) {
             Hop& h = d.addHop(Stage::Endpoint);
             h.decision = "500 Internal Server Error";
-            h.reason = "ResolvedRefs False (" + b.reason + "): " + b.message + ". Requests that pick an invalid backendRef get 500 (its share of the traffic)";
+            h.reason = "ResolvedRefs False (" + b.reason + "): " + b.message +
+                ". Requests that pick an invalid backendRef get 500 (its share of the traffic)";
         }
         return;
     }
@@ -609,7 +668,7 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
             Hop& h = d.addHop(Stage::Endpoint);
             h.decision = "503 Service Unavailable";
             h.reason = (b.resolved.problem.empty() ? std::string("no ready endpoints") : b.resolved.problem) +
-                       " (the spec says SHOULD answer 503 for a Service without ready endpoints)";
+                " (the spec says SHOULD answer 503 for a Service without ready endpoints)";
         }
         return;
     }
@@ -617,16 +676,19 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
     d.outcome = Outcome::Routed;
     std::string why;
     if (ex) {
-        why = "round robin over " + std::to_string(eps.size()) + " ready endpoint(s) (kube-proxy's view of the EndpointSlices): " + std::to_string(i + 1) +
-              " of " + std::to_string(eps.size());
+        why = "round robin over " + std::to_string(eps.size()) +
+            " ready endpoint(s) (kube-proxy's view of the EndpointSlices): " + std::to_string(i + 1) + " of " +
+            std::to_string(eps.size());
         if (b.resolved.externalName) why = "ExternalName: the Gateway proxies to that DNS name";
     }
-    fillEndpoint(d, eps[i], ex, std::move(why), d.upstreamPath.empty() ? std::string_view() : std::string_view("receives the rewritten path"));
+    fillEndpoint(d, eps[i], ex, std::move(why),
+                 d.upstreamPath.empty() ? std::string_view() : std::string_view("receives the rewritten path"));
 }
 
 }  // namespace
 
-std::shared_ptr<const RouteTable> compileGateway(std::shared_ptr<const ClusterState> state, const ProfileOptions& options) {
+std::shared_ptr<const RouteTable> compileGateway(std::shared_ptr<const ClusterState> state,
+                                                 const ProfileOptions& options) {
     return std::make_shared<Table>(std::move(state), options);
 }
 

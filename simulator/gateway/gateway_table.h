@@ -10,6 +10,7 @@
 
 namespace hs::sim::gateway {
 
-std::shared_ptr<const RouteTable> compileGateway(std::shared_ptr<const model::ClusterState> state, const ProfileOptions& options);
+std::shared_ptr<const RouteTable> compileGateway(std::shared_ptr<const model::ClusterState> state,
+                                                 const ProfileOptions& options);
 
 }  // namespace hs::sim::gateway

@@ -33,24 +33,24 @@ struct Backend {
     std::int32_t nodePort = 0;
     bool neg = false;
     bool systemDefault = false;  // kube-system/default-http-backend: answers 404 itself
-    bool localPolicy = false;    // externalTrafficPolicy: Local
-    std::string name;            // backend service name, as ingress-gce would name it (approximately)
+    bool localPolicy = false;  // externalTrafficPolicy: Local
+    std::string name;  // backend service name, as ingress-gce would name it (approximately)
     ResolvedBackend resolved;
 };
 
 struct PathRule {
-    std::string path;      // the GCLB path rule: "/foo", "/foo/*", "/*"
+    std::string path;  // the GCLB path rule: "/foo", "/foo/*", "/*"
     std::size_t prefixLen = 0;  // characters before the '*' (wildcard) or the whole path (exact)
     bool wildcard = false;
     std::uint32_t backend = kNone;
     int rule = -1, pathIndex = -1;  // where it came from in the Ingress
-    std::string written;            // the Ingress path as written
+    std::string written;  // the Ingress path as written
     PathType type = PathType::Unset;
 };
 
 struct HostRule {
     std::string host;  // as written; "" = hostless (GCLB host `*`)
-    int rule = -1;     // the Ingress rule that defined it (a later rule for the same host replaces it)
+    int rule = -1;  // the Ingress rule that defined it (a later rule for the same host replaces it)
     std::vector<PathRule> paths;
 };
 
@@ -68,10 +68,10 @@ struct UrlMap {
     std::string classWhy;
     std::uint32_t defaultBackend = kNone;
     std::vector<HostRule> hosts;
-    std::string error;       // translation failure: the URL map is not synced
+    std::string error;  // translation failure: the URL map is not synced
     std::string errorField;
     bool allowHttp = true;
-    std::vector<std::string> certs;      // pre-shared first, then tls[].secretName order
+    std::vector<std::string> certs;  // pre-shared first, then tls[].secretName order
     std::vector<std::string> certNotes;  // parallel: where each came from
     std::string frontendConfig;
     std::vector<Note> notes;
@@ -93,11 +93,13 @@ std::vector<std::string> gcePaths(const HTTPIngressPath& p, std::string& error) 
         auto star = path.find('*');
         if (star != std::string::npos && !(star == path.size() - 1 && star > 0 && path[star - 1] == '/'))
             error = "path \"" + path + "\": the Compute API accepts `*` only as the last character, after a `/`";
-        else out.push_back(path);
+        else
+            out.push_back(path);
         return out;
     }
     if (p.path.find('*') != std::string::npos) {
-        error = "failed to translate path \"" + p.path + "\" of pathType " + pathTypeName(t) + ": `*` is not allowed in Exact or Prefix paths";
+        error = "failed to translate path \"" + p.path + "\" of pathType " + pathTypeName(t) +
+            ": `*` is not allowed in Exact or Prefix paths";
         return out;
     }
     if (t == PathType::Exact) {
@@ -139,7 +141,7 @@ private:
 
     std::shared_ptr<const Table> t_;
     Rng rng_;
-    std::vector<RoundRobinState> rr_;      // per backend (NEG endpoints or nodes)
+    std::vector<RoundRobinState> rr_;  // per backend (NEG endpoints or nodes)
     std::vector<RoundRobinState> nodeRr_;  // per backend (instance-group nodes)
     std::string uri_, host_;
     std::vector<const EndpointInfo*> local_;
@@ -147,7 +149,8 @@ private:
 
 class Table final : public RouteTable, public std::enable_shared_from_this<Table> {
 public:
-    Table(std::shared_ptr<const ClusterState> st, const ProfileOptions& o) : state_(std::move(st)), chosen_(o.gceIngress) {
+    Table(std::shared_ptr<const ClusterState> st, const ProfileOptions& o)
+        : state_(std::move(st)), chosen_(o.gceIngress) {
         build();
     }
 
@@ -202,7 +205,8 @@ std::uint32_t Table::backendFor(UrlMap& m, const IngressServiceBackend& b, const
     }
     bool neg = negEnabled(*svc);
     if (!neg && svc->type != "NodePort" && svc->type != "LoadBalancer") {
-        fail("service \"" + ns + "/" + b.name + "\" is type \"" + svc->type + "\", expected \"NodePort\" or \"LoadBalancer\"");
+        fail("service \"" + ns + "/" + b.name + "\" is type \"" + svc->type +
+             "\", expected \"NodePort\" or \"LoadBalancer\"");
         return kNone;
     }
     if (auto it = backendIndex_.find(key); it != backendIndex_.end()) return it->second;
@@ -213,7 +217,8 @@ std::uint32_t Table::backendFor(UrlMap& m, const IngressServiceBackend& b, const
     be.nodePort = sp->nodePort;
     be.neg = neg;
     be.localPolicy = svc->externalTrafficPolicy == "Local";
-    be.name = neg ? "k8s1-neg-" + ns + "-" + b.name + "-" + std::to_string(sp->port) : "k8s-be-" + std::to_string(sp->nodePort);
+    be.name = neg ? "k8s1-neg-" + ns + "-" + b.name + "-" + std::to_string(sp->port)
+                  : "k8s-be-" + std::to_string(sp->nodePort);
     be.resolved = resolveKubeProxy(*state_, ns, b.name, sp->port);
     if (!neg && sp->nodePort == 0) {
         // A NodePort Service read from manifests may not carry its allocated nodePort yet.
@@ -257,7 +262,8 @@ void Table::translate(UrlMap& m) {
                 m.errorField = field + ".path";
             }
             std::uint32_t b = kNone;
-            if (p.backend.service) b = backendFor(m, *p.backend.service, field + ".backend.service");
+            if (p.backend.service)
+                b = backendFor(m, *p.backend.service, field + ".backend.service");
             else if (m.error.empty()) {
                 m.error = "path " + p.path + ": resource backends are not supported by ingress-gce";
                 m.errorField = field + ".backend.resource";
@@ -273,11 +279,14 @@ void Table::translate(UrlMap& m) {
                 pr.written = p.path;
                 pr.type = p.pathType;
                 // The same path twice: the last one wins (the URL map keeps one rule per path).
-                auto same = std::find_if(hr.paths.begin(), hr.paths.end(), [&](const PathRule& x) { return x.path == pr.path; });
+                auto same = std::find_if(hr.paths.begin(), hr.paths.end(),
+                                         [&](const PathRule& x) { return x.path == pr.path; });
                 if (same != hr.paths.end()) {
                     m.notes.push_back({Severity::Warning, field + ".path",
-                                       "path rule " + pr.path + " is defined twice for host " + (rule.host.empty() ? std::string("*") : rule.host) +
-                                           ": the later one (this path) replaces paths[" + std::to_string(same->pathIndex) + "]",
+                                       "path rule " + pr.path + " is defined twice for host " +
+                                           (rule.host.empty() ? std::string("*") : rule.host) +
+                                           ": the later one (this path) replaces paths[" +
+                                           std::to_string(same->pathIndex) + "]",
                                        "gce.path.duplicate"});
                     *same = std::move(pr);
                 } else {
@@ -286,12 +295,15 @@ void Table::translate(UrlMap& m) {
             }
         }
         // The same host twice in one Ingress: the later rule replaces the earlier host rule.
-        auto same = std::find_if(m.hosts.begin(), m.hosts.end(), [&](const HostRule& x) { return iequals(x.host, hr.host); });
+        auto same =
+            std::find_if(m.hosts.begin(), m.hosts.end(), [&](const HostRule& x) { return iequals(x.host, hr.host); });
         if (same != m.hosts.end()) {
-            m.notes.push_back({Severity::Warning, "spec.rules[" + std::to_string(same->rule) + "].host",
-                               "host " + (rule.host.empty() ? std::string("*") : rule.host) + " appears again in spec.rules[" + std::to_string(ri) +
-                                   "]: ingress-gce keeps one host rule per host, and the later rule replaces this one (its paths are lost)",
-                               "gce.host.replaced"});
+            m.notes.push_back(
+                {Severity::Warning, "spec.rules[" + std::to_string(same->rule) + "].host",
+                 "host " + (rule.host.empty() ? std::string("*") : rule.host) + " appears again in spec.rules[" +
+                     std::to_string(ri) +
+                     "]: ingress-gce keeps one host rule per host, and the later rule replaces this one (its paths are lost)",
+                 "gce.host.replaced"});
             *same = std::move(hr);
         } else {
             m.hosts.push_back(std::move(hr));
@@ -308,17 +320,21 @@ void Table::build() {
         UrlMap m;
         if (!cls) {
             if (ing.ingressClassName) {
-                ignored_.push_back({&ing, "spec.ingressClassName \"" + *ing.ingressClassName +
-                                              "\" is set and the kubernetes.io/ingress.class annotation is not: ingress-gce serves only Ingresses "
-                                              "without a class name, or annotated gce / gce-internal"});
+                ignored_.push_back(
+                    {&ing,
+                     "spec.ingressClassName \"" + *ing.ingressClassName +
+                         "\" is set and the kubernetes.io/ingress.class annotation is not: ingress-gce serves only Ingresses "
+                         "without a class name, or annotated gce / gce-internal"});
                 continue;
             }
-            m.classWhy = "no kubernetes.io/ingress.class annotation and no spec.ingressClassName: ingress-gce takes it (external load balancer)";
+            m.classWhy =
+                "no kubernetes.io/ingress.class annotation and no spec.ingressClassName: ingress-gce takes it (external load balancer)";
         } else if (*cls == "gce") {
             m.classWhy = "kubernetes.io/ingress.class: gce (external load balancer)";
         } else if (*cls == "gce-internal") {
             m.internal = true;
-            m.classWhy = "kubernetes.io/ingress.class: gce-internal (internal load balancer, reachable from the VPC only)";
+            m.classWhy =
+                "kubernetes.io/ingress.class: gce-internal (internal load balancer, reachable from the VPC only)";
         } else {
             ignored_.push_back({&ing, "kubernetes.io/ingress.class is \"" + *cls + "\", not gce or gce-internal"});
             continue;
@@ -331,7 +347,8 @@ void Table::build() {
                 break;
             }
         m.server = "load balancer of " + m.key + (m.ip.empty() ? std::string() : " (" + m.ip + ")");
-        if (const std::string* ah = lookup(ing.meta.annotations, kAllowHttp)) m.allowHttp = !(*ah == "false" || *ah == "False" || *ah == "0");
+        if (const std::string* ah = lookup(ing.meta.annotations, kAllowHttp))
+            m.allowHttp = !(*ah == "false" || *ah == "False" || *ah == "0");
         if (const std::string* pre = lookup(ing.meta.annotations, kPreSharedCert)) {
             std::string_view list = *pre;
             while (!list.empty()) {
@@ -361,7 +378,8 @@ void Table::build() {
 Diagnostics Table::lint() const {
     Diagnostics out;
     for (const Ignored& ig : ignored_)
-        out.push_back(objectDiagnostic(Severity::Info, Kind::Ingress, ig.ing->meta, "metadata.annotations[kubernetes.io/ingress.class]",
+        out.push_back(objectDiagnostic(Severity::Info, Kind::Ingress, ig.ing->meta,
+                                       "metadata.annotations[kubernetes.io/ingress.class]",
                                        "not served by ingress-gce: " + ig.reason, "gce.not-served"));
     for (const UrlMap& m : maps_) {
         if (!m.error.empty())
@@ -369,11 +387,13 @@ Diagnostics Table::lint() const {
                                            "ingress-gce cannot translate this Ingress (" + m.error +
                                                "): a Warning event is recorded and the load balancer is not updated",
                                            "gce.translation"));
-        for (const Note& n : m.notes) out.push_back(objectDiagnostic(n.severity, Kind::Ingress, m.ing->meta, n.field, n.message, n.code));
+        for (const Note& n : m.notes)
+            out.push_back(objectDiagnostic(n.severity, Kind::Ingress, m.ing->meta, n.field, n.message, n.code));
         if (!m.allowHttp && m.certs.empty())
-            out.push_back(objectDiagnostic(Severity::Warning, Kind::Ingress, m.ing->meta, "metadata.annotations[kubernetes.io/ingress.allow-http]",
-                                           "allow-http is false and the Ingress has no certificate: the load balancer has no frontend at all",
-                                           "gce.no-frontend"));
+            out.push_back(objectDiagnostic(
+                Severity::Warning, Kind::Ingress, m.ing->meta, "metadata.annotations[kubernetes.io/ingress.allow-http]",
+                "allow-http is false and the Ingress has no certificate: the load balancer has no frontend at all",
+                "gce.no-frontend"));
     }
     sortDiagnostics(out);
     return out;
@@ -386,10 +406,12 @@ std::pair<int, std::size_t> hostScore(const UrlMap& m, std::string_view host, co
     *which = nullptr;
     for (const HostRule& hr : m.hosts) {
         std::pair<int, std::size_t> s{0, 0};
-        if (hr.host.empty()) s = {1, 0};
+        if (hr.host.empty())
+            s = {1, 0};
         else if (hr.host.rfind("*.", 0) == 0) {
             if (hostMatches(hr.host, host, WildcardSpan::AnyLabels)) s = {2, hr.host.size()};
-        } else if (iequals(hr.host, host)) s = {3, hr.host.size()};
+        } else if (iequals(hr.host, host))
+            s = {3, hr.host.size()};
         if (s > best) {
             best = s;
             *which = &hr;
@@ -422,7 +444,8 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
                 h.decision = "no load balancer for " + t.chosen();
                 h.reason = "Ingress " + t.chosen() + " does not exist in the input";
                 for (const Ignored& ig : t.ignored())
-                    if (ig.ing->meta.key() == t.chosen()) h.reason = "Ingress " + t.chosen() + " is not served by ingress-gce: " + ig.reason;
+                    if (ig.ing->meta.key() == t.chosen())
+                        h.reason = "Ingress " + t.chosen() + " is not served by ingress-gce: " + ig.reason;
             }
             return;
         }
@@ -446,10 +469,12 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
             if (ex) {
                 Hop& h = d.addHop(Stage::Host);
                 h.decision = "no load balancer";
-                h.reason = t.maps().empty() ? "no Ingress is served by ingress-gce (see the rejected list)"
-                                            : "every GCE Ingress failed translation: none has a load balancer that is up to date";
+                h.reason = t.maps().empty()
+                    ? "no Ingress is served by ingress-gce (see the rejected list)"
+                    : "every GCE Ingress failed translation: none has a load balancer that is up to date";
                 for (const UrlMap& m : t.maps()) h.rejected.push_back({"Ingress " + m.key, m.error});
-                for (const Ignored& ig : t.ignored()) h.rejected.push_back({"Ingress " + ig.ing->meta.key(), "not served: " + ig.reason});
+                for (const Ignored& ig : t.ignored())
+                    h.rejected.push_back({"Ingress " + ig.ing->meta.key(), "not served: " + ig.reason});
             }
             return;
         }
@@ -461,8 +486,9 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
         h.decision = d.server;
         h.reason = chosen->classWhy + "; every GCE Ingress gets its own load balancer, URL map and IP";
         if (t.chosen().empty()) {
-            h.reason += ". Which one a request reaches depends on the IP it was sent to: Hopscope assumes the one whose URL map names the host "
-                        "(pass --gce-ingress ns/name to choose)";
+            h.reason +=
+                ". Which one a request reaches depends on the IP it was sent to: Hopscope assumes the one whose URL map names the host "
+                "(pass --gce-ingress ns/name to choose)";
             const HostRule* which = nullptr;
             for (const UrlMap& m : t.maps()) {
                 if (&m == chosen) continue;
@@ -471,13 +497,16 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
                     continue;
                 }
                 auto s = hostScore(m, host_, &which);
-                std::string why = s.first == 3 ? "also has a host rule for " + host_ + ", but another load balancer ranks first (name order)"
-                                : s.first == 2 ? "only a wildcard host rule " + which->host + " covers " + host_
-                                : s.first == 1 ? "only a hostless (`*`) host rule would take " + host_
-                                               : "no host rule for " + host_ + " (only its default service would answer)";
-                h.rejected.push_back({"load balancer of " + m.key + (m.ip.empty() ? std::string() : " (" + m.ip + ")"), why});
+                std::string why = s.first == 3
+                    ? "also has a host rule for " + host_ + ", but another load balancer ranks first (name order)"
+                    : s.first == 2 ? "only a wildcard host rule " + which->host + " covers " + host_
+                    : s.first == 1 ? "only a hostless (`*`) host rule would take " + host_
+                                   : "no host rule for " + host_ + " (only its default service would answer)";
+                h.rejected.push_back(
+                    {"load balancer of " + m.key + (m.ip.empty() ? std::string() : " (" + m.ip + ")"), why});
             }
-            for (const Ignored& ig : t.ignored()) h.rejected.push_back({"Ingress " + ig.ing->meta.key(), "no load balancer: " + ig.reason});
+            for (const Ignored& ig : t.ignored())
+                h.rejected.push_back({"Ingress " + ig.ing->meta.key(), "no load balancer: " + ig.reason});
         }
     }
     routeOn(*chosen, r, d, ex);
@@ -491,7 +520,7 @@ void Session::routeOn(const UrlMap& m, const Request& r, Decision& d, bool ex) {
             Hop& h = d.addHop(Stage::Host);
             h.decision = "load balancer not synced";
             h.reason = "ingress-gce failed to translate " + m.key + ": " + m.error +
-                       ". It records a Warning event and does not update the load balancer (a new Ingress gets none)";
+                ". It records a Warning event and does not update the load balancer (a new Ingress gets none)";
         }
         return;
     }
@@ -502,15 +531,17 @@ void Session::routeOn(const UrlMap& m, const Request& r, Decision& d, bool ex) {
             if (ex) {
                 Hop& h = d.addHop(Stage::Tls);
                 h.decision = "no HTTP forwarding rule";
-                h.reason = "kubernetes.io/ingress.allow-http: \"false\" removes port 80 from the load balancer: the connection is refused";
+                h.reason =
+                    "kubernetes.io/ingress.allow-http: \"false\" removes port 80 from the load balancer: the connection is refused";
             }
             return;
         }
         if (ex && !m.frontendConfig.empty()) {
             Hop& h = d.addHop(Stage::Annotation);
             h.decision = "FrontendConfig " + m.frontendConfig + " (not read)";
-            h.reason = "the Ingress names a FrontendConfig; if it sets redirectToHttps the load balancer answers 301 (or the code it names) "
-                       "to https. FrontendConfig is a CRD Hopscope does not read: this decision assumes no redirect";
+            h.reason =
+                "the Ingress names a FrontendConfig; if it sets redirectToHttps the load balancer answers 301 (or the code it names) "
+                "to https. FrontendConfig is a CRD Hopscope does not read: this decision assumes no redirect";
         }
     } else {
         if (m.certs.empty()) {
@@ -518,7 +549,8 @@ void Session::routeOn(const UrlMap& m, const Request& r, Decision& d, bool ex) {
             if (ex) {
                 Hop& h = d.addHop(Stage::Tls);
                 h.decision = "no HTTPS forwarding rule";
-                h.reason = "the Ingress lists no certificate (tls[].secretName or pre-shared-cert): ingress-gce creates no HTTPS proxy";
+                h.reason =
+                    "the Ingress lists no certificate (tls[].secretName or pre-shared-cert): ingress-gce creates no HTTPS proxy";
             }
             return;
         }
@@ -530,11 +562,13 @@ void Session::routeOn(const UrlMap& m, const Request& r, Decision& d, bool ex) {
             auto slash = m.certs[i].find('/');
             const Secret* s = t.state().secrets().find(m.certs[i].substr(0, slash), m.certs[i].substr(slash + 1));
             bool covers = false;
-            if (s && s->certificate) covers = s->certificate->covers(sni);
+            if (s && s->certificate)
+                covers = s->certificate->covers(sni);
             else
                 for (const IngressTLS& tls : m.ing->tls)
                     if (objectKey(m.ing->meta.ns, tls.secretName) == m.certs[i])
-                        for (const std::string& hn : tls.hosts) covers = covers || hostMatches(hn, sni, WildcardSpan::AnyLabels);
+                        for (const std::string& hn : tls.hosts)
+                            covers = covers || hostMatches(hn, sni, WildcardSpan::AnyLabels);
             if (covers) {
                 pick = i;
                 bySni = true;
@@ -545,8 +579,10 @@ void Session::routeOn(const UrlMap& m, const Request& r, Decision& d, bool ex) {
             Hop& h = d.addHop(Stage::Tls);
             h.decision = "certificate " + m.certs[pick] + " (" + m.certNotes[pick] + ")";
             h.reason = bySni ? "the target HTTPS proxy picks the certificate whose names cover SNI " + sni
-                             : "no listed certificate covers SNI " + (sni.empty() ? std::string("(none)") : sni) + ": the proxy presents the first one";
-            if (m.certs.size() > 1) h.reason += " (" + std::to_string(m.certs.size()) + " certificates, pre-shared ones first)";
+                             : "no listed certificate covers SNI " + (sni.empty() ? std::string("(none)") : sni) +
+                    ": the proxy presents the first one";
+            if (m.certs.size() > 1)
+                h.reason += " (" + std::to_string(m.certs.size()) + " certificates, pre-shared ones first)";
         }
     }
 
@@ -569,21 +605,28 @@ void Session::routeOn(const UrlMap& m, const Request& r, Decision& d, bool ex) {
         if (hr) {
             h.decision = "host rule " + (hr->host.empty() ? std::string("*") : hr->host);
             h.reason = score.first == 3 ? "the host rule names " + host_ + " (case-insensitive, the port is ignored)"
-                     : score.first == 2 ? host_ + " ends with " + hr->host.substr(1) + ": a GCLB wildcard host covers any number of labels"
-                                        : "the Ingress rule without host becomes the host rule `*`";
-            if (score.first == 2 && std::count(host_.begin(), host_.end(), '.') > std::count(hr->host.begin(), hr->host.end(), '.'))
+                : score.first == 2
+                ? host_ + " ends with " + hr->host.substr(1) + ": a GCLB wildcard host covers any number of labels"
+                : "the Ingress rule without host becomes the host rule `*`";
+            if (score.first == 2 &&
+                std::count(host_.begin(), host_.end(), '.') > std::count(hr->host.begin(), hr->host.end(), '.'))
                 h.departure = "GCLB wildcard hosts match several labels; the Ingress spec's `*.` covers exactly one";
         } else {
             h.decision = "no host rule";
-            h.reason = "no host rule takes " + (host_.empty() ? std::string("a request without Host") : host_) + ": the URL map's default service answers";
+            h.reason = "no host rule takes " + (host_.empty() ? std::string("a request without Host") : host_) +
+                ": the URL map's default service answers";
         }
         for (const HostRule& other : m.hosts) {
             if (&other == hr) continue;
             std::string name = other.host.empty() ? std::string("*") : other.host;
             std::string why;
-            if (other.host.empty()) why = "`*` is only the fallback; a more specific host rule matched";
-            else if (hostMatches(other.host, host_, WildcardSpan::AnyLabels)) why = "matches too, but a more specific host rule wins";
-            else why = other.host.rfind("*.", 0) == 0 ? wildcardMismatch(other.host, host_, WildcardSpan::AnyLabels) : "a different host";
+            if (other.host.empty())
+                why = "`*` is only the fallback; a more specific host rule matched";
+            else if (hostMatches(other.host, host_, WildcardSpan::AnyLabels))
+                why = "matches too, but a more specific host rule wins";
+            else
+                why = other.host.rfind("*.", 0) == 0 ? wildcardMismatch(other.host, host_, WildcardSpan::AnyLabels)
+                                                     : "a different host";
             h.rejected.push_back({"host rule " + name, why});
         }
         for (const Note& n : m.notes)
@@ -596,36 +639,50 @@ void Session::routeOn(const UrlMap& m, const Request& r, Decision& d, bool ex) {
     d.host = hr->host;
     const PathRule* best = nullptr;
     for (const PathRule& pr : hr->paths) {
-        bool match = pr.wildcard ? uri_.compare(0, pr.prefixLen, pr.path, 0, pr.prefixLen) == 0 && uri_.size() >= pr.prefixLen
-                                 : uri_ == pr.path;
+        bool match = pr.wildcard
+            ? uri_.compare(0, pr.prefixLen, pr.path, 0, pr.prefixLen) == 0 && uri_.size() >= pr.prefixLen
+            : uri_ == pr.path;
         if (!match) continue;
         // Longest rule first; at equal length an exact rule beats a wildcard (UNCONFIRMED, see docs).
-        if (!best || pr.prefixLen > best->prefixLen || (pr.prefixLen == best->prefixLen && best->wildcard && !pr.wildcard)) best = &pr;
+        if (!best || pr.prefixLen > best->prefixLen ||
+            (pr.prefixLen == best->prefixLen && best->wildcard && !pr.wildcard))
+            best = &pr;
     }
     if (ex) {
         Hop& h = d.addHop(Stage::Path);
         if (best) {
-            h.decision = "path rule " + best->path + " ← " + pathTypeName(best->type == PathType::Unset ? PathType::ImplementationSpecific : best->type) + " " +
-                         (best->written.empty() ? std::string("(empty)") : best->written);
-            h.reason = best->wildcard ? "the path starts with " + best->path.substr(0, best->prefixLen) + " (a `/*` rule); the longest matching rule wins"
+            h.decision = "path rule " + best->path + " ← " +
+                pathTypeName(best->type == PathType::Unset ? PathType::ImplementationSpecific : best->type) + " " +
+                (best->written.empty() ? std::string("(empty)") : best->written);
+            h.reason = best->wildcard ? "the path starts with " + best->path.substr(0, best->prefixLen) +
+                    " (a `/*` rule); the longest matching rule wins"
                                       : "a path rule without `*` matches exactly " + best->path;
         } else {
             h.decision = "no path rule";
-            h.reason = "no path rule of host rule " + (hr->host.empty() ? std::string("*") : hr->host) + " takes " + uri_ +
-                       ": the path matcher's default (the URL map's default service) answers";
+            h.reason = "no path rule of host rule " + (hr->host.empty() ? std::string("*") : hr->host) + " takes " +
+                uri_ + ": the path matcher's default (the URL map's default service) answers";
         }
         if (!r.query().empty()) h.reason += "; the query string is ignored";
         for (const PathRule& pr : hr->paths) {
             if (&pr == best) continue;
             std::string why;
-            bool match = pr.wildcard ? uri_.compare(0, pr.prefixLen, pr.path, 0, pr.prefixLen) == 0 && uri_.size() >= pr.prefixLen : uri_ == pr.path;
-            if (match) why = "matches too, but " + best->path + " is longer (or exact at equal length)";
-            else if (!pr.wildcard) why = "no `*`: the rule takes " + pr.path + " only";
-            else if (uri_ + "/" == pr.path.substr(0, pr.prefixLen)) why = pr.path + " needs the trailing slash: " + uri_ + " is not under " + pr.path.substr(0, pr.prefixLen);
-            else why = uri_ + " does not start with " + pr.path.substr(0, pr.prefixLen);
-            h.rejected.push_back({"path rule " + pr.path + " (" + pathTypeName(pr.type == PathType::Unset ? PathType::ImplementationSpecific : pr.type) + " " +
-                                      (pr.written.empty() ? std::string("(empty)") : pr.written) + ")",
-                                  why});
+            bool match = pr.wildcard
+                ? uri_.compare(0, pr.prefixLen, pr.path, 0, pr.prefixLen) == 0 && uri_.size() >= pr.prefixLen
+                : uri_ == pr.path;
+            if (match)
+                why = "matches too, but " + best->path + " is longer (or exact at equal length)";
+            else if (!pr.wildcard)
+                why = "no `*`: the rule takes " + pr.path + " only";
+            else if (uri_ + "/" == pr.path.substr(0, pr.prefixLen))
+                why =
+                    pr.path + " needs the trailing slash: " + uri_ + " is not under " + pr.path.substr(0, pr.prefixLen);
+            else
+                why = uri_ + " does not start with " + pr.path.substr(0, pr.prefixLen);
+            h.rejected.push_back(
+                {"path rule " + pr.path + " (" +
+                     pathTypeName(pr.type == PathType::Unset ? PathType::ImplementationSpecific : pr.type) + " " +
+                     (pr.written.empty() ? std::string("(empty)") : pr.written) + ")",
+                 why});
         }
     }
     if (!best) {
@@ -650,8 +707,8 @@ void Session::toBackend(const UrlMap& m, std::uint32_t bi, Decision& d, bool ex,
             Hop& h = d.addHop(Stage::Service);
             h.decision = "default backend " + std::string(kSystemDefault) + " (404)";
             h.reason = std::string(m.ing->defaultBackend ? "" : "the Ingress has no spec.defaultBackend: ") +
-                       "the URL map's default service is the system default backend, which answers 404 with the body \"response 404 (backend NotFound), service rules for [ " +
-                       uri_ + " ] non-existent\" (older clusters: \"default backend - 404\")";
+                "the URL map's default service is the system default backend, which answers 404 with the body \"response 404 (backend NotFound), service rules for [ " +
+                uri_ + " ] non-existent\" (older clusters: \"default backend - 404\")";
         }
         return;
     }
@@ -661,10 +718,11 @@ void Session::toBackend(const UrlMap& m, std::uint32_t bi, Decision& d, bool ex,
     if (ex) {
         Hop& h = d.addHop(Stage::Service);
         h.decision = "backend service " + b.name + " → Service " + b.key + " port " + b.portText +
-                     (b.neg ? " (NEG: container-native)" : " (instance group, NodePort " + std::to_string(b.nodePort) + ")");
+            (b.neg ? " (NEG: container-native)" : " (instance group, NodePort " + std::to_string(b.nodePort) + ")");
         h.reason = isDefault ? "the Ingress's spec.defaultBackend is the URL map's default service; " : "";
-        h.reason += b.neg ? "cloud.google.com/neg {\"ingress\": true}: the load balancer sends to Pod IPs directly"
-                          : "no NEG annotation: the load balancer sends to a Node's NodePort, and kube-proxy forwards to a Pod (maybe on another Node)";
+        h.reason += b.neg
+            ? "cloud.google.com/neg {\"ingress\": true}: the load balancer sends to Pod IPs directly"
+            : "no NEG annotation: the load balancer sends to a Node's NodePort, and kube-proxy forwards to a Pod (maybe on another Node)";
         h.reason += "; health check: the Pod's HTTP readiness probe, else GET / expecting 200";
     }
     // Health: ready endpoints are the healthy ones (the readiness probe is what the health check copies).
@@ -674,8 +732,9 @@ void Session::toBackend(const UrlMap& m, std::uint32_t bi, Decision& d, bool ex,
         if (ex) {
             Hop& h = d.addHop(Stage::Endpoint);
             h.decision = "502 Bad Gateway";
-            h.reason = "all backends are unhealthy (" + (b.resolved.problem.empty() ? std::string("no ready endpoints") : b.resolved.problem) +
-                       "): the load balancer answers 502 itself";
+            h.reason = "all backends are unhealthy (" +
+                (b.resolved.problem.empty() ? std::string("no ready endpoints") : b.resolved.problem) +
+                "): the load balancer answers 502 itself";
         }
         return;
     }
@@ -683,7 +742,9 @@ void Session::toBackend(const UrlMap& m, std::uint32_t bi, Decision& d, bool ex,
     if (b.neg) {
         std::size_t i = roundRobinPick(rr_[bi], eps.size(), rng_);
         std::string why;
-        if (ex) why = "NEG endpoint " + std::to_string(i + 1) + " of " + std::to_string(eps.size()) + " (round robin across healthy endpoints)";
+        if (ex)
+            why = "NEG endpoint " + std::to_string(i + 1) + " of " + std::to_string(eps.size()) +
+                " (round robin across healthy endpoints)";
         fillEndpoint(d, eps[i], ex, std::move(why));
         return;
     }
@@ -695,11 +756,14 @@ void Session::toBackend(const UrlMap& m, std::uint32_t bi, Decision& d, bool ex,
         // externalTrafficPolicy: Local — only Nodes with a ready local endpoint pass the health check.
         std::size_t healthy = 0;
         for (const Node* n : nodes)
-            if (std::any_of(eps.begin(), eps.end(), [&](const EndpointInfo& e) { return e.node == n->meta.name; })) ++healthy;
+            if (std::any_of(eps.begin(), eps.end(), [&](const EndpointInfo& e) { return e.node == n->meta.name; }))
+                ++healthy;
         if (healthy) {
             std::size_t k = roundRobinPick(nodeRr_[bi], healthy, rng_);
             for (const Node* n : nodes)
-                if (std::any_of(eps.begin(), eps.end(), [&](const EndpointInfo& e) { return e.node == n->meta.name; }) && k-- == 0) {
+                if (std::any_of(eps.begin(), eps.end(),
+                                [&](const EndpointInfo& e) { return e.node == n->meta.name; }) &&
+                    k-- == 0) {
                     node = n;
                     break;
                 }
@@ -716,33 +780,42 @@ void Session::toBackend(const UrlMap& m, std::uint32_t bi, Decision& d, bool ex,
         if (ex) {
             Hop& h = d.addHop(Stage::Endpoint);
             h.decision = "502 Bad Gateway";
-            h.reason = "externalTrafficPolicy: Local and no Node runs a ready endpoint: every instance fails the health check";
+            h.reason =
+                "externalTrafficPolicy: Local and no Node runs a ready endpoint: every instance fails the health check";
         }
         return;
     }
     const EndpointInfo* ep = nullptr;
-    if (!local_.empty()) ep = local_[static_cast<std::size_t>(rng_.range(0, static_cast<std::int64_t>(local_.size()) - 1))];
-    else ep = &eps[static_cast<std::size_t>(rng_.range(0, static_cast<std::int64_t>(eps.size()) - 1))];
+    if (!local_.empty())
+        ep = local_[static_cast<std::size_t>(rng_.range(0, static_cast<std::int64_t>(local_.size()) - 1))];
+    else
+        ep = &eps[static_cast<std::size_t>(rng_.range(0, static_cast<std::int64_t>(eps.size()) - 1))];
     if (ex) {
         Hop& h = d.addHop(Stage::Endpoint);
         if (node) {
             std::string addr;
             for (const NodeAddress& a : node->addresses)
                 if (a.type == "InternalIP") addr = a.address;
-            h.decision = "Node " + node->meta.name + (addr.empty() ? std::string() : " " + joinHostPort(addr, b.nodePort)) + " (NodePort " + std::to_string(b.nodePort) + ")";
-            h.reason = "the instance group holds every ready Node; the load balancer spreads requests over healthy instances (round robin here)";
+            h.decision = "Node " + node->meta.name +
+                (addr.empty() ? std::string() : " " + joinHostPort(addr, b.nodePort)) + " (NodePort " +
+                std::to_string(b.nodePort) + ")";
+            h.reason =
+                "the instance group holds every ready Node; the load balancer spreads requests over healthy instances (round robin here)";
             if (b.localPolicy) h.reason += "; externalTrafficPolicy: Local keeps the request on this Node";
         } else {
             h.decision = "a Node's NodePort " + std::to_string(b.nodePort);
             h.reason = "the manifests list no Nodes: the instance group's members are unknown";
         }
-        if (b.nodePort == 0) h.reason += " (the Service has no nodePort in the manifests; the API server allocates one)";
+        if (b.nodePort == 0)
+            h.reason += " (the Service has no nodePort in the manifests; the API server allocates one)";
     }
     std::string why;
     if (ex) {
-        why = "kube-proxy on " + (node ? node->meta.name : std::string("the Node")) + " picks a ready endpoint at random (" +
-              std::to_string(local_.empty() ? eps.size() : local_.size()) + " candidates)";
-        if (node && ep->node != node->meta.name && !ep->node.empty()) why += "; the Pod runs on " + ep->node + ", one more network hop";
+        why = "kube-proxy on " + (node ? node->meta.name : std::string("the Node")) +
+            " picks a ready endpoint at random (" + std::to_string(local_.empty() ? eps.size() : local_.size()) +
+            " candidates)";
+        if (node && ep->node != node->meta.name && !ep->node.empty())
+            why += "; the Pod runs on " + ep->node + ", one more network hop";
     }
     fillEndpoint(d, *ep, ex, std::move(why));
 }

@@ -11,6 +11,7 @@
 
 namespace hs::sim::gce {
 
-std::shared_ptr<const RouteTable> compileGce(std::shared_ptr<const model::ClusterState> state, const ProfileOptions& options);
+std::shared_ptr<const RouteTable> compileGce(std::shared_ptr<const model::ClusterState> state,
+                                             const ProfileOptions& options);
 
 }  // namespace hs::sim::gce

@@ -49,9 +49,12 @@ bool Cidr::contains(std::string_view ip) const {
     unsigned char other[16] = {};
     std::string s(ip);
     bool isV6 = false;
-    if (inet_pton(AF_INET, s.c_str(), other) == 1) isV6 = false;
-    else if (inet_pton(AF_INET6, s.c_str(), other) == 1) isV6 = true;
-    else return false;
+    if (inet_pton(AF_INET, s.c_str(), other) == 1)
+        isV6 = false;
+    else if (inet_pton(AF_INET6, s.c_str(), other) == 1)
+        isV6 = true;
+    else
+        return false;
     if (isV6 != v6) return false;
     int full = prefix / 8, rest = prefix % 8;
     if (std::memcmp(addr, other, static_cast<std::size_t>(full)) != 0) return false;
@@ -61,17 +64,53 @@ bool Cidr::contains(std::string_view ip) const {
 }
 
 const std::vector<std::string>& Annotations::supported() {
-    static const std::vector<std::string> keys{
-        "affinity", "affinity-canary-behavior", "affinity-mode", "allowlist-source-range", "app-root", "backend-protocol",
-        "canary", "canary-by-cookie", "canary-by-header", "canary-by-header-pattern", "canary-by-header-value",
-        "canary-weight", "canary-weight-total", "custom-http-errors", "default-backend", "denylist-source-range",
-        "force-ssl-redirect", "from-to-www-redirect", "limit-allowlist", "limit-burst-multiplier", "limit-connections",
-        "limit-rpm", "limit-rps", "limit-whitelist", "load-balance", "permanent-redirect", "permanent-redirect-code",
-        "preserve-trailing-slash", "rewrite-target", "server-alias", "service-upstream", "session-cookie-change-on-failure",
-        "session-cookie-expires", "session-cookie-max-age", "session-cookie-name", "session-cookie-path",
-        "session-cookie-samesite", "session-cookie-secure", "ssl-redirect", "temporal-redirect", "temporal-redirect-code",
-        "upstream-hash-by", "upstream-hash-by-subset", "upstream-hash-by-subset-size", "upstream-vhost", "use-regex",
-        "whitelist-source-range"};
+    static const std::vector<std::string> keys{"affinity",
+                                               "affinity-canary-behavior",
+                                               "affinity-mode",
+                                               "allowlist-source-range",
+                                               "app-root",
+                                               "backend-protocol",
+                                               "canary",
+                                               "canary-by-cookie",
+                                               "canary-by-header",
+                                               "canary-by-header-pattern",
+                                               "canary-by-header-value",
+                                               "canary-weight",
+                                               "canary-weight-total",
+                                               "custom-http-errors",
+                                               "default-backend",
+                                               "denylist-source-range",
+                                               "force-ssl-redirect",
+                                               "from-to-www-redirect",
+                                               "limit-allowlist",
+                                               "limit-burst-multiplier",
+                                               "limit-connections",
+                                               "limit-rpm",
+                                               "limit-rps",
+                                               "limit-whitelist",
+                                               "load-balance",
+                                               "permanent-redirect",
+                                               "permanent-redirect-code",
+                                               "preserve-trailing-slash",
+                                               "rewrite-target",
+                                               "server-alias",
+                                               "service-upstream",
+                                               "session-cookie-change-on-failure",
+                                               "session-cookie-expires",
+                                               "session-cookie-max-age",
+                                               "session-cookie-name",
+                                               "session-cookie-path",
+                                               "session-cookie-samesite",
+                                               "session-cookie-secure",
+                                               "ssl-redirect",
+                                               "temporal-redirect",
+                                               "temporal-redirect-code",
+                                               "upstream-hash-by",
+                                               "upstream-hash-by-subset",
+                                               "upstream-hash-by-subset-size",
+                                               "upstream-vhost",
+                                               "use-regex",
+                                               "whitelist-source-range"};
     return keys;
 }
 
@@ -79,9 +118,12 @@ namespace {
 
 class Reader {
 public:
-    Reader(const model::ObjectMeta& m, const Settings& s, Annotations& out) : meta_(m), prefix_(s.annotationsPrefix + "/"), out_(out) {}
+    Reader(const model::ObjectMeta& m, const Settings& s, Annotations& out)
+        : meta_(m), prefix_(s.annotationsPrefix + "/"), out_(out) {}
 
-    const std::string* raw(std::string_view name) const { return model::lookup(meta_.annotations, prefix_ + std::string(name)); }
+    const std::string* raw(std::string_view name) const {
+        return model::lookup(meta_.annotations, prefix_ + std::string(name));
+    }
 
     void str(std::string_view name, std::string& dst) const {
         if (const std::string* v = raw(name)) dst = *v;
@@ -89,16 +131,20 @@ public:
     void boolean(std::string_view name, bool& dst) {
         const std::string* v = raw(name);
         if (!v) return;
-        if (auto b = parseGoBool(*v)) dst = *b;
-        else problem(name, "\"" + *v + "\" is not a boolean (true/false); the default is used");
+        if (auto b = parseGoBool(*v))
+            dst = *b;
+        else
+            problem(name, "\"" + *v + "\" is not a boolean (true/false); the default is used");
     }
     void integer(std::string_view name, int& dst) {
         const std::string* v = raw(name);
         if (!v) return;
         int x = 0;
         auto r = std::from_chars(v->data(), v->data() + v->size(), x);
-        if (r.ec == std::errc() && r.ptr == v->data() + v->size()) dst = x;
-        else problem(name, "\"" + *v + "\" is not an integer; the default is used");
+        if (r.ec == std::errc() && r.ptr == v->data() + v->size())
+            dst = x;
+        else
+            problem(name, "\"" + *v + "\" is not an integer; the default is used");
     }
     // Comma-separated CIDR list; an invalid entry denies the location, as the controller does.
     bool cidrs(std::string_view name, std::vector<Cidr>& dst) {
@@ -111,9 +157,12 @@ public:
             while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
             while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
             if (!item.empty()) {
-                if (auto c = parseCidr(item)) dst.push_back(*c);
+                if (auto c = parseCidr(item))
+                    dst.push_back(*c);
                 else {
-                    problem(name, "\"" + std::string(item) + "\" is not an IP address or network: the location is denied (503)");
+                    problem(
+                        name,
+                        "\"" + std::string(item) + "\" is not an IP address or network: the location is denied (503)");
                     out_.deniedReason = prefix_ + std::string(name) + ": invalid address \"" + std::string(item) + "\"";
                 }
             }
@@ -122,7 +171,9 @@ public:
         }
         return true;
     }
-    void problem(std::string_view name, std::string msg) { out_.problems.push_back({prefix_ + std::string(name), std::move(msg)}); }
+    void problem(std::string_view name, std::string msg) {
+        out_.problems.push_back({prefix_ + std::string(name), std::move(msg)});
+    }
 
 private:
     const model::ObjectMeta& meta_;
@@ -176,11 +227,15 @@ Annotations parseAnnotations(const model::ObjectMeta& meta, const Settings& sett
     if (a.permanentRedirectCode < 300 || a.permanentRedirectCode > 308) a.permanentRedirectCode = 301;
     r.boolean("from-to-www-redirect", a.fromToWWWRedirect);
     if (!temporal.empty()) {
-        if (validRedirectUrl(temporal)) a.temporalRedirect = temporal;
-        else r.problem("temporal-redirect", "\"" + temporal + "\" is not an absolute URL; ignored");
+        if (validRedirectUrl(temporal))
+            a.temporalRedirect = temporal;
+        else
+            r.problem("temporal-redirect", "\"" + temporal + "\" is not an absolute URL; ignored");
     } else if (!permanent.empty()) {
-        if (validRedirectUrl(permanent)) a.permanentRedirect = permanent;
-        else r.problem("permanent-redirect", "\"" + permanent + "\" is not an absolute URL; ignored");
+        if (validRedirectUrl(permanent))
+            a.permanentRedirect = permanent;
+        else
+            r.problem("permanent-redirect", "\"" + permanent + "\" is not an absolute URL; ignored");
     }
 
     // access lists (the controller accepts both spellings)
@@ -210,8 +265,10 @@ Annotations parseAnnotations(const model::ObjectMeta& meta, const Settings& sett
             while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
             int code = 0;
             auto res = std::from_chars(item.data(), item.data() + item.size(), code);
-            if (res.ec == std::errc() && code >= 100 && code <= 599) a.customHTTPErrors.push_back(code);
-            else if (!item.empty()) r.problem("custom-http-errors", "\"" + std::string(item) + "\" is not an HTTP status code");
+            if (res.ec == std::errc() && code >= 100 && code <= 599)
+                a.customHTTPErrors.push_back(code);
+            else if (!item.empty())
+                r.problem("custom-http-errors", "\"" + std::string(item) + "\" is not an HTTP status code");
             if (comma == std::string_view::npos) break;
             s.remove_prefix(comma + 1);
         }
@@ -220,16 +277,22 @@ Annotations parseAnnotations(const model::ObjectMeta& meta, const Settings& sett
     }
     if (const std::string* v = r.raw("backend-protocol")) {
         std::string p = *v;
-        std::transform(p.begin(), p.end(), p.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+        std::transform(p.begin(), p.end(), p.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
         static const char* valid[] = {"HTTP", "HTTPS", "AUTO_HTTP", "GRPC", "GRPCS", "AJP", "FCGI"};
-        if (std::find(std::begin(valid), std::end(valid), p) != std::end(valid)) a.backendProtocol = p;
-        else r.problem("backend-protocol", "\"" + *v + "\" is not HTTP, HTTPS, AUTO_HTTP, GRPC, GRPCS, AJP or FCGI; HTTP is used");
+        if (std::find(std::begin(valid), std::end(valid), p) != std::end(valid))
+            a.backendProtocol = p;
+        else
+            r.problem("backend-protocol",
+                      "\"" + *v + "\" is not HTTP, HTTPS, AUTO_HTTP, GRPC, GRPCS, AJP or FCGI; HTTP is used");
     }
     r.str("upstream-vhost", a.upstreamVhost);
     r.boolean("service-upstream", a.serviceUpstream);
     if (const std::string* v = r.raw("load-balance")) {
-        if (*v == "round_robin" || *v == "ewma") a.loadBalance = *v;
-        else r.problem("load-balance", "\"" + *v + "\" is not round_robin or ewma; the ConfigMap's default is used");
+        if (*v == "round_robin" || *v == "ewma")
+            a.loadBalance = *v;
+        else
+            r.problem("load-balance", "\"" + *v + "\" is not round_robin or ewma; the ConfigMap's default is used");
     }
     r.str("upstream-hash-by", a.upstreamHashBy);
     r.boolean("upstream-hash-by-subset", a.upstreamHashBySubset);

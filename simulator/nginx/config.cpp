@@ -39,7 +39,9 @@ namespace {
 // ImplementationSpecific and Prefix are the same type for location identity: the controller's
 // store converts ImplementationSpecific to Prefix (SetDefaultNGINXPathType) before merging.
 bool sameType(PathType a, PathType b) {
-    auto norm = [](PathType t) { return t == PathType::ImplementationSpecific || t == PathType::Unset ? PathType::Prefix : t; };
+    auto norm = [](PathType t) {
+        return t == PathType::ImplementationSpecific || t == PathType::Unset ? PathType::Prefix : t;
+    };
     return norm(a) == norm(b);
 }
 
@@ -85,7 +87,8 @@ private:
         for (const auto& ic : st_.ingressClasses().all())
             if (ic->isDefault()) {
                 // with several defaults the newest wins (ties: name ascending)
-                if (!defaultClass || ic->meta.creationTimestamp > defaultClass->meta.creationTimestamp) defaultClass = ic.get();
+                if (!defaultClass || ic->meta.creationTimestamp > defaultClass->meta.creationTimestamp)
+                    defaultClass = ic.get();
             }
         std::vector<IngressInfo> accepted;
         for (const auto& ingPtr : st_.ingresses().all()) {
@@ -96,14 +99,16 @@ private:
             const std::string* legacy = lookup(ing.meta.annotations, "kubernetes.io/ingress.class");
             if (!className && !legacy && s.applyDefaultClassOnCreate && ing.meta.uid.empty() && defaultClass) {
                 className = defaultClass->meta.name;
-                reason = "no class given: the admission plugin sets the default IngressClass \"" + *className + "\" on create; ";
+                reason = "no class given: the admission plugin sets the default IngressClass \"" + *className +
+                    "\" on create; ";
             }
             if (className) {
                 const IngressClass* ic = st_.ingressClasses().find("", *className);
                 if (!ic) {
                     reason += "IngressClass \"" + *className + "\" does not exist";
                 } else if (ic->controller != s.controllerClass) {
-                    reason += "IngressClass \"" + *className + "\" belongs to controller " + ic->controller + ", not " + s.controllerClass;
+                    reason += "IngressClass \"" + *className + "\" belongs to controller " + ic->controller + ", not " +
+                        s.controllerClass;
                 } else {
                     ok = true;
                     reason += "IngressClass \"" + *className + "\" (controller " + ic->controller + ")";
@@ -115,13 +120,15 @@ private:
                     servedClass = *legacy;
                     reason = "legacy annotation kubernetes.io/ingress.class: " + *legacy;
                 } else {
-                    reason = "annotation kubernetes.io/ingress.class is \"" + *legacy + "\", not \"" + s.ingressClass + "\"";
+                    reason =
+                        "annotation kubernetes.io/ingress.class is \"" + *legacy + "\", not \"" + s.ingressClass + "\"";
                 }
             } else if (s.watchIngressWithoutClass) {
                 ok = true;
                 reason = "no class, served because of --watch-ingress-without-class";
             } else {
-                reason = "no ingressClassName and no class annotation (ingress-nginx serves it only with --watch-ingress-without-class)";
+                reason =
+                    "no ingressClassName and no class annotation (ingress-nginx serves it only with --watch-ingress-without-class)";
             }
             if (!ok) {
                 c().ignored.push_back({&ing, reason});
@@ -135,11 +142,13 @@ private:
             info.className = servedClass;
             info.canary = info.ann.canary.enabled;
             for (const auto& p : info.ann.problems)
-                note(Severity::Warning, info.key, "metadata.annotations[" + p.annotation + "]", p.message, "nginx.annotation");
+                note(Severity::Warning, info.key, "metadata.annotations[" + p.annotation + "]", p.message,
+                     "nginx.annotation");
             accepted.push_back(std::move(info));
         }
-        std::stable_sort(accepted.begin(), accepted.end(),
-                         [](const IngressInfo& a, const IngressInfo& b) { return ingressOlder(*a.ingress, *b.ingress); });
+        std::stable_sort(accepted.begin(), accepted.end(), [](const IngressInfo& a, const IngressInfo& b) {
+            return ingressOlder(*a.ingress, *b.ingress);
+        });
         c().ingresses = std::move(accepted);
     }
 
@@ -191,7 +200,8 @@ private:
     }
     const Settings& c_settings() const { return cfg_->settings; }
 
-    void makeUpstream(std::uint32_t creator, const IngressInfo& info, const IngressServiceBackend& svc, bool overwrite) {
+    void makeUpstream(std::uint32_t creator, const IngressInfo& info, const IngressServiceBackend& svc,
+                      bool overwrite) {
         std::string name = upstreamName(info.ingress->meta.ns, svc);
         if (!overwrite && findUpstream(name) != kNone) return;
         Upstream u;
@@ -216,7 +226,8 @@ private:
         for (std::uint32_t i = 0; i < c().ingresses.size(); ++i) {
             const IngressInfo& info = c().ingresses[i];
             const Ingress& ing = *info.ingress;
-            if (ing.defaultBackend && ing.defaultBackend->service) makeUpstream(i, info, *ing.defaultBackend->service, true);
+            if (ing.defaultBackend && ing.defaultBackend->service)
+                makeUpstream(i, info, *ing.defaultBackend->service, true);
             for (const auto& rule : ing.rules)
                 for (const auto& p : rule.paths)
                     if (p.backend.service) makeUpstream(i, info, *p.backend.service, false);
@@ -297,7 +308,8 @@ private:
         for (auto& [host, s] : servers_) {
             std::vector<std::string> uniq;
             for (const auto& a : s.aliases)
-                if (a != host && !servers_.count(a) && std::find(uniq.begin(), uniq.end(), a) == uniq.end()) uniq.push_back(a);
+                if (a != host && !servers_.count(a) && std::find(uniq.begin(), uniq.end(), a) == uniq.end())
+                    uniq.push_back(a);
             std::sort(uniq.begin(), uniq.end());
             s.aliases = std::move(uniq);
         }
@@ -309,17 +321,21 @@ private:
         const Ingress& ing = *info.ingress;
         s.hasCertificate = true;
         std::string lowerHost = host;
-        std::transform(lowerHost.begin(), lowerHost.end(), lowerHost.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+        std::transform(lowerHost.begin(), lowerHost.end(), lowerHost.begin(),
+                       [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
         std::string secret;
         for (const auto& t : ing.tls)
             for (const auto& h : t.hosts) {
                 std::string lh = h;
-                std::transform(lh.begin(), lh.end(), lh.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-                if (secret.empty() && lh == lowerHost) secret = t.secretName.empty() ? std::string("\x01") : t.secretName;
+                std::transform(lh.begin(), lh.end(), lh.begin(),
+                               [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+                if (secret.empty() && lh == lowerHost)
+                    secret = t.secretName.empty() ? std::string("\x01") : t.secretName;
             }
         if (secret == "\x01") {
             s.certificate = "default";
-            s.certificateReason = info.key + " lists " + host + " in spec.tls without a secretName: the default certificate";
+            s.certificateReason =
+                info.key + " lists " + host + " in spec.tls without a secretName: the default certificate";
             return;
         }
         if (secret.empty()) {
@@ -334,7 +350,8 @@ private:
         }
         if (secret.empty()) {
             s.certificate = "default";
-            s.certificateReason = info.key + " has a TLS section that does not name " + host + ": the default certificate (HTTPS redirects still apply)";
+            s.certificateReason = info.key + " has a TLS section that does not name " + host +
+                ": the default certificate (HTTPS redirects still apply)";
             return;
         }
         const Secret* sec = st_.secrets().find(ing.meta.ns, secret);
@@ -343,7 +360,8 @@ private:
             // The Secret is not in the snapshot: in a live cluster it is missing; from files it
             // may simply not be included. The controller would serve the default certificate.
             s.certificate = key;
-            s.certificateReason = "Secret " + key + " from " + info.key + " (not in the input: if it is missing in the cluster too, the controller serves its default certificate)";
+            s.certificateReason = "Secret " + key + " from " + info.key +
+                " (not in the input: if it is missing in the cluster too, the controller serves its default certificate)";
             return;
         }
         if (sec->certificate && !sec->certificate->error.empty()) {
@@ -353,7 +371,8 @@ private:
         }
         if (sec->certificate && !sec->certificate->covers(host)) {
             s.certificate = "default";
-            s.certificateReason = "the certificate in Secret " + key + " does not cover " + host + ": the default certificate";
+            s.certificateReason =
+                "the certificate in Secret " + key + " does not cover " + host + ": the default certificate";
             return;
         }
         s.certificate = key;
@@ -379,7 +398,8 @@ private:
                     std::string field = "spec.rules[" + std::to_string(ri) + "].http.paths[" + std::to_string(pi) + "]";
                     if (!path.backend.service) {
                         note(Severity::Info, info.key, field + ".backend",
-                             "resource backends are not supported by ingress-nginx; this path uses the default backend", "nginx.resource-backend");
+                             "resource backends are not supported by ingress-nginx; this path uses the default backend",
+                             "nginx.resource-backend");
                         continue;
                     }
                     std::uint32_t up = findUpstream(upstreamName(ing.meta.ns, *path.backend.service));
@@ -391,13 +411,16 @@ private:
                         if (!sameType(loc.ingressPathType, path.pathType)) break;
                         add = false;
                         if (!loc.isDefBackend) {
-                            std::string owner = loc.ingress != kNone ? c().ingresses[loc.ingress].key : "the controller";
+                            std::string owner =
+                                loc.ingress != kNone ? c().ingresses[loc.ingress].key : "the controller";
                             if (loc.ingress != i)
                                 note(Severity::Warning, info.key, field + ".path",
-                                     "host " + server.hostname + " path " + nginxPath + " (" + pathTypeName(path.pathType) +
-                                         ") is already defined by the older Ingress " + owner + "; ingress-nginx ignores this one",
+                                     "host " + server.hostname + " path " + nginxPath + " (" +
+                                         pathTypeName(path.pathType) + ") is already defined by the older Ingress " +
+                                         owner + "; ingress-nginx ignores this one",
                                      "nginx.path.conflict");
-                            c().skipped.push_back({server.hostname, nginxPath, path.pathType, i, static_cast<int>(ri), static_cast<int>(pi), owner});
+                            c().skipped.push_back({server.hostname, nginxPath, path.pathType, i, static_cast<int>(ri),
+                                                   static_cast<int>(pi), owner});
                             break;
                         }
                         loc.upstream = up;
@@ -415,7 +438,8 @@ private:
                         loc.ingressPath = path.path;
                         loc.pathType = path.pathType;
                         loc.ingressPathType = path.pathType;
-                        if (isAsPrefix && (path.pathType == PathType::ImplementationSpecific || path.pathType == PathType::Unset))
+                        if (isAsPrefix &&
+                            (path.pathType == PathType::ImplementationSpecific || path.pathType == PathType::Unset))
                             loc.pathType = loc.ingressPathType = PathType::Prefix;
                         loc.upstream = up;
                         loc.ingress = i;
@@ -426,7 +450,8 @@ private:
                     }
                     Upstream& u = c().upstreams[up];
                     if (u.affinityType.empty()) u.affinityType = info.ann.affinity.type;
-                    if (u.affinityMode.empty() && !info.ann.affinity.type.empty()) u.affinityMode = info.ann.affinity.mode;
+                    if (u.affinityMode.empty() && !info.ann.affinity.type.empty())
+                        u.affinityMode = info.ann.affinity.mode;
                     if (info.ann.affinity.type == "cookie") {
                         const auto& a = info.ann.affinity;
                         AffinitySettings& s = u.balancer.affinity;
@@ -434,7 +459,8 @@ private:
                         s.cookiePath = a.cookiePath;
                         s.expires = a.expires;
                         s.maxAge = a.maxAge;
-                        s.secureSet = lookup(ing.meta.annotations, c().settings.annotationsPrefix + "/session-cookie-secure") != nullptr;
+                        s.secureSet = lookup(ing.meta.annotations,
+                                             c().settings.annotationsPrefix + "/session-cookie-secure") != nullptr;
                         s.secure = a.secure;
                         s.sameSite = a.sameSite;
                         s.changeOnFailure = a.changeOnFailure;
@@ -447,22 +473,26 @@ private:
         // Affinity wins over hashing and load-balance (B.7).
         for (auto& u : c().upstreams)
             if (u.affinityType == "cookie")
-                u.balancer.kind = u.affinityMode == "persistent" ? BalancerKind::StickyPersistent : BalancerKind::StickyBalanced;
+                u.balancer.kind =
+                    u.affinityMode == "persistent" ? BalancerKind::StickyPersistent : BalancerKind::StickyBalanced;
     }
 
     // B.6: a canary attaches to the upstream of the location with the same host, path and type;
     // without one it is discarded.
     void mergeCanaries() {
-        bool anyPrimary = std::any_of(c().ingresses.begin(), c().ingresses.end(), [](const IngressInfo& i) { return !i.canary; });
+        bool anyPrimary =
+            std::any_of(c().ingresses.begin(), c().ingresses.end(), [](const IngressInfo& i) { return !i.canary; });
         for (std::uint32_t i = 0; i < c().ingresses.size(); ++i) {
             const IngressInfo& info = c().ingresses[i];
             if (!info.canary) continue;
             const Ingress& ing = *info.ingress;
             if (!anyPrimary) {
-                note(Severity::Warning, info.key, "metadata.annotations", "canary Ingress without any primary Ingress: discarded", "nginx.canary.orphan");
+                note(Severity::Warning, info.key, "metadata.annotations",
+                     "canary Ingress without any primary Ingress: discarded", "nginx.canary.orphan");
                 continue;
             }
-            auto tryMerge = [&](std::uint32_t alt, const Server& server, const std::string* path, PathType type, const std::string& field) {
+            auto tryMerge = [&](std::uint32_t alt, const Server& server, const std::string* path, PathType type,
+                                const std::string& field) {
                 bool merged = false, altIsPrimary = false;
                 for (const Location& loc : server.locations) {
                     std::uint32_t pri = loc.upstream;
@@ -477,7 +507,8 @@ private:
                     if (std::find(p.alternatives.begin(), p.alternatives.end(), alt) == p.alternatives.end()) {
                         if (!p.alternatives.empty())
                             note(Severity::Warning, info.key, field,
-                                 "upstream " + p.name + " already has the canary " + c().upstreams[p.alternatives[0]].name +
+                                 "upstream " + p.name + " already has the canary " +
+                                     c().upstreams[p.alternatives[0]].name +
                                      "; ingress-nginx uses only the first canary of an upstream",
                                  "nginx.canary.second");
                         p.alternatives.push_back(alt);
@@ -492,9 +523,10 @@ private:
                     merged = true;
                 }
                 if (!altIsPrimary && !merged) {
-                    note(Severity::Warning, info.key, field,
-                         "canary has no primary location with the same host, path and pathType: ingress-nginx discards it",
-                         "nginx.canary.orphan");
+                    note(
+                        Severity::Warning, info.key, field,
+                        "canary has no primary location with the same host, path and pathType: ingress-nginx discards it",
+                        "nginx.canary.orphan");
                     discardedCanaries_.insert(alt);
                 }
             };
@@ -514,7 +546,8 @@ private:
                     if (alt == kNone) continue;
                     if (sit == servers_.end()) {
                         note(Severity::Warning, info.key, field + ".path",
-                             "canary for host " + host + ", which no primary Ingress defines: discarded", "nginx.canary.orphan");
+                             "canary for host " + host + ", which no primary Ingress defines: discarded",
+                             "nginx.canary.orphan");
                         continue;
                     }
                     std::string p = path.path;  // canary matching uses the path as written
@@ -561,8 +594,10 @@ private:
     void finishServers() {
         for (auto& [host, server] : servers_) {
             auto& locs = server.locations;
-            std::stable_sort(locs.begin(), locs.end(), [](const Location& a, const Location& b) { return a.path > b.path; });
-            std::stable_sort(locs.begin(), locs.end(), [](const Location& a, const Location& b) { return a.path.size() > b.path.size(); });
+            std::stable_sort(locs.begin(), locs.end(),
+                             [](const Location& a, const Location& b) { return a.path > b.path; });
+            std::stable_sort(locs.begin(), locs.end(),
+                             [](const Location& a, const Location& b) { return a.path.size() > b.path.size(); });
             // updateServerLocations()
             std::set<std::string> exact;
             for (const auto& l : locs)
@@ -570,7 +605,8 @@ private:
             std::vector<Location> out;
             out.reserve(locs.size() * 2);
             for (Location& l : locs) {
-                if (l.path == "/" || l.ingressPathType != PathType::Prefix || needsRewrite(l) || (l.ann && l.ann->useRegex)) {
+                if (l.path == "/" || l.ingressPathType != PathType::Prefix || needsRewrite(l) ||
+                    (l.ann && l.ann->useRegex)) {
                     out.push_back(std::move(l));
                     continue;
                 }
@@ -605,8 +641,10 @@ private:
                 if (!l.ann || l.special != SpecialLocation::None) continue;
                 if (l.ann->useRegex || needsRewrite(l)) {
                     server.regexMode = true;
-                    std::string who = l.ingress != kNone ? c().ingresses[l.ingress].key : std::string("the server's default location");
-                    server.regexCause = who + (l.ann->useRegex ? " sets use-regex" : " sets rewrite-target " + l.ann->rewriteTarget);
+                    std::string who = l.ingress != kNone ? c().ingresses[l.ingress].key
+                                                         : std::string("the server's default location");
+                    server.regexCause =
+                        who + (l.ann->useRegex ? " sets use-regex" : " sets rewrite-target " + l.ann->rewriteTarget);
                     break;
                 }
             }
@@ -616,15 +654,17 @@ private:
                 for (const Location& l : locs) {
                     std::string key = (l.pathType == PathType::Exact ? "= " : "") + l.path;
                     if (++seen[key] == 2)
-                        note(Severity::Error, l.ingress != kNone ? c().ingresses[l.ingress].key : std::string(), "",
-                             "server " + server.hostname + " gets two `location " + key +
-                                 "` blocks; nginx rejects such a configuration (\"duplicate location\") and the controller keeps its previous one",
-                             "nginx.location.duplicate");
+                        note(
+                            Severity::Error, l.ingress != kNone ? c().ingresses[l.ingress].key : std::string(), "",
+                            "server " + server.hostname + " gets two `location " + key +
+                                "` blocks; nginx rejects such a configuration (\"duplicate location\") and the controller keeps its previous one",
+                            "nginx.location.duplicate");
                 }
             }
         }
         for (auto& [host, s] : servers_) c().servers.push_back(std::move(s));
-        std::sort(c().servers.begin(), c().servers.end(), [](const Server& a, const Server& b) { return a.hostname < b.hostname; });
+        std::sort(c().servers.begin(), c().servers.end(),
+                  [](const Server& a, const Server& b) { return a.hostname < b.hostname; });
         for (std::uint32_t u : discardedCanaries_) c().upstreams[u].noServer = true;
         (void)catchAllHijack_;
     }

@@ -27,7 +27,7 @@ struct IngressInfo {
     std::string key;  // "ns/name"
     Annotations ann;
     std::string classReason;  // how the controller came to serve it
-    std::string className;    // the IngressClass (or legacy annotation value) it was served under
+    std::string className;  // the IngressClass (or legacy annotation value) it was served under
     bool canary = false;
 };
 
@@ -39,13 +39,13 @@ struct IgnoredIngress {
 struct Upstream {
     std::string name;  // "ns-svc-port"
     std::string serviceNs, serviceName, port;  // port as the Ingress wrote it (number or name)
-    std::string serviceKey;                    // ns/name
+    std::string serviceKey;  // ns/name
     ResolvedBackend backend;
     BalancerConfig balancer;
     std::uint32_t creator = kNone;  // IngressInfo that created it (its annotations set balancing)
-    bool isDefault = false;         // upstream-default-backend: the controller's 404
-    bool customDefault = false;     // custom-default-backend-*: the default-backend annotation's Service
-    bool noServer = false;          // a canary's upstream: reachable only as an alternative
+    bool isDefault = false;  // upstream-default-backend: the controller's 404
+    bool customDefault = false;  // custom-default-backend-*: the default-backend annotation's Service
+    bool noServer = false;  // a canary's upstream: reachable only as an alternative
     CanaryAnnotations trafficShaping;
     std::vector<std::uint32_t> alternatives;  // canary upstreams merged into this one (only the first is used)
     std::string affinityType;
@@ -56,11 +56,11 @@ struct Upstream {
 enum class SpecialLocation : std::uint8_t { None, Healthz, NginxStatus };
 
 struct Location {
-    std::string path;         // as nginx sees it, e.g. "/api/" (normalised Prefix), "/api" (its `=` twin)
+    std::string path;  // as nginx sees it, e.g. "/api/" (normalised Prefix), "/api" (its `=` twin)
     std::string ingressPath;  // the Ingress's path as written
     model::PathType pathType = model::PathType::Prefix;  // Exact renders `= path`
     model::PathType ingressPathType = model::PathType::Prefix;
-    bool exactTwin = false;   // the `= P` companion added for a Prefix path P
+    bool exactTwin = false;  // the `= P` companion added for a Prefix path P
     bool isDefBackend = false;
     std::uint32_t upstream = kNone;
     std::uint32_t ingress = kNone;  // IngressInfo index; kNone for the controller's own locations

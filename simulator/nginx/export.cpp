@@ -43,7 +43,8 @@ std::string quoted(std::string_view s) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         char c = s[i];
         if (c == '"') out += '\\';
-        if (c == '\\' && (i + 1 == s.size() || std::string_view("\"'\\trn").find(s[i + 1]) != std::string_view::npos)) out += '\\';
+        if (c == '\\' && (i + 1 == s.size() || std::string_view("\"'\\trn").find(s[i + 1]) != std::string_view::npos))
+            out += '\\';
         out += c;
     }
     out += '"';
@@ -97,7 +98,9 @@ bool absoluteUrl(std::string_view s) {
     return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || s.rfind("$scheme", 0) == 0;
 }
 
-bool needsRewrite(const Location& l) { return l.ann && !l.ann->rewriteTarget.empty() && l.ann->rewriteTarget != l.path; }
+bool needsRewrite(const Location& l) {
+    return l.ann && !l.ann->rewriteTarget.empty() && l.ann->rewriteTarget != l.path;
+}
 
 const model::HTTPIngressPath* ingressPathOf(const Config& c, const Location& l) {
     if (l.ingress == kNone || l.rule < 0) return nullptr;
@@ -111,7 +114,8 @@ std::string balancingText(const Upstream& u) {
     case BalancerKind::RoundRobin: return "round_robin";
     case BalancerKind::Ewma: return "ewma";
     case BalancerKind::CHash: return "consistent hash by " + b.hashBy.text();
-    case BalancerKind::CHashSubset: return "consistent hash by " + b.hashBy.text() + " over subsets of " + std::to_string(b.subsetSize);
+    case BalancerKind::CHashSubset:
+        return "consistent hash by " + b.hashBy.text() + " over subsets of " + std::to_string(b.subsetSize);
     case BalancerKind::StickyBalanced: return "cookie affinity " + b.affinity.cookieName + " (balanced)";
     case BalancerKind::StickyPersistent: return "cookie affinity " + b.affinity.cookieName + " (persistent)";
     }
@@ -165,8 +169,9 @@ private:
         if (o_.forTest)
             d << "#\n# --for-test: plain HTTP on 127.0.0.1:" << o_.listenPort
               << "; every location proxies to the echo server and names itself in\n"
-                 "# the response headers " << kHeaderServer << " and " << kHeaderLocation << "; requests state their scheme in "
-              << kHeaderTestScheme << "\n# and their client address in " << kHeaderTestClientIp << ".\n";
+                 "# the response headers "
+              << kHeaderServer << " and " << kHeaderLocation << "; requests state their scheme in " << kHeaderTestScheme
+              << "\n# and their client address in " << kHeaderTestClientIp << ".\n";
         d << "\n";
         if (o_.forTest) {
             d << "daemon off;\n"
@@ -207,7 +212,8 @@ private:
                  "    map $http_x_test_scheme $hs_scheme {\n        default http;\n        https https;\n    }\n"
                  "    # The client address allow/deny lists see.\n"
                  "    set_real_ip_from 127.0.0.1;\n"
-                 "    real_ip_header " << kHeaderTestClientIp << ";\n\n";
+                 "    real_ip_header "
+              << kHeaderTestClientIp << ";\n\n";
         }
         d << "    # The HTTPS redirect ingress-nginx makes in Lua (lua_ingress.lua): to https://<Host without port\n"
              "    # (an IPv6 literal keeps its brackets)>\n"
@@ -223,7 +229,8 @@ private:
                 d << "        " << quoted(h) << " 1;\n";
         }
         d << "    }\n"
-             "    map \"" << scheme() << ":$hs_has_cert\" $hs_ssl_redirect {\n        default 0;\n        \"http:1\" 1;\n    }\n\n";
+             "    map \""
+          << scheme() << ":$hs_has_cert\" $hs_ssl_redirect {\n        default 0;\n        \"http:1\" 1;\n    }\n\n";
 
         upstreams(d);
         d << servers;
@@ -234,7 +241,8 @@ private:
     void upstreams(std::ostream& d) {
         if (o_.forTest) {
             d << "    # Every location proxies here; the echo server answers with the URI it received.\n"
-                 "    upstream " << kEchoUpstream << " {\n        server unix:" << o_.echoSocket << ";\n        keepalive 16;\n    }\n\n";
+                 "    upstream "
+              << kEchoUpstream << " {\n        server unix:" << o_.echoSocket << ";\n        keepalive 16;\n    }\n\n";
             return;
         }
         for (const Upstream& u : c_.upstreams) {
@@ -243,22 +251,27 @@ private:
             d << "    upstream " << word(u.name) << " {\n";
             if (u.backend.externalName) {
                 for (const auto& ep : u.backend.endpoints)
-                    d << "        # ExternalName: ingress-nginx resolves " << oneLine(ep.hostPort) << " at request time\n";
-                d << "        server 127.0.0.1:" << o_.noEndpointsPort << ";  # stand-in (this export does not resolve names)\n";
+                    d << "        # ExternalName: ingress-nginx resolves " << oneLine(ep.hostPort)
+                      << " at request time\n";
+                d << "        server 127.0.0.1:" << o_.noEndpointsPort
+                  << ";  # stand-in (this export does not resolve names)\n";
                 needNoEndpoints_ = true;
             } else if (!u.backend.endpoints.empty()) {
                 for (const auto& ep : u.backend.endpoints) {
                     d << "        server " << ep.hostPort << ";";
-                    if (!ep.podKey.empty()) d << "  # Pod " << oneLine(ep.podKey) << (ep.node.empty() ? "" : " on " + oneLine(ep.node));
+                    if (!ep.podKey.empty())
+                        d << "  # Pod " << oneLine(ep.podKey) << (ep.node.empty() ? "" : " on " + oneLine(ep.node));
                     d << "\n";
                 }
             } else if (u.isDefault) {
-                d << "        server 127.0.0.1:" << o_.defaultBackendPort << ";  # the controller's default backend: 404\n";
+                d << "        server 127.0.0.1:" << o_.defaultBackendPort
+                  << ";  # the controller's default backend: 404\n";
                 needDefaultBackend_ = true;
             } else {
                 d << "        # no endpoints" << (u.backend.problem.empty() ? "" : ": " + oneLine(u.backend.problem))
                   << " — ingress-nginx answers 503\n"
-                     "        server 127.0.0.1:" << o_.noEndpointsPort << ";  # stand-in that answers 503\n";
+                     "        server 127.0.0.1:"
+                  << o_.noEndpointsPort << ";  # stand-in that answers 503\n";
                 needNoEndpoints_ = true;
             }
             d << "    }\n\n";
@@ -267,9 +280,11 @@ private:
 
     std::string upstreamComment(const Upstream& u) const {
         if (u.isDefault && u.serviceName.empty()) return "upstream-default-backend: the controller's built-in 404";
-        std::string s = (u.customDefault ? "default-backend annotation: Service " : "Service ") + u.serviceNs + "/" + u.serviceName;
+        std::string s =
+            (u.customDefault ? "default-backend annotation: Service " : "Service ") + u.serviceNs + "/" + u.serviceName;
         if (!u.port.empty()) s += " port " + u.port;
-        s += "; " + std::to_string(u.backend.endpoints.size()) + " endpoint(s); balancing " + balancingText(u) + " (Lua)";
+        s += "; " + std::to_string(u.backend.endpoints.size()) + " endpoint(s); balancing " + balancingText(u) +
+            " (Lua)";
         if (u.creator != kNone) s += "; settings from " + c_.ingresses[u.creator].key;
         return s;
     }
@@ -277,20 +292,27 @@ private:
     void internalServers(std::ostream& d) const {
         if (o_.forTest) {
             d << "    # The echo server: answers every request with the URI nginx sent upstream.\n"
-                 "    server {\n        listen unix:" << o_.echoSocket << ";\n"
-                 "        add_header " << kHeaderEcho << " 1 always;\n"
+                 "    server {\n        listen unix:"
+              << o_.echoSocket
+              << ";\n"
+                 "        add_header "
+              << kHeaderEcho
+              << " 1 always;\n"
                  "        return 200 \"$request_uri\";\n    }\n";
             return;
         }
         if (needDefaultBackend_)
             d << "    # The controller's built-in default backend.\n"
-                 "    server {\n        listen 127.0.0.1:" << o_.defaultBackendPort << ";\n        return 404;\n    }\n\n";
+                 "    server {\n        listen 127.0.0.1:"
+              << o_.defaultBackendPort << ";\n        return 404;\n    }\n\n";
         if (needNoEndpoints_)
             d << "    # Stand-in for upstreams without endpoints (ingress-nginx's balancer answers 503).\n"
-                 "    server {\n        listen 127.0.0.1:" << o_.noEndpointsPort << ";\n        return 503;\n    }\n\n";
+                 "    server {\n        listen 127.0.0.1:"
+              << o_.noEndpointsPort << ";\n        return 503;\n    }\n\n";
     }
 
-    void identity(std::ostream& d, const std::string& indent, const std::string& serverId, const std::string& locId) const {
+    void identity(std::ostream& d, const std::string& indent, const std::string& serverId,
+                  const std::string& locId) const {
         if (!o_.forTest) return;
         d << indent << "add_header " << kHeaderServer << " " << serverId << " always;\n";
         if (!locId.empty()) d << indent << "add_header " << kHeaderLocation << " " << locId << " always;\n";
@@ -300,13 +322,19 @@ private:
         const Server& s = c_.servers[si];
         const std::string& sid = out_.serverIds[si];
         d << "    # server " << oneLine(s.hostname);
-        if (s.isCatchAll()) d << " — the catch-all: hostless rules and the default backend";
-        else if (s.creator != kNone) d << " — created by " << c_.ingresses[s.creator].key;
+        if (s.isCatchAll())
+            d << " — the catch-all: hostless rules and the default backend";
+        else if (s.creator != kNone)
+            d << " — created by " << c_.ingresses[s.creator].key;
         d << " (id " << sid << ")\n";
         if (s.hasCertificate && !s.isCatchAll())
-            d << "    # TLS: " << oneLine(s.certificate == "default" ? "the controller's default certificate" : "Secret " + s.certificate)
+            d << "    # TLS: "
+              << oneLine(s.certificate == "default" ? "the controller's default certificate"
+                                                    : "Secret " + s.certificate)
               << " (served on 443; this export has no TLS listener)\n";
-        if (s.regexMode) d << "    # regex mode: " << oneLine(s.regexCause) << " — every location is ~* \"^<path>\", tried in order\n";
+        if (s.regexMode)
+            d << "    # regex mode: " << oneLine(s.regexCause)
+              << " — every location is ~* \"^<path>\", tried in order\n";
         d << "    server {\n";
         d << "        " << listen(s.isCatchAll()) << "\n";
         d << "        server_name " << word(s.isCatchAll() ? "_" : serverNameFor(s.hostname));
@@ -336,9 +364,10 @@ private:
         // app-root: a server-level `if` written before the location, as the template does;
         // the first one in location order wins.
         if (l.ann && !l.ann->appRoot.empty() && l.special == SpecialLocation::None)
-            d << "        # app-root " << oneLine(l.ann->appRoot) << (ex.ingress.empty() ? "" : " (" + ex.ingress + ")") << "\n"
-              << "        if ($uri = /) {\n            return 302 " << scheme() << "://$http_host" << word(l.ann->appRoot)
-              << ";\n        }\n";
+            d << "        # app-root " << oneLine(l.ann->appRoot) << (ex.ingress.empty() ? "" : " (" + ex.ingress + ")")
+              << "\n"
+              << "        if ($uri = /) {\n            return 302 " << scheme() << "://$http_host"
+              << word(l.ann->appRoot) << ";\n        }\n";
 
         // The location's name. The controller's health check and status page are plain prefix
         // locations even in regex mode (the template writes them literally).
@@ -349,16 +378,18 @@ private:
             std::string error;
             if (!compiles("^" + l.path, true, error)) {
                 ex.rendered = false;
-                out_.warnings.push_back("server " + s.hostname + ": location ~* \"^" + l.path + "\" left out: PCRE cannot compile it (" +
-                                        error + "); the controller would refuse the configuration");
+                out_.warnings.push_back("server " + s.hostname + ": location ~* \"^" + l.path +
+                                        "\" left out: PCRE cannot compile it (" + error +
+                                        "); the controller would refuse the configuration");
             }
             name = "~* " + quoted("^" + l.path);
         } else {
             std::string key = (l.pathType == PathType::Exact && !special ? "= " : "") + l.path;
             if (!seenStatic.insert(key).second) {
                 ex.rendered = false;
-                out_.warnings.push_back("server " + s.hostname + ": duplicate location " + key +
-                                        " left out (nginx refuses duplicates; the controller would keep its previous configuration)");
+                out_.warnings.push_back(
+                    "server " + s.hostname + ": duplicate location " + key +
+                    " left out (nginx refuses duplicates; the controller would keep its previous configuration)");
             }
             name = (l.pathType == PathType::Exact && !special ? "= " : "") + word(l.path);
         }
@@ -378,7 +409,10 @@ private:
             return;
         }
         if (l.special == SpecialLocation::NginxStatus) {
-            d << ind << "allow 127.0.0.1;\n" << ind << "allow ::1;\n" << ind << "deny all;\n" << ind << "stub_status on;\n        }\n";
+            d << ind << "allow 127.0.0.1;\n"
+              << ind << "allow ::1;\n"
+              << ind << "deny all;\n"
+              << ind << "stub_status on;\n        }\n";
             out_.locations.push_back(std::move(ex));
             return;
         }
@@ -392,27 +426,37 @@ private:
         if (l.special == SpecialLocation::NginxStatus) return "the controller's status page (127.0.0.1 only)";
         std::string s;
         if (l.isDefBackend)
-            s = "the server's default location" + (ex.ingress.empty() ? std::string() : " (default backend of " + ex.ingress + ")");
+            s = "the server's default location" +
+                (ex.ingress.empty() ? std::string() : " (default backend of " + ex.ingress + ")");
         else if (ex.path.empty())
             s = "spec.defaultBackend of " + ex.ingress + ", which has no rules: it takes over the catch-all's /";
         else
-            s = ex.pathType + " " + (ex.path.empty() ? std::string("/") : ex.path) + " (" + ex.ingress + ")" + (l.exactTwin ? ", its exact twin" : "");
+            s = ex.pathType + " " + (ex.path.empty() ? std::string("/") : ex.path) + " (" + ex.ingress + ")" +
+                (l.exactTwin ? ", its exact twin" : "");
         if (l.upstream != kNone) {
-            const Upstream& u = c_.upstreams[l.usesCustomDefault && l.customDefaultUpstream != kNone ? l.customDefaultUpstream : l.upstream];
+            const Upstream& u =
+                c_.upstreams[l.usesCustomDefault && l.customDefaultUpstream != kNone ? l.customDefaultUpstream
+                                                                                     : l.upstream];
             s += " → upstream " + u.name;
-            if (u.isDefault) s += " (404)";
-            else if (!u.serviceName.empty()) s += " (Service " + u.serviceNs + "/" + u.serviceName + (u.port.empty() ? "" : ":" + u.port) + ")";
-            if (l.usesCustomDefault) s += ", the default-backend annotation's Service: the rule's Service has no endpoints";
+            if (u.isDefault)
+                s += " (404)";
+            else if (!u.serviceName.empty())
+                s += " (Service " + u.serviceNs + "/" + u.serviceName + (u.port.empty() ? "" : ":" + u.port) + ")";
+            if (l.usesCustomDefault)
+                s += ", the default-backend annotation's Service: the rule's Service has no endpoints";
         }
         return s;
     }
 
     void locationBody(std::ostream& d, const Server& s, const Location& l, const std::string& ind) {
         const Annotations* a = l.ann;
-        std::uint32_t upIdx = l.usesCustomDefault && l.customDefaultUpstream != kNone ? l.customDefaultUpstream : l.upstream;
+        std::uint32_t upIdx =
+            l.usesCustomDefault && l.customDefaultUpstream != kNone ? l.customDefaultUpstream : l.upstream;
         const Upstream* up = upIdx != kNone ? &c_.upstreams[upIdx] : nullptr;
         if (up) usedUpstreams_.insert(up->name);
-        std::string pass = o_.forTest ? std::string(kEchoUpstream) : up ? word(up->name) : std::string(kDefaultUpstream);
+        std::string pass = o_.forTest ? std::string(kEchoUpstream)
+            : up                      ? word(up->name)
+                                      : std::string(kDefaultUpstream);
         if (!up) usedUpstreams_.insert(kDefaultUpstream);
 
         if (a && !a->deniedReason.empty()) {
@@ -426,11 +470,14 @@ private:
             const Upstream& alt = c_.upstreams[up->alternatives.front()];
             const CanaryAnnotations& t = alt.trafficShaping;
             std::string how;
-            if (!t.header.empty()) how += "header " + t.header + (t.headerValue.empty() ? "" : "=" + t.headerValue) +
-                                          (t.headerPattern.empty() ? "" : " ~ " + t.headerPattern) + ", ";
+            if (!t.header.empty())
+                how += "header " + t.header + (t.headerValue.empty() ? "" : "=" + t.headerValue) +
+                    (t.headerPattern.empty() ? "" : " ~ " + t.headerPattern) + ", ";
             if (!t.cookie.empty()) how += "cookie " + t.cookie + ", ";
-            how += "weight " + std::to_string(t.weight) + "/" + std::to_string(t.weightTotal > 100 ? t.weightTotal : 100);
-            d << ind << "# canary: upstream " << oneLine(alt.name) << " (" << oneLine(how) << "), chosen in Lua per request\n";
+            how +=
+                "weight " + std::to_string(t.weight) + "/" + std::to_string(t.weightTotal > 100 ? t.weightTotal : 100);
+            d << ind << "# canary: upstream " << oneLine(alt.name) << " (" << oneLine(how)
+              << "), chosen in Lua per request\n";
         }
         if (a && (a->limitRPS > 0 || a->limitRPM > 0 || a->limitConnections > 0)) {
             d << ind << "# rate limits (limit_req/limit_conn in the controller; not rendered):";
@@ -439,7 +486,8 @@ private:
             if (a->limitConnections > 0) d << " limit-connections " << a->limitConnections;
             d << " (burst ×" << a->limitBurstMultiplier << ")\n";
         }
-        if (a && !a->customHTTPErrors.empty()) d << ind << "# custom-http-errors: answered by the default backend (Lua/error_page)\n";
+        if (a && !a->customHTTPErrors.empty())
+            d << ind << "# custom-http-errors: answered by the default backend (Lua/error_page)\n";
 
         // access phase
         if (a) {
@@ -464,7 +512,8 @@ private:
             if (compiles("(?i)" + l.path, false, error))
                 rewrite = ind + "rewrite " + quoted("(?i)" + l.path) + " " + word(a->rewriteTarget) + " break;\n";
             else
-                rewrite = ind + "# rewrite-target " + oneLine(a->rewriteTarget) + " left out: PCRE cannot compile " + oneLine(l.path) + "\n";
+                rewrite = ind + "# rewrite-target " + oneLine(a->rewriteTarget) + " left out: PCRE cannot compile " +
+                    oneLine(l.path) + "\n";
         }
         bool redirects = a && (!a->temporalRedirect.empty() || !a->permanentRedirect.empty());
         bool absolute = a && absoluteUrl(a->rewriteTarget);
@@ -474,10 +523,13 @@ private:
             if (!absolute) d << rewrite;
         }
         if (!o_.forTest && a && !a->upstreamVhost.empty())
-            d << ind << "proxy_set_header Connection \"\";\n" << ind << "proxy_set_header Host " << word(a->upstreamVhost) << ";\n";
-        bool tlsUpstream = !o_.forTest && up && !up->isDefault && a && (a->backendProtocol == "HTTPS" || a->backendProtocol == "GRPCS");
+            d << ind << "proxy_set_header Connection \"\";\n"
+              << ind << "proxy_set_header Host " << word(a->upstreamVhost) << ";\n";
+        bool tlsUpstream = !o_.forTest && up && !up->isDefault && a &&
+            (a->backendProtocol == "HTTPS" || a->backendProtocol == "GRPCS");
         if (!o_.forTest && a && a->backendProtocol != "HTTP" && a->backendProtocol != "HTTPS")
-            d << ind << "# backend-protocol " << oneLine(a->backendProtocol) << ": the controller uses grpc_pass/fastcgi_pass; shown as proxy_pass\n";
+            d << ind << "# backend-protocol " << oneLine(a->backendProtocol)
+              << ": the controller uses grpc_pass/fastcgi_pass; shown as proxy_pass\n";
         d << ind << "proxy_pass " << (tlsUpstream ? "https://" : "http://") << pass << ";\n";
     }
 
@@ -500,17 +552,21 @@ private:
             while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
             while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
             if (!item.empty() && l.path.rfind(item, 0) == 0) {
-                if (a->forceSSLRedirect || a->sslRedirect) d << ind << "# no HTTPS redirect: in no-tls-redirect-locations\n";
+                if (a->forceSSLRedirect || a->sslRedirect)
+                    d << ind << "# no HTTPS redirect: in no-tls-redirect-locations\n";
                 return;
             }
             if (comma == std::string_view::npos) break;
             list.remove_prefix(comma + 1);
         }
-        std::string target = "https://$hs_redirect_host" + std::string(a->preserveTrailingSlash ? "$request_uri" : "$hs_request_uri_noslash");
+        std::string target = "https://$hs_redirect_host" +
+            std::string(a->preserveTrailingSlash ? "$request_uri" : "$hs_request_uri_noslash");
         int code = c_.settings.httpRedirectCode;
         if (a->forceSSLRedirect) {
             d << ind << "# force-ssl-redirect (Lua)\n"
-              << ind << "if (" << scheme() << " = http) {\n" << ind << "    return " << code << " " << target << ";\n" << ind << "}\n";
+              << ind << "if (" << scheme() << " = http) {\n"
+              << ind << "    return " << code << " " << target << ";\n"
+              << ind << "}\n";
         } else if (a->sslRedirect && !certHosts_.empty()) {
             // A server named exactly is reached only by its name and aliases, so whether Lua finds
             // a certificate is known here; wildcard and catch-all servers need the per-host map.
@@ -521,9 +577,11 @@ private:
                 none = none && !certFor(al);
             }
             if (none) return;
-            d << ind << "# ssl-redirect (Lua): " << (all ? "the host has a certificate" : "when Lua finds a certificate for $host") << "\n"
-              << ind << "if (" << (all ? scheme() + " = http" : std::string("$hs_ssl_redirect")) << ") {\n" << ind << "    return " << code
-              << " " << target << ";\n" << ind << "}\n";
+            d << ind << "# ssl-redirect (Lua): "
+              << (all ? "the host has a certificate" : "when Lua finds a certificate for $host") << "\n"
+              << ind << "if (" << (all ? scheme() + " = http" : std::string("$hs_ssl_redirect")) << ") {\n"
+              << ind << "    return " << code << " " << target << ";\n"
+              << ind << "}\n";
         }
     }
 
@@ -538,8 +596,6 @@ private:
 
 }  // namespace
 
-NginxExport exportNginx(const Config& config, const ExportOptions& options) {
-    return Renderer(config, options).run();
-}
+NginxExport exportNginx(const Config& config, const ExportOptions& options) { return Renderer(config, options).run(); }
 
 }  // namespace hs::sim::nginx

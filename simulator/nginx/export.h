@@ -21,35 +21,35 @@ namespace hs::sim::nginx {
 
 struct ExportOptions {
     bool forTest = false;
-    int listenPort = 80;     // the plain-HTTP listener (for-test: on 127.0.0.1 only)
+    int listenPort = 80;  // the plain-HTTP listener (for-test: on 127.0.0.1 only)
     std::string echoSocket;  // for-test: absolute path of the echo server's unix socket
     // readable: loopback ports of the stand-ins for the controller's default backend (ingress-nginx
     // runs it on 8181) and for upstreams without endpoints.
     int defaultBackendPort = 8181;
     int noEndpointsPort = 8182;
-    std::string source;      // what the cluster came from, for the header comment
+    std::string source;  // what the cluster came from, for the header comment
 };
 
 // Response headers of a for-test config.
-inline constexpr const char* kHeaderServer = "X-Hs-Server";      // the server's id ("s3")
-inline constexpr const char* kHeaderLocation = "X-Hs-Loc";       // the location's id ("s3.l7")
-inline constexpr const char* kHeaderEcho = "X-Hs-Echo";          // set by the echo server: body = URI sent upstream
+inline constexpr const char* kHeaderServer = "X-Hs-Server";  // the server's id ("s3")
+inline constexpr const char* kHeaderLocation = "X-Hs-Loc";  // the location's id ("s3.l7")
+inline constexpr const char* kHeaderEcho = "X-Hs-Echo";  // set by the echo server: body = URI sent upstream
 // Request headers a for-test config reads instead of what a TLS listener and a real client
 // address would give it.
-inline constexpr const char* kHeaderTestScheme = "X-Test-Scheme";    // "https": the request came over TLS
+inline constexpr const char* kHeaderTestScheme = "X-Test-Scheme";  // "https": the request came over TLS
 inline constexpr const char* kHeaderTestClientIp = "X-Test-Client-IP";  // the client address (realip)
 
 // One location as the export names it, with the fields a Decision uses for the same location.
 struct ExportedLocation {
-    std::string id;          // "s3.l7"
-    std::string server;      // Server::hostname
-    std::string location;    // Location::render(regexMode), as Decision::location has it
-    std::string written;     // how the configuration names it (the controller's health check and
-                             // status page stay plain prefixes in regex mode)
-    std::string ingress;     // "ns/name"; empty for the controller's own locations
-    std::string path;        // the Ingress path as written ("" when the location has no Ingress path)
-    std::string pathType;    // its pathType name ("" likewise)
-    bool rendered = true;    // false: left out of the config (see NginxExport::warnings)
+    std::string id;  // "s3.l7"
+    std::string server;  // Server::hostname
+    std::string location;  // Location::render(regexMode), as Decision::location has it
+    std::string written;  // how the configuration names it (the controller's health check and
+        // status page stay plain prefixes in regex mode)
+    std::string ingress;  // "ns/name"; empty for the controller's own locations
+    std::string path;  // the Ingress path as written ("" when the location has no Ingress path)
+    std::string pathType;  // its pathType name ("" likewise)
+    bool rendered = true;  // false: left out of the config (see NginxExport::warnings)
 };
 
 struct NginxExport {

@@ -56,8 +56,8 @@ struct Regex {
     Regex(const std::string& pattern, bool caseless) {
         int err = 0;
         PCRE2_SIZE off = 0;
-        code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), caseless ? PCRE2_CASELESS : 0, &err,
-                             &off, nullptr);
+        code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                             caseless ? PCRE2_CASELESS : 0, &err, &off, nullptr);
         if (!code) {
             PCRE2_UCHAR buf[256];
             pcre2_get_error_message(err, buf, sizeof buf);
@@ -90,7 +90,7 @@ struct Regex {
 struct Trie {
     struct Node {
         std::vector<std::pair<char, std::uint32_t>> children;  // sorted by byte
-        std::uint32_t exact = kNone;      // location index of `= name`
+        std::uint32_t exact = kNone;  // location index of `= name`
         std::uint32_t inclusive = kNone;  // location index of `name` (prefix)
     };
     std::vector<Node> nodes{1};
@@ -134,7 +134,7 @@ struct HotLocation {
     std::uint32_t upstream = kNone, customDefaultUpstream = kNone, ingress = kNone;
     bool usesCustomDefault = false;
     bool hasPath = false;  // the location comes from an Ingress path (Decision path/pathType)
-    bool plain = false;    // no annotation acts in the rewrite, preaccess or access phases
+    bool plain = false;  // no annotation acts in the rewrite, preaccess or access phases
     SpecialLocation special = SpecialLocation::None;
     model::PathType pathType = model::PathType::Prefix;  // of the Ingress path
 };
@@ -158,8 +158,8 @@ struct HotEndpoint {
 struct FlatTrie {
     struct Node {
         std::uint32_t exact = kNone, inclusive = kNone;
-        std::uint32_t label = 0;     // the edge from the parent: bytes [label, label + labelLen)
-        std::uint32_t first = 0;     // first child in `children`
+        std::uint32_t label = 0;  // the edge from the parent: bytes [label, label + labelLen)
+        std::uint32_t first = 0;  // first child in `children`
         std::uint32_t labelLen = 0, count = 0;
     };
     struct Child {
@@ -205,8 +205,8 @@ FlatTrie flatten(const Trie& t) {
                 x = t.nodes[x].children.front().second;
             }
             std::uint32_t flat = static_cast<std::uint32_t>(f.nodes.size());
-            f.nodes.push_back({t.nodes[x].exact, t.nodes[x].inclusive, label,
-                               0, static_cast<std::uint32_t>(f.labels.size() - label), 0});
+            f.nodes.push_back({t.nodes[x].exact, t.nodes[x].inclusive, label, 0,
+                               static_cast<std::uint32_t>(f.labels.size() - label), 0});
             f.children.push_back({c, flat});
             kids.push_back({x, flat});
         }
@@ -322,7 +322,7 @@ struct ServerIndex {
     bool catchAll = false, regexMode = false, ownCertificate = false;
     const Location* locations = nullptr;  // Server::locations
     std::vector<HotLocation> hotLoc;  // per location
-    std::vector<Regex> regexes;   // regex mode: one per location, in order
+    std::vector<Regex> regexes;  // regex mode: one per location, in order
     std::vector<Regex> rewrites;  // per location: `(?i)path` when it rewrites
     std::uint32_t appRoot = kNone;  // first location with app-root
     std::vector<std::string> rendered;  // Location::render, precomputed
@@ -448,15 +448,20 @@ private:
         for (std::uint32_t si = 0; si < c.servers.size(); ++si) {
             const Server& s = c.servers[si];
             ServerIndex& x = servers_[si];
-            if (s.isCatchAll()) catchAll_ = si;
-            else if (s.isWildcard()) wildcard_.emplace(s.hostname.substr(1), si);
-            else exactNames.emplace_back(toLower(s.hostname), si);
+            if (s.isCatchAll())
+                catchAll_ = si;
+            else if (s.isWildcard())
+                wildcard_.emplace(s.hostname.substr(1), si);
+            else
+                exactNames.emplace_back(toLower(s.hostname), si);
             for (const auto& a : s.aliases) exactNames.emplace_back(toLower(a), si);
             if (s.hasCertificate && !s.isCatchAll()) {
                 auto addCert = [&](const std::string& name) {
                     std::string lower = toLower(name);
-                    if (lower.size() > 1 && lower[0] == '*') certWildcards_.insert(lower.substr(1));
-                    else certHosts_.insert(lower);
+                    if (lower.size() > 1 && lower[0] == '*')
+                        certWildcards_.insert(lower.substr(1));
+                    else
+                        certHosts_.insert(lower);
                 };
                 addCert(s.hostname);
                 for (const auto& a : s.aliases) addCert(a);
@@ -469,11 +474,11 @@ private:
                 const Location& l = s.locations[li];
                 if (s.regexMode) {
                     x.regexes.emplace_back("^" + l.path, true);
-                    if (!x.regexes.back().error.empty())
-                        regexErrors_.push_back({si, li, x.regexes.back().error});
+                    if (!x.regexes.back().error.empty()) regexErrors_.push_back({si, li, x.regexes.back().error});
                 } else {
                     std::uint32_t node = x.trie.insert(l.path);
-                    auto& slot = l.pathType == PathType::Exact ? x.trie.nodes[node].exact : x.trie.nodes[node].inclusive;
+                    auto& slot =
+                        l.pathType == PathType::Exact ? x.trie.nodes[node].exact : x.trie.nodes[node].inclusive;
                     if (slot == kNone) slot = li;  // a duplicate location: nginx would refuse; first kept
                 }
                 if (l.ann && !l.ann->rewriteTarget.empty() && l.ann->rewriteTarget != l.path) {
@@ -548,8 +553,11 @@ private:
             h.off = static_cast<std::uint32_t>(x.hot.size());
             h.rendered = put(x.rendered[li]);
             h.key = put(l.ingress != kNone ? std::string_view(c.ingresses[l.ingress].key) : std::string_view());
-            if (const HTTPIngressPath* p = l.ingress == kNone || l.rule < 0 ? nullptr
-                                           : &c.ingresses[l.ingress].ingress->rules[static_cast<std::size_t>(l.rule)].paths[static_cast<std::size_t>(l.pathIndex)]) {
+            if (const HTTPIngressPath* p = l.ingress == kNone || l.rule < 0
+                    ? nullptr
+                    : &c.ingresses[l.ingress]
+                           .ingress->rules[static_cast<std::size_t>(l.rule)]
+                           .paths[static_cast<std::size_t>(l.pathIndex)]) {
                 h.hasPath = true;
                 h.path = put(p->path.empty() ? std::string_view("/") : std::string_view(p->path));
                 h.pathType = p->pathType;
@@ -561,10 +569,11 @@ private:
             h.ingress = l.ingress;
             h.special = l.special;
             const Annotations* a = l.ann;
-            h.plain = !a || (a->deniedReason.empty() && a->temporalRedirect.empty() && a->permanentRedirect.empty() &&
-                             !(!a->rewriteTarget.empty() && a->rewriteTarget != l.path && x.rewrites[li].code) &&
-                             a->limitConnections <= 0 && a->limitRPS <= 0 && a->limitRPM <= 0 && a->allowList.empty() &&
-                             a->denyList.empty());
+            h.plain = !a ||
+                (a->deniedReason.empty() && a->temporalRedirect.empty() && a->permanentRedirect.empty() &&
+                 !(!a->rewriteTarget.empty() && a->rewriteTarget != l.path && x.rewrites[li].code) &&
+                 a->limitConnections <= 0 && a->limitRPS <= 0 && a->limitRPM <= 0 && a->allowList.empty() &&
+                 a->denyList.empty());
             x.hotLoc.push_back(h);
         }
     }
@@ -616,12 +625,13 @@ Diagnostics Table::lint() const {
     for (const auto& e : regexErrors_) {
         const Location& l = c.servers[e.server].locations[e.location];
         std::string msg = "nginx cannot compile the regex location ~* \"^" + l.path + "\" (" + e.error +
-                          "); the controller would refuse the configuration";
+            "); the controller would refuse the configuration";
         if (l.ingress != kNone)
             if (const ObjectMeta* m = ingressMeta(c.ingresses[l.ingress].key)) {
-                out.push_back(objectDiagnostic(Severity::Error, Kind::Ingress, *m,
-                                               "spec.rules[" + std::to_string(l.rule) + "].http.paths[" + std::to_string(l.pathIndex) + "].path",
-                                               msg, "nginx.regex"));
+                out.push_back(objectDiagnostic(
+                    Severity::Error, Kind::Ingress, *m,
+                    "spec.rules[" + std::to_string(l.rule) + "].http.paths[" + std::to_string(l.pathIndex) + "].path",
+                    msg, "nginx.regex"));
                 continue;
             }
         Diagnostic d;
@@ -689,9 +699,10 @@ std::vector<RuleView> Table::rules() const {
         if (ing.defaultBackend && ing.defaultBackend->service) {
             RuleView v = base(info, -1, -1);
             std::string name = ing.meta.ns + "-" + ing.defaultBackend->service->name + "-" +
-                               (ing.defaultBackend->service->port.number ? std::to_string(ing.defaultBackend->service->port.number)
-                                                                         : ing.defaultBackend->service->port.name);
-            if (std::uint32_t up = c.upstreamIndex(name); up != kNone) v.backends.push_back(upstreamView(c.upstreams[up]));
+                (ing.defaultBackend->service->port.number ? std::to_string(ing.defaultBackend->service->port.number)
+                                                          : ing.defaultBackend->service->port.name);
+            if (std::uint32_t up = c.upstreamIndex(name); up != kNone)
+                v.backends.push_back(upstreamView(c.upstreams[up]));
             if (!v.backends.empty() && v.backends.front().endpoints.empty()) {
                 v.status = RuleView::Status::Broken;
                 v.reason = v.backends.front().problem;
@@ -709,8 +720,8 @@ std::vector<RuleView> Table::rules() const {
                     continue;
                 }
                 std::string name = ing.meta.ns + "-" + path.backend.service->name + "-" +
-                                   (path.backend.service->port.number ? std::to_string(path.backend.service->port.number)
-                                                                      : path.backend.service->port.name);
+                    (path.backend.service->port.number ? std::to_string(path.backend.service->port.number)
+                                                       : path.backend.service->port.name);
                 std::uint32_t up = c.upstreamIndex(name);
                 if (info.canary) {
                     // A canary carries traffic through its primary's location.
@@ -724,7 +735,8 @@ std::vector<RuleView> Table::rules() const {
                         const auto& tp = c.upstreams[up].trafficShaping;
                         b.label = "canary";
                         if (!tp.header.empty()) b.label += " header " + tp.header;
-                        if (tp.weight > 0) b.label += " " + std::to_string(tp.weight * 100 / std::max(100, tp.weightTotal)) + "%";
+                        if (tp.weight > 0)
+                            b.label += " " + std::to_string(tp.weight * 100 / std::max(100, tp.weightTotal)) + "%";
                         v.backends.push_back(std::move(b));
                     }
                     if (!merged) {
@@ -739,7 +751,8 @@ std::vector<RuleView> Table::rules() const {
                     v.status = RuleView::Status::Shadowed;
                     for (const auto& sk : c.skipped)
                         if (sk.ingress == i && sk.rule == static_cast<int>(ri) && sk.pathIndex == static_cast<int>(pi))
-                            v.reason = "the older Ingress " + sk.owner + " already defines " + sk.path + " on " + sk.host;
+                            v.reason =
+                                "the older Ingress " + sk.owner + " already defines " + sk.path + " on " + sk.host;
                     if (v.reason.empty()) v.reason = "not used by the controller";
                     out.push_back(std::move(v));
                     continue;
@@ -830,8 +843,8 @@ bool Session::rateLimited(const IngressInfo& info, const Annotations& a, const R
         auto it = connections_.find(info.key + "|" + r.clientIP);
         int open = it == connections_.end() ? 0 : it->second;
         if (open >= a.limitConnections) {
-            why = "limit-connections " + std::to_string(a.limitConnections) + ": client " + r.clientIP + " already has " +
-                  std::to_string(open) + " open";
+            why = "limit-connections " + std::to_string(a.limitConnections) + ": client " + r.clientIP +
+                " already has " + std::to_string(open) + " open";
             return true;
         }
     }
@@ -847,8 +860,8 @@ bool Session::rateLimited(const IngressInfo& info, const Annotations& a, const R
         double excess = b.last < 0 ? 0 : std::max(0.0, b.excess - perSecond * std::max(0.0, now - b.last)) + 1;
         if (b.last < 0) excess = 0;
         if (excess > burst) {
-            why = std::string(kind) + " " + std::to_string(limit) + " (burst " + std::to_string(static_cast<int>(burst)) +
-                  ") exceeded by client " + r.clientIP;
+            why = std::string(kind) + " " + std::to_string(limit) + " (burst " +
+                std::to_string(static_cast<int>(burst)) + ") exceeded by client " + r.clientIP;
             return true;
         }
         b.excess = excess;
@@ -897,9 +910,12 @@ constexpr std::size_t kMaxRequestLine = 8192;
 // line parser does; `out` becomes `r` with the origin-form target ("/" when the path is empty).
 bool splitAbsoluteForm(std::string_view target, std::string_view& authority, Request& out, const Request& r) {
     std::size_t i = 0;
-    while (i < target.size() && (std::isalnum(static_cast<unsigned char>(target[i])) || target[i] == '+' || target[i] == '-' || target[i] == '.'))
+    while (i < target.size() &&
+           (std::isalnum(static_cast<unsigned char>(target[i])) || target[i] == '+' || target[i] == '-' ||
+            target[i] == '.'))
         ++i;
-    if (i == 0 || !std::isalpha(static_cast<unsigned char>(target[0])) || target.compare(i, 3, "://") != 0) return false;
+    if (i == 0 || !std::isalpha(static_cast<unsigned char>(target[0])) || target.compare(i, 3, "://") != 0)
+        return false;
     std::string_view rest = target.substr(i + 3);
     std::size_t end = rest.find_first_of("/?");
     authority = rest.substr(0, end);
@@ -939,7 +955,7 @@ void escapeNginx(std::string_view in, EscapeSet set, std::string& out) {
     for (char ch : in) {
         auto c = static_cast<unsigned char>(ch);
         bool esc = c < 0x20 || c >= 0x7f || ch == ' ' || ch == '#' || ch == '%' || ch == '?' ||
-                   (set == EscapeSet::Args && (ch == '&' || ch == '+' || ch == ';'));
+            (set == EscapeSet::Args && (ch == '&' || ch == '+' || ch == ';'));
         if (!esc) {
             out.push_back(ch);
             continue;
@@ -992,8 +1008,7 @@ const HTTPIngressPath* ingressPath(const Config& c, const Location& l) {
 std::string whyNot(const Location& l, std::string_view uri, bool regexMode) {
     if (regexMode) return "~* \"^" + l.path + "\" does not match " + std::string(uri);
     std::string_view p = l.ingressPath.empty() ? std::string_view("/") : std::string_view(l.ingressPath);
-    if (l.pathType == PathType::Exact)
-        return "Exact " + std::string(p) + " takes only " + std::string(p) + " itself";
+    if (l.pathType == PathType::Exact) return "Exact " + std::string(p) + " takes only " + std::string(p) + " itself";
     if (l.ingressPathType == PathType::Prefix) {
         // element-wise comparison
         std::string_view a = p, b = uri;
@@ -1006,27 +1021,38 @@ std::string whyNot(const Location& l, std::string_view uri, bool regexMode) {
             std::size_t ae = a.find('/', ai), be = b.find('/', bi);
             std::string_view ea = a.substr(ai, ae == std::string_view::npos ? std::string_view::npos : ae - ai);
             if (bi >= b.size())
-                return "Prefix " + std::string(p) + " needs element `" + std::string(ea) + "`, " + std::string(uri) + " has no more";
+                return "Prefix " + std::string(p) + " needs element `" + std::string(ea) + "`, " + std::string(uri) +
+                    " has no more";
             std::string_view eb = b.substr(bi, be == std::string_view::npos ? std::string_view::npos : be - bi);
-            if (ea != eb) return "Prefix " + std::string(p) + " does not match " + std::string(uri) + ": element `" + std::string(eb) + "` ≠ `" + std::string(ea) + "`";
+            if (ea != eb)
+                return "Prefix " + std::string(p) + " does not match " + std::string(uri) + ": element `" +
+                    std::string(eb) + "` ≠ `" + std::string(ea) + "`";
             ai = ae == std::string_view::npos ? a.size() : ae;
             bi = be == std::string_view::npos ? b.size() : be;
         }
         return "Prefix " + std::string(p) + " matches, but a longer or exact location wins";
     }
-    if (uri.substr(0, l.path.size()) == l.path) return "string prefix " + l.path + " matches, but a longer location wins";
+    if (uri.substr(0, l.path.size()) == l.path)
+        return "string prefix " + l.path + " matches, but a longer location wins";
     return "string prefix " + l.path + " is not a prefix of " + std::string(uri);
 }
 
 void describeLocation(const Config& c, const Location& l, bool regexMode, std::string& out) {
     out = "location " + l.render(regexMode);
-    if (l.special == SpecialLocation::Healthz) out += " (the controller's health check)";
-    else if (l.special == SpecialLocation::NginxStatus) out += " (the controller's status page)";
-    else if (l.isDefBackend) out += " (the server's default: " + (l.ingress == kNone ? std::string("controller default backend") : "default backend of " + c.ingresses[l.ingress].key) + ")";
+    if (l.special == SpecialLocation::Healthz)
+        out += " (the controller's health check)";
+    else if (l.special == SpecialLocation::NginxStatus)
+        out += " (the controller's status page)";
+    else if (l.isDefBackend)
+        out += " (the server's default: " +
+            (l.ingress == kNone ? std::string("controller default backend")
+                                : "default backend of " + c.ingresses[l.ingress].key) +
+            ")";
     else if (l.ingress != kNone) {
         out += " ← ";
         out += pathTypeName(l.ingressPathType);
-        out += " " + (l.ingressPath.empty() ? std::string("/") : l.ingressPath) + " (" + c.ingresses[l.ingress].key + ")";
+        out +=
+            " " + (l.ingressPath.empty() ? std::string("/") : l.ingressPath) + " (" + c.ingresses[l.ingress].key + ")";
         if (l.exactTwin) out += " [exact twin]";
     }
 }
@@ -1042,7 +1068,8 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     // nginx reads the request line into large_client_header_buffers (ingress-nginx's default
     // 4 8k): a line longer than 8192 bytes with its CRLF is answered 414 before anything else.
     // Fixed after the differential test: an 8178-byte target was routed.
-    if (request.method.size() + 1 + request.target.size() + std::string_view(" HTTP/1.1\r\n").size() > kMaxRequestLine) {
+    if (request.method.size() + 1 + request.target.size() + std::string_view(" HTTP/1.1\r\n").size() >
+        kMaxRequestLine) {
         d.outcome = Outcome::BadRequest;
         d.status = 414;
         if (ex) {
@@ -1107,8 +1134,10 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
         m.server = server;
     };
     bool hostValid;
-    if (memo) hostValid = memo->valid;
-    else hostValid = absoluteForm ? validTargetHost(authority) : r.host.empty() || validNginxHost(r.host);
+    if (memo)
+        hostValid = memo->valid;
+    else
+        hostValid = absoluteForm ? validTargetHost(authority) : r.host.empty() || validNginxHost(r.host);
     if (!hostValid) {
         if (!absoluteForm && !memo) remember(false, 0);
         d.outcome = Outcome::BadRequest;
@@ -1148,15 +1177,17 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
         const ServerIndex& ssx = t.idx(ssi);
         bool own = ssx.ownCertificate;
         if (describe) {
-            if (own) d.tlsCertificate.assign(ssx.hot.data() + ssx.hostnameLen, ssx.certificateLen);
-            else d.tlsCertificate = "default";
+            if (own)
+                d.tlsCertificate.assign(ssx.hot.data() + ssx.hostnameLen, ssx.certificateLen);
+            else
+                d.tlsCertificate = "default";
         }
         if (ex) {
             Hop& h = d.addHop(Stage::Tls);
             h.decision = "certificate " + d.tlsCertificate;
             h.reason = own ? ss.certificateReason
                            : "no Ingress has TLS for " + (sni.empty() ? std::string("a request without SNI") : sni) +
-                                 ": the controller's default (self-signed) certificate";
+                    ": the controller's default (self-signed) certificate";
         }
     }
     if (ex) {
@@ -1164,17 +1195,22 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
         if (server.isCatchAll()) {
             h.decision = "server _ (catch-all)";
             h.reason = host_.empty() ? "the request has no Host header: the default server answers"
-                                     : "no Ingress rule names host " + host_ + ": the catch-all server answers (hostless rules and the default backend)";
+                                     : "no Ingress rule names host " + host_ +
+                    ": the catch-all server answers (hostless rules and the default backend)";
         } else if (server.isWildcard()) {
             h.decision = "server " + server.hostname;
             h.reason = host_ + " matches the wildcard " + server.hostname + " (exactly one label in front)";
             h.departure = "ingress-nginx compares hosts case-insensitively and ignores the port";
         } else {
             h.decision = "server " + server.hostname;
-            h.reason = "exact server name " + server.hostname + (server.creator != kNone ? " (created by " + c.ingresses[server.creator].key + ", the oldest Ingress with this host)" : "");
+            h.reason = "exact server name " + server.hostname +
+                (server.creator != kNone
+                     ? " (created by " + c.ingresses[server.creator].key + ", the oldest Ingress with this host)"
+                     : "");
         }
         if (absoluteForm)
-            h.reason += "; the host comes from the absolute-form request target, which nginx prefers to the Host header";
+            h.reason +=
+                "; the host comes from the absolute-form request target, which nginx prefers to the Host header";
         // Rejected candidates matter when the request did not find its own exact server.
         if (server.isCatchAll() || server.isWildcard()) {
             auto dot = host_.find('.');
@@ -1183,10 +1219,15 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
                 if (&other == &server || other.isCatchAll()) continue;
                 if (other.isWildcard()) {
                     std::string suffix = other.hostname.substr(1);
-                    if (host_.size() > suffix.size() && host_.compare(host_.size() - suffix.size(), suffix.size(), suffix) == 0)
-                        h.rejected.push_back({other.hostname, "a wildcard covers exactly one label; " + host_ + " has more in front of " + suffix.substr(1)});
+                    if (host_.size() > suffix.size() &&
+                        host_.compare(host_.size() - suffix.size(), suffix.size(), suffix) == 0)
+                        h.rejected.push_back({other.hostname,
+                                              "a wildcard covers exactly one label; " + host_ +
+                                                  " has more in front of " + suffix.substr(1)});
                     else if (host_ == suffix.substr(1))
-                        h.rejected.push_back({other.hostname, "a wildcard needs a label in front: it does not cover " + suffix.substr(1) + " itself"});
+                        h.rejected.push_back(
+                            {other.hostname,
+                             "a wildcard needs a label in front: it does not cover " + suffix.substr(1) + " itself"});
                 } else if (!host_.empty() && iequals(other.hostname, host_)) {
                     h.rejected.push_back({other.hostname, "differs only in case"});
                 } else if (!host_.empty() && other.hostname.size() > parent.size() &&
@@ -1200,7 +1241,8 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
             for (const auto& ig : c.ignored)
                 for (const auto& rule : ig.ingress->rules)
                     if (!rule.host.empty() && iequals(rule.host, host_))
-                        h.rejected.push_back({"host " + rule.host + " (" + ig.ingress->meta.key() + ")", "not served: " + ig.reason});
+                        h.rejected.push_back(
+                            {"host " + rule.host + " (" + ig.ingress->meta.key() + ")", "not served: " + ig.reason});
     }
 
     // --- URI --------------------------------------------------------------------------------
@@ -1226,8 +1268,8 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
         if (ex) {
             Hop& h = d.addHop(Stage::Annotation);
             h.decision = "302 → " + d.redirectLocation;
-            h.reason = "app-root " + l.ann->appRoot + " (" + d.ingress + ") redirects requests for exactly / on " + server.hostname +
-                       ", before any location is chosen";
+            h.reason = "app-root " + l.ann->appRoot + " (" + d.ingress + ") redirects requests for exactly / on " +
+                server.hostname + ", before any location is chosen";
         }
         return;
     }
@@ -1263,7 +1305,7 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
             std::string desc;
             describeLocation(c, l, false, desc);
             h.reason = "nginx has " + desc + ", whose name is this path plus a slash, and no location for " + uri_ +
-                       " itself: it answers 301 to add the slash";
+                " itself: it answers 301 to add the slash";
             h.departure = "ingress-nginx answers 301 here; the Ingress spec would match the path";
         }
         return;
@@ -1274,7 +1316,8 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
         if (ex) {
             Hop& h = d.addHop(Stage::Path);
             h.decision = "no location";
-            h.reason = "no location of server " + server.hostname + " matches " + uri_ + " (regex mode: every location is a regex and none matched)";
+            h.reason = "no location of server " + server.hostname + " matches " + uri_ +
+                " (regex mode: every location is a regex and none matched)";
         }
         return;
     }
@@ -1287,8 +1330,10 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
         d.ingress.assign(hot + hl.rendered, hl.key);
         if (describe) {
             d.routeKind = "Ingress";
-            if (sx.catchAll) d.host.clear();
-            else d.host = serverName;
+            if (sx.catchAll)
+                d.host.clear();
+            else
+                d.host = serverName;
         }
     }
     if (hl.hasPath && describe) {
@@ -1303,14 +1348,17 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
         h.decision = desc;
         if (server.regexMode)
             h.reason = "regex mode on host " + server.hostname + " because " + server.regexCause +
-                       ": every location is a case-insensitive regex anchored at the start, tried longest first; the first match wins";
+                ": every location is a case-insensitive regex anchored at the start, tried longest first; the first match wins";
         else if (sm.kind == StaticMatch::Exact)
             h.reason = "exact location = " + loc.path + " equals the path";
         else
             h.reason = "the longest prefix location that starts " + uri_;
-        if (server.regexMode) h.departure = "ingress-nginx regex mode: paths match case-insensitively as regex prefixes; the Ingress spec's Exact/Prefix rules do not apply on this host";
+        if (server.regexMode)
+            h.departure =
+                "ingress-nginx regex mode: paths match case-insensitively as regex prefixes; the Ingress spec's Exact/Prefix rules do not apply on this host";
         else if (loc.ingressPathType == PathType::ImplementationSpecific && !loc.isDefBackend)
-            h.departure = "ImplementationSpecific: ingress-nginx uses a plain string prefix (so /foo also takes /foobar)";
+            h.departure =
+                "ImplementationSpecific: ingress-nginx uses a plain string prefix (so /foo also takes /foobar)";
         for (std::uint32_t i = 0; i < server.locations.size(); ++i) {
             if (i == li) continue;
             const Location& other = server.locations[i];
@@ -1320,7 +1368,8 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
             std::string why;
             if (server.regexMode) {
                 bool m = sx.regexes[i].match(uri_, md_) > 0;
-                why = m ? "matches too, but comes later in regex order (longest paths first)" : whyNot(other, uri_, true);
+                why =
+                    m ? "matches too, but comes later in regex order (longest paths first)" : whyNot(other, uri_, true);
                 if (!sx.regexes[i].error.empty()) why = "invalid regex: " + sx.regexes[i].error;
             } else {
                 why = whyNot(other, uri_, false);
@@ -1333,7 +1382,9 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     if (hl.special == SpecialLocation::Healthz) {
         d.outcome = Outcome::DefaultBackend;
         d.status = 200;
-        if (ex) d.hops.back().reason = "the catch-all server's " + loc.path + " is the controller's own health check: it answers 200";
+        if (ex)
+            d.hops.back().reason =
+                "the catch-all server's " + loc.path + " is the controller's own health check: it answers 200";
         return;
     }
     if (hl.special == SpecialLocation::NginxStatus) {
@@ -1367,8 +1418,8 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
             Hop& h = d.addHop(Stage::Annotation);
             h.decision = std::to_string(d.status) + " → " + d.redirectLocation;
             h.reason = std::string(temporal ? "temporal-redirect" : "permanent-redirect") + " (" + d.ingress + ")" +
-                       (temporal && !ann->permanentRedirect.empty() ? "; it wins over permanent-redirect" : "") +
-                       "; nginx returns it before the HTTPS redirect and before any upstream";
+                (temporal && !ann->permanentRedirect.empty() ? "; it wins over permanent-redirect" : "") +
+                "; nginx returns it before the HTTPS redirect and before any upstream";
         }
         return;
     }
@@ -1401,15 +1452,18 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
             }
             const bool redirect = target.rfind("http://", 0) == 0 || target.rfind("https://", 0) == 0;
             const std::string_view rawPath = r.path();
-            const bool quoted = rawPath.find('%') != std::string_view::npos || rawPath.find('+') != std::string_view::npos;
+            const bool quoted =
+                rawPath.find('%') != std::string_view::npos || rawPath.find('+') != std::string_view::npos;
             std::size_t argsAt = std::string::npos;  // where the replacement's own arguments start in `out`
             for (std::size_t i = 0; i < target.size(); ++i) {
                 if (target[i] == '$' && i + 1 < target.size() && target[i + 1] >= '0' && target[i + 1] <= '9') {
                     int g = target[i + 1] - '0';
                     if (g < rc && ov[2 * g] != PCRE2_UNSET) {
                         std::string_view cap(uri_.data() + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
-                        if ((redirect || argsAt != std::string::npos) && quoted) escapeNginx(cap, EscapeSet::Args, out);
-                        else out.append(cap);
+                        if ((redirect || argsAt != std::string::npos) && quoted)
+                            escapeNginx(cap, EscapeSet::Args, out);
+                        else
+                            out.append(cap);
                     }
                     ++i;
                 } else if (target[i] == '?' && argsAt == std::string::npos) {
@@ -1455,7 +1509,8 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
             if (ex) {
                 Hop& h = d.addHop(Stage::Annotation);
                 h.decision = "rewrite " + uri_ + " → " + d.upstreamPath;
-                h.reason = "rewrite-target " + ann->rewriteTarget + " with the captures of (?i)" + loc.path + " (" + d.ingress + ")";
+                h.reason = "rewrite-target " + ann->rewriteTarget + " with the captures of (?i)" + loc.path + " (" +
+                    d.ingress + ")";
             }
         }
     }
@@ -1486,17 +1541,21 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
             if (ex) {
                 Hop& h = d.addHop(Stage::Annotation);
                 h.decision = std::to_string(d.status) + " → " + d.redirectLocation;
-                if (tls->forceSSLRedirect) h.reason = "force-ssl-redirect: plain HTTP always goes to HTTPS";
-                else h.reason = "ssl-redirect (on by default): " + server.hostname + " has a TLS certificate configured (" + server.certificateReason + ")";
+                if (tls->forceSSLRedirect)
+                    h.reason = "force-ssl-redirect: plain HTTP always goes to HTTPS";
+                else
+                    h.reason = "ssl-redirect (on by default): " + server.hostname +
+                        " has a TLS certificate configured (" + server.certificateReason + ")";
                 h.reason += "; http-redirect-code " + std::to_string(d.status) +
-                            (tls->preserveTrailingSlash ? "" : "; a trailing / is dropped unless preserve-trailing-slash");
+                    (tls->preserveTrailingSlash ? "" : "; a trailing / is dropped unless preserve-trailing-slash");
             }
             return;
         }
         if (ex && noTls && (tls->forceSSLRedirect || (tls->sslRedirect && cert))) {
             Hop& h = d.addHop(Stage::Annotation);
             h.decision = "no HTTPS redirect";
-            h.reason = "location " + loc.path + " is in no-tls-redirect-locations (ACME challenges must work over HTTP)";
+            h.reason =
+                "location " + loc.path + " is in no-tls-redirect-locations (ACME challenges must work over HTTP)";
         }
     }
 
@@ -1551,7 +1610,8 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
                         why = "canary-by-header-pattern is not a valid regex (" + re.error + "): primary";
                     } else if (re.match(*hv, md_)) {
                         toCanary = decided = true;
-                        why = "header " + tp.header + ": " + *hv + " matches canary-by-header-pattern " + tp.headerPattern;
+                        why = "header " + tp.header + ": " + *hv + " matches canary-by-header-pattern " +
+                            tp.headerPattern;
                     }
                 } else if (*hv == "always") {
                     toCanary = decided = true;
@@ -1580,7 +1640,9 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
                 Rng keyed(o.choiceKey);
                 auto roll = o.choiceKey ? keyed.range(1, total) : rng_.range(1, total);
                 toCanary = roll <= tp.weight;
-                if (ex) why = "weight " + std::to_string(tp.weight) + "/" + std::to_string(total) + ": rolled " + std::to_string(roll) + (toCanary ? " ≤ " : " > ") + std::to_string(tp.weight);
+                if (ex)
+                    why = "weight " + std::to_string(tp.weight) + "/" + std::to_string(total) + ": rolled " +
+                        std::to_string(roll) + (toCanary ? " ≤ " : " > ") + std::to_string(tp.weight);
             }
         }
         if (ex) {
@@ -1603,8 +1665,9 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
         std::string why;
         if (rateLimited(*info, *ann, r, why)) {
             d.outcome = Outcome::Denied;
-            d.status = ann->limitConnections > 0 && why.rfind("limit-connections", 0) == 0 ? c.settings.limitConnStatusCode
-                                                                                           : c.settings.limitReqStatusCode;
+            d.status = ann->limitConnections > 0 && why.rfind("limit-connections", 0) == 0
+                ? c.settings.limitConnStatusCode
+                : c.settings.limitReqStatusCode;
             if (ex) {
                 Hop& h = d.addHop(Stage::Annotation);
                 h.decision = std::to_string(d.status) + " (rate limited)";
@@ -1613,7 +1676,8 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
             return;
         }
         if (!ann->allowList.empty()) {
-            bool allowed = std::any_of(ann->allowList.begin(), ann->allowList.end(), [&](const Cidr& cidr) { return cidr.contains(r.clientIP); });
+            bool allowed = std::any_of(ann->allowList.begin(), ann->allowList.end(),
+                                       [&](const Cidr& cidr) { return cidr.contains(r.clientIP); });
             if (!allowed) {
                 d.outcome = Outcome::Denied;
                 d.status = 403;
@@ -1632,7 +1696,8 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
                 h.reason = "client " + r.clientIP + " is in the allow list";
             }
         }
-        if (std::any_of(ann->denyList.begin(), ann->denyList.end(), [&](const Cidr& cidr) { return cidr.contains(r.clientIP); })) {
+        if (std::any_of(ann->denyList.begin(), ann->denyList.end(),
+                        [&](const Cidr& cidr) { return cidr.contains(r.clientIP); })) {
             d.outcome = Outcome::Denied;
             d.status = 403;
             if (ex) {
@@ -1651,8 +1716,10 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
         if (ex) {
             Hop& h = d.addHop(Stage::Service);
             h.decision = "default backend (404)";
-            h.reason = server.isCatchAll() ? "nothing on the catch-all server matched: the controller's default backend answers 404"
-                                           : "no path of " + server.hostname + " matched: its `/` location uses the default backend, which answers 404 (hostless rules are not consulted once a host has its own server)";
+            h.reason = server.isCatchAll()
+                ? "nothing on the catch-all server matched: the controller's default backend answers 404"
+                : "no path of " + server.hostname +
+                    " matched: its `/` location uses the default backend, which answers 404 (hostless rules are not consulted once a host has its own server)";
         }
         return;
     }
@@ -1666,14 +1733,20 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     }
     if (ex) {
         Hop& h = d.addHop(Stage::Service);
-        h.decision = "Service " + d.service + (d.servicePort ? " port " + std::to_string(d.servicePort) : "") + " (upstream " + upstream->name + ")";
+        h.decision = "Service " + d.service + (d.servicePort ? " port " + std::to_string(d.servicePort) : "") +
+            " (upstream " + upstream->name + ")";
         h.reason = std::to_string(upstream->backend.endpoints.size()) + " usable endpoint(s)";
-        if (upstream->backend.excluded) h.reason += ", " + std::to_string(upstream->backend.excluded) + " excluded (not ready, or no matching port)";
-        if (customDefault) h.reason = "the rule's Service has no endpoints (" + c.upstreams[loc.upstream].backend.problem +
-                                      "): the default-backend annotation's Service answers instead; " + h.reason;
-        if (upstream->backend.externalName) h.reason = "ExternalName " + upstream->backend.service->externalName + ": nginx proxies to that name";
+        if (upstream->backend.excluded)
+            h.reason +=
+                ", " + std::to_string(upstream->backend.excluded) + " excluded (not ready, or no matching port)";
+        if (customDefault)
+            h.reason = "the rule's Service has no endpoints (" + c.upstreams[loc.upstream].backend.problem +
+                "): the default-backend annotation's Service answers instead; " + h.reason;
+        if (upstream->backend.externalName)
+            h.reason = "ExternalName " + upstream->backend.service->externalName + ": nginx proxies to that name";
         if (upstream->creator != kNone && upstream->creator != loc.ingress && !d.canary)
-            h.reason += "; balancing settings come from " + c.ingresses[upstream->creator].key + ", the first Ingress to use this Service port";
+            h.reason += "; balancing settings come from " + c.ingresses[upstream->creator].key +
+                ", the first Ingress to use this Service port";
     }
     if (!primary) {
         d.outcome = Outcome::NoEndpoints;
@@ -1682,7 +1755,8 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
             Hop& h = d.addHop(Stage::Endpoint);
             h.decision = "503 Service Unavailable";
             h.reason = upstream->backend.problem.empty() ? "no endpoints" : upstream->backend.problem;
-            if (loc.ann && loc.ann->defaultBackend.empty()) h.reason += " (a default-backend annotation would serve a fallback instead)";
+            if (loc.ann && loc.ann->defaultBackend.empty())
+                h.reason += " (a default-backend annotation would serve a fallback instead)";
         }
         return;
     }
@@ -1713,9 +1787,10 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
         if (ep.pod) {
             Hop& p = d.addHop(Stage::Pod);
             p.decision = "Pod " + ep.podKey + (ep.node.empty() ? std::string() : " on " + ep.node);
-            p.reason = ep.pod->meta.derived ? "synthesised from " + ep.pod->meta.derivedFrom + " (the manifests list no Pods)"
-                                            : std::string("endpoint ") + (ep.ready ? "ready" : "not ready") +
-                                                  (rewritten ? "; receives " + d.upstreamPath : std::string());
+            p.reason = ep.pod->meta.derived
+                ? "synthesised from " + ep.pod->meta.derivedFrom + " (the manifests list no Pods)"
+                : std::string("endpoint ") + (ep.ready ? "ready" : "not ready") +
+                    (rewritten ? "; receives " + d.upstreamPath : std::string());
         }
     }
 }
@@ -1724,10 +1799,13 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
 
 Settings settingsFor(const ClusterState& state, const ProfileOptions& options) {
     Settings s;
-    if (options.controllerConfig) s.applyConfigMap(*options.controllerConfig);
-    else if (const ConfigMap* cm = findControllerConfigMap(state)) s.applyConfigMap(*cm);
+    if (options.controllerConfig)
+        s.applyConfigMap(*options.controllerConfig);
+    else if (const ConfigMap* cm = findControllerConfigMap(state))
+        s.applyConfigMap(*cm);
     if (!options.ingressClass.empty()) {
-        if (const IngressClass* ic = state.ingressClasses().find("", options.ingressClass)) s.controllerClass = ic->controller;
+        if (const IngressClass* ic = state.ingressClasses().find("", options.ingressClass))
+            s.controllerClass = ic->controller;
         s.ingressClass = options.ingressClass;
     }
     return s;

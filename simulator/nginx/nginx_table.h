@@ -9,7 +9,8 @@
 
 namespace hs::sim::nginx {
 
-std::shared_ptr<const RouteTable> compileNginx(std::shared_ptr<const model::ClusterState> state, const Settings& settings);
+std::shared_ptr<const RouteTable> compileNginx(std::shared_ptr<const model::ClusterState> state,
+                                               const Settings& settings);
 
 // The controller settings a snapshot implies (its ConfigMap), with explicit overrides applied.
 Settings settingsFor(const model::ClusterState& state, const ProfileOptions& options);

@@ -20,18 +20,24 @@ void Settings::applyConfigMap(const model::ConfigMap& cm) {
     auto get = [&](std::string_view key) { return model::lookup(cm.data, key); };
     auto boolKey = [&](std::string_view key, bool& dst) {
         if (const std::string* v = get(key)) {
-            if (auto b = parseGoBool(*v)) dst = *b;
-            else problems.push_back(std::string(key) + ": \"" + *v + "\" is not a boolean; default kept");
+            if (auto b = parseGoBool(*v))
+                dst = *b;
+            else
+                problems.push_back(std::string(key) + ": \"" + *v + "\" is not a boolean; default kept");
         }
     };
     if (const std::string* v = get("http-redirect-code")) {
         auto code = toInt(*v);
-        if (code && (*code == 301 || *code == 302 || *code == 307 || *code == 308)) httpRedirectCode = *code;
-        else problems.push_back("http-redirect-code: \"" + *v + "\" is not one of 301, 302, 307, 308; 308 kept");
+        if (code && (*code == 301 || *code == 302 || *code == 307 || *code == 308))
+            httpRedirectCode = *code;
+        else
+            problems.push_back("http-redirect-code: \"" + *v + "\" is not one of 301, 302, 307, 308; 308 kept");
     }
     if (const std::string* v = get("load-balance")) {
-        if (*v == "round_robin" || *v == "ewma") loadBalance = *v;
-        else problems.push_back("load-balance: \"" + *v + "\" is not round_robin or ewma; round_robin kept");
+        if (*v == "round_robin" || *v == "ewma")
+            loadBalance = *v;
+        else
+            problems.push_back("load-balance: \"" + *v + "\" is not round_robin or ewma; round_robin kept");
     }
     boolKey("ssl-redirect", sslRedirect);
     boolKey("force-ssl-redirect", forceSSLRedirect);

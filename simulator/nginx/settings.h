@@ -12,8 +12,8 @@ namespace hs::sim::nginx {
 struct Settings {
     // flags
     std::string controllerClass = "k8s.io/ingress-nginx";  // --controller-class
-    std::string ingressClass = "nginx";                     // --ingress-class (legacy annotation value)
-    bool watchIngressWithoutClass = false;                   // --watch-ingress-without-class
+    std::string ingressClass = "nginx";  // --ingress-class (legacy annotation value)
+    bool watchIngressWithoutClass = false;  // --watch-ingress-without-class
     std::string annotationsPrefix = "nginx.ingress.kubernetes.io";
     std::string defaultBackendService;  // --default-backend-service "ns/name"; empty = built-in 404
     // Ingresses not created yet (manifests) get the default IngressClass on create, as the
@@ -25,17 +25,17 @@ struct Settings {
     bool implementationSpecificAsPrefix = false;
 
     // ConfigMap
-    int httpRedirectCode = 308;         // http-redirect-code
+    int httpRedirectCode = 308;  // http-redirect-code
     std::string loadBalance = "round_robin";  // load-balance
-    bool sslRedirect = true;            // ssl-redirect
-    bool forceSSLRedirect = false;      // force-ssl-redirect
-    bool preserveTrailingSlash = false; // preserve-trailing-slash
+    bool sslRedirect = true;  // ssl-redirect
+    bool forceSSLRedirect = false;  // force-ssl-redirect
+    bool preserveTrailingSlash = false;  // preserve-trailing-slash
     std::string noTLSRedirectLocations = "/.well-known/acme-challenge";  // no-tls-redirect-locations
-    bool useForwardedHeaders = false;   // use-forwarded-headers
+    bool useForwardedHeaders = false;  // use-forwarded-headers
     std::vector<int> customHTTPErrors;  // custom-http-errors
-    int limitReqStatusCode = 503;       // limit-req-status-code
-    int limitConnStatusCode = 503;      // limit-conn-status-code
-    std::string upstreamHashBy;         // upstream-hash-by (global)
+    int limitReqStatusCode = 503;  // limit-req-status-code
+    int limitConnStatusCode = 503;  // limit-conn-status-code
+    std::string upstreamHashBy;  // upstream-hash-by (global)
     std::string healthzURI = "/healthz";
     bool allowSnippetAnnotations = false;
 

@@ -18,10 +18,13 @@ std::pair<std::string, std::string> split(const std::string& key) {
 }
 
 bool endpointIsPod(const Endpoint& e, const Pod& p) {
-    if (e.targetRef && e.targetRef->kind == "Pod" && e.targetRef->name == p.meta.name && e.targetRef->ns == p.meta.ns) return true;
-    if (e.targetRef && e.targetRef->kind == "Pod" && e.targetRef->name == p.meta.name && e.targetRef->ns.empty()) return true;
+    if (e.targetRef && e.targetRef->kind == "Pod" && e.targetRef->name == p.meta.name && e.targetRef->ns == p.meta.ns)
+        return true;
+    if (e.targetRef && e.targetRef->kind == "Pod" && e.targetRef->name == p.meta.name && e.targetRef->ns.empty())
+        return true;
     for (const auto& a : e.addresses)
-        if (!a.empty() && (a == p.podIP || std::find(p.podIPs.begin(), p.podIPs.end(), a) != p.podIPs.end())) return true;
+        if (!a.empty() && (a == p.podIP || std::find(p.podIPs.begin(), p.podIPs.end(), a) != p.podIPs.end()))
+            return true;
     return false;
 }
 
@@ -72,7 +75,8 @@ std::size_t deletePod(ClusterStateBuilder& b, const Pod& pod) {
     b.remove(Kind::Pod, keep.meta.ns, keep.meta.name);
     return editSlices(b, keep.meta.ns, [&](EndpointSlice& s) {
         std::size_t before = s.endpoints.size();
-        s.endpoints.erase(std::remove_if(s.endpoints.begin(), s.endpoints.end(), [&](const Endpoint& e) { return endpointIsPod(e, keep); }),
+        s.endpoints.erase(std::remove_if(s.endpoints.begin(), s.endpoints.end(),
+                                         [&](const Endpoint& e) { return endpointIsPod(e, keep); }),
                           s.endpoints.end());
         return before - s.endpoints.size();
     });
@@ -140,7 +144,8 @@ std::vector<const Pod*> readyPods(const ClusterStateBuilder& b, const std::strin
         for (const auto& e : s->endpoints) {
             if (!e.conditions.ready.value_or(true)) continue;
             for (const auto& [pk, p] : b.objects<Pod>())
-                if (p->meta.ns == ns && endpointIsPod(e, *p) && names.insert(p->meta.name).second) out.push_back(p.get());
+                if (p->meta.ns == ns && endpointIsPod(e, *p) && names.insert(p->meta.name).second)
+                    out.push_back(p.get());
         }
     }
     std::sort(out.begin(), out.end(), [](const Pod* a, const Pod* c) { return a->meta.name < c->meta.name; });
@@ -209,7 +214,8 @@ EditResult applyClusterEvent(const ClusterState& state, const ScenarioEvent& e) 
             std::vector<Pod> drop;
             for (std::size_t i = want; i < have; ++i) drop.push_back(*pods[i]);
             for (const Pod& p : drop) deletePod(b, p);
-            r.effect = "Service " + e.target + " scaled from " + std::to_string(have) + " to " + std::to_string(want) + " ready Pod(s)";
+            r.effect = "Service " + e.target + " scaled from " + std::to_string(have) + " to " + std::to_string(want) +
+                " ready Pod(s)";
         } else if (want > have) {
             if (have == 0) {
                 r.error = "Service " + e.target + " has no ready Pod to copy; use `apply` with a Deployment instead";
@@ -224,7 +230,7 @@ EditResult applyClusterEvent(const ClusterState& state, const ScenarioEvent& e) 
                 ++added;
             }
             r.effect = "Service " + e.target + " scaled from " + std::to_string(have) + " to " + std::to_string(want) +
-                       " ready Pod(s) (copies of " + like.meta.key() + ")";
+                " ready Pod(s) (copies of " + like.meta.key() + ")";
         } else {
             r.effect = "Service " + e.target + " already has " + std::to_string(have) + " ready Pod(s)";
         }
@@ -240,11 +246,12 @@ EditResult applyClusterEvent(const ClusterState& state, const ScenarioEvent& e) 
         auto copy = std::make_shared<Ingress>(*ing);
         const std::string prefix = "nginx.ingress.kubernetes.io/";
         setValue(copy->meta.annotations, prefix + "canary-weight", std::to_string(e.number));
-        if (e.weightTotal) setValue(copy->meta.annotations, prefix + "canary-weight-total", std::to_string(*e.weightTotal));
+        if (e.weightTotal)
+            setValue(copy->meta.annotations, prefix + "canary-weight-total", std::to_string(*e.weightTotal));
         const std::string* canary = lookup(ing->meta.annotations, prefix + "canary");
         b.add(Ptr<Ingress>(copy));
         r.effect = "canary-weight of " + e.target + " set to " + std::to_string(e.number) +
-                   (canary && *canary == "true" ? std::string() : " (it is not a canary Ingress: no effect)");
+            (canary && *canary == "true" ? std::string() : " (it is not a canary Ingress: no effect)");
         break;
     }
     case K::Apply: {
@@ -289,7 +296,7 @@ EditResult applyClusterEvent(const ClusterState& state, const ScenarioEvent& e) 
         deriveMissing(b, {});
         std::size_t errors = countSeverity(loaded.diagnostics, Severity::Error);
         r.effect = std::to_string(in.objectCount()) + " object(s) applied" +
-                   (errors ? " (" + std::to_string(errors) + " invalid, see lint)" : std::string());
+            (errors ? " (" + std::to_string(errors) + " invalid, see lint)" : std::string());
         break;
     }
     case K::ServiceTime: r.error = "not a cluster event"; return r;

@@ -15,7 +15,7 @@ namespace hs::replay {
 struct EditResult {
     std::shared_ptr<const model::ClusterState> state;  // null when the event could not be applied
     std::string effect;  // what changed ("2 endpoints of shop/api-1 marked not ready")
-    std::string error;   // why it could not be applied
+    std::string error;  // why it could not be applied
 };
 
 // Applies a cluster event (every kind except ServiceTime, which changes the Pod model only).

@@ -16,7 +16,9 @@ namespace {
 
 constexpr std::size_t kMaxGroups = 10000;
 
-auto tie(const DiffSide& s) { return std::tie(s.outcome, s.status, s.service, s.canary, s.rule, s.rewrite, s.redirect); }
+auto tie(const DiffSide& s) {
+    return std::tie(s.outcome, s.status, s.service, s.canary, s.rule, s.rewrite, s.redirect);
+}
 
 // "rewrite /api* → *": the request path and the upstream path without their common tail.
 std::string rewriteKey(std::string_view requestTarget, std::string_view upstream) {
@@ -25,7 +27,7 @@ std::string rewriteKey(std::string_view requestTarget, std::string_view upstream
            requestTarget[requestTarget.size() - 1 - n] == upstream[upstream.size() - 1 - n])
         ++n;
     return "rewrite " + std::string(requestTarget.substr(0, requestTarget.size() - n)) + "* → " +
-           std::string(upstream.substr(0, upstream.size() - n)) + "*";
+        std::string(upstream.substr(0, upstream.size() - n)) + "*";
 }
 
 void replaceAll(std::string& s, std::string_view what, std::string_view with) {
@@ -123,7 +125,8 @@ DiffReport diffTrace(trace::TraceReader& reader, std::shared_ptr<const sim::Rout
     auto sa = after->newSession(opt.seed);
     NginxLogModel model(*before);
     std::unique_ptr<HostInference> hosts;
-    if (model.valid() && opt.host.empty() && !reader.fields().host) hosts = std::make_unique<HostInference>(before, model);
+    if (model.valid() && opt.host.empty() && !reader.fields().host)
+        hosts = std::make_unique<HostInference>(before, model);
 
     std::map<std::pair<DiffSide, DiffSide>, DiffGroup> groups;
     std::map<std::string, ReasonRow> badRows, skippedRows;
@@ -141,7 +144,10 @@ DiffReport diffTrace(trace::TraceReader& reader, std::shared_ptr<const sim::Rout
             auto& rows = bad ? badRows : skippedRows;
             std::string cls = rows.size() >= 200 ? std::string("(other reasons)") : reasonClass(rec.why);
             auto it = rows.find(cls);
-            if (it == rows.end()) it = rows.emplace(cls, ReasonRow{cls, 0, reader.name() + ":" + std::to_string(rec.line) + ": " + rec.why}).first;
+            if (it == rows.end())
+                it = rows.emplace(cls,
+                                  ReasonRow{cls, 0, reader.name() + ":" + std::to_string(rec.line) + ": " + rec.why})
+                         .first;
             ++it->second.count;
             if (bad) {
                 if (opt.onProblem) opt.onProblem(reader.name() + ":" + std::to_string(rec.line) + ": " + rec.why);
@@ -154,8 +160,10 @@ DiffReport diffTrace(trace::TraceReader& reader, std::shared_ptr<const sim::Rout
         }
         ++rep.requests;
         if (!rec.hasHost) {
-            if (!opt.host.empty()) rec.request.host = opt.host;
-            else if (hosts) hosts->infer(rec);
+            if (!opt.host.empty())
+                rec.request.host = opt.host;
+            else if (hosts)
+                hosts->infer(rec);
         }
         sim::RouteOptions ro;
         ro.explain = false;
@@ -185,7 +193,8 @@ DiffReport diffTrace(trace::TraceReader& reader, std::shared_ptr<const sim::Rout
                 if (b.canary != a.canary) g.changed.push_back("canary");
                 if (b.rule != a.rule) g.changed.push_back("rule");
                 if (b.rewrite != a.rewrite || db.upstreamPath != da.upstreamPath) g.changed.push_back("rewrite");
-                if (b.redirect != a.redirect || db.redirectLocation != da.redirectLocation) g.changed.push_back("redirect");
+                if (b.redirect != a.redirect || db.redirectLocation != da.redirectLocation)
+                    g.changed.push_back("redirect");
                 it = groups.emplace(key, std::move(g)).first;
             }
         }
@@ -193,9 +202,10 @@ DiffReport diffTrace(trace::TraceReader& reader, std::shared_ptr<const sim::Rout
         ++g.count;
         if (g.examples.size() < opt.maxExamples) {
             const sim::Request& r = rec.request;
-            g.examples.push_back({reader.name() + ":" + std::to_string(rec.line),
-                                  r.method + " " + r.scheme + "://" + (r.host.empty() ? std::string("(no Host)") : r.host) + r.target,
-                                  specific(db), specific(da)});
+            g.examples.push_back(
+                {reader.name() + ":" + std::to_string(rec.line),
+                 r.method + " " + r.scheme + "://" + (r.host.empty() ? std::string("(no Host)") : r.host) + r.target,
+                 specific(db), specific(da)});
         }
     }
     rep.inputError = reader.inputError();
@@ -207,7 +217,8 @@ DiffReport diffTrace(trace::TraceReader& reader, std::shared_ptr<const sim::Rout
         rep.hostsFailed = hosts->failed();
     }
     for (auto& [k, g] : groups) rep.groups.push_back(std::move(g));
-    std::stable_sort(rep.groups.begin(), rep.groups.end(), [](const DiffGroup& x, const DiffGroup& y) { return x.count > y.count; });
+    std::stable_sort(rep.groups.begin(), rep.groups.end(),
+                     [](const DiffGroup& x, const DiffGroup& y) { return x.count > y.count; });
     return rep;
 }
 
@@ -215,17 +226,27 @@ void DiffReport::writeJson(model::JsonWriter& w) const {
     auto side = [&](const DiffSide& s) {
         w.beginObject();
         w.field("outcome", s.outcome);
-        if (s.status) w.field("status", s.status);
-        else w.nullField("status");
-        if (s.service.empty()) w.nullField("service");
-        else w.field("service", s.service);
+        if (s.status)
+            w.field("status", s.status);
+        else
+            w.nullField("status");
+        if (s.service.empty())
+            w.nullField("service");
+        else
+            w.field("service", s.service);
         w.field("canary", s.canary);
-        if (s.rule.empty()) w.nullField("rule");
-        else w.field("rule", s.rule);
-        if (s.rewrite.empty()) w.nullField("rewrite");
-        else w.field("rewrite", s.rewrite);
-        if (s.redirect.empty()) w.nullField("redirect");
-        else w.field("redirect", s.redirect);
+        if (s.rule.empty())
+            w.nullField("rule");
+        else
+            w.field("rule", s.rule);
+        if (s.rewrite.empty())
+            w.nullField("rewrite");
+        else
+            w.field("rewrite", s.rewrite);
+        if (s.redirect.empty())
+            w.nullField("redirect");
+        else
+            w.field("redirect", s.redirect);
         w.endObject();
     };
     w.beginObject();
@@ -242,8 +263,10 @@ void DiffReport::writeJson(model::JsonWriter& w) const {
     w.key("lines").beginObject();
     w.field("total", lines).field("requests", requests).field("bad", bad).field("skipped", skipped);
     w.endObject();
-    if (inputError.empty()) w.nullField("inputError");
-    else w.field("inputError", inputError);
+    if (inputError.empty())
+        w.nullField("inputError");
+    else
+        w.field("inputError", inputError);
     w.field("cancelled", cancelled).field("stoppedByStrict", stoppedByStrict);
     w.key("hosts").beginObject();
     w.field("inferred", hostsInferred).field("ambiguous", hostsAmbiguous).field("notInferred", hostsFailed);
@@ -274,22 +297,24 @@ void DiffReport::writeJson(model::JsonWriter& w) const {
 }
 
 void DiffReport::writeText(std::ostream& out) const {
-    out << "Diff of " << trace << " (" << format << ", " << lines << " lines): before = " << beforeLabel << " (" << beforeProfile
-        << "), after = " << afterLabel << " (" << afterProfile << ")\n";
+    out << "Diff of " << trace << " (" << format << ", " << lines << " lines): before = " << beforeLabel << " ("
+        << beforeProfile << "), after = " << afterLabel << " (" << afterProfile << ")\n";
     out << "  " << requests << " requests compared · " << changed << " change";
     if (requests) {
         char buf[32];
-        std::snprintf(buf, sizeof buf, " (%.2f%%)", 100.0 * static_cast<double>(changed) / static_cast<double>(requests));
+        std::snprintf(buf, sizeof buf, " (%.2f%%)",
+                      100.0 * static_cast<double>(changed) / static_cast<double>(requests));
         out << buf;
     }
     out << " · " << bad << " bad · " << skipped << " skipped lines\n";
-    for (const auto& r : badReasons) out << "  bad      " << r.count << " × " << r.reason << "  (first: " << r.first << ")\n";
+    for (const auto& r : badReasons)
+        out << "  bad      " << r.count << " × " << r.reason << "  (first: " << r.first << ")\n";
     if (!inputError.empty()) out << "  input: " << inputError << "\n";
     if (cancelled) out << "  cancelled: the results cover the lines read so far\n";
     if (stoppedByStrict) out << "  stopped at the first bad line (--strict)\n";
     if (hostsInferred || hostsFailed)
-        out << "  hosts inferred from the recorded upstream on the before side: " << hostsInferred << " (" << hostsAmbiguous
-            << " ambiguous, " << hostsFailed << " none)\n";
+        out << "  hosts inferred from the recorded upstream on the before side: " << hostsInferred << " ("
+            << hostsAmbiguous << " ambiguous, " << hostsFailed << " none)\n";
     if (groups.empty()) {
         out << "\nNo request changes.\n";
         return;
@@ -299,8 +324,8 @@ void DiffReport::writeText(std::ostream& out) const {
     for (const auto& g : groups) {
         std::string changedList;
         for (const auto& c : g.changed) changedList += (changedList.empty() ? "" : ", ") + c;
-        out << n++ << ". " << g.count << " request(s): " << g.before.describe() << "  ⇒  " << g.after.describe() << "   [" << changedList
-            << "]\n";
+        out << n++ << ". " << g.count << " request(s): " << g.before.describe() << "  ⇒  " << g.after.describe()
+            << "   [" << changedList << "]\n";
         if (g.before.rule != g.after.rule)
             out << "     rule: " << (g.before.rule.empty() ? std::string("(none)") : g.before.rule) << "  ⇒  "
                 << (g.after.rule.empty() ? std::string("(none)") : g.after.rule) << "\n";

@@ -32,18 +32,18 @@ struct DiffOptions {
     std::string beforeLabel = "before", afterLabel = "after";
     bool strict = false;
     std::function<void(const std::string&)> onProblem;  // bad lines, "file:line: why"
-    std::function<bool(std::uint64_t lines)> progress;    // false cancels
+    std::function<bool(std::uint64_t lines)> progress;  // false cancels
 };
 
 // One side of a change, in the terms the group is keyed by.
 struct DiffSide {
-    std::string outcome;     // routed, redirect, ...
-    int status = 0;          // what the controller answers (0 = proxied)
-    std::string service;     // "ns/name" ("" when none)
+    std::string outcome;  // routed, redirect, ...
+    int status = 0;  // what the controller answers (0 = proxied)
+    std::string service;  // "ns/name" ("" when none)
     bool canary = false;
-    std::string rule;        // "Ingress shop/api Prefix /api" (same-profile diffs only)
-    std::string rewrite;     // "rewritten" when the upstream path differs from the request's
-    std::string redirect;    // the redirect target with the request's own path replaced by {path}
+    std::string rule;  // "Ingress shop/api Prefix /api" (same-profile diffs only)
+    std::string rewrite;  // "rewritten" when the upstream path differs from the request's
+    std::string redirect;  // the redirect target with the request's own path replaced by {path}
     bool operator<(const DiffSide& o) const;
     bool operator==(const DiffSide& o) const;
     std::string describe() const;  // "routed → shop/api (canary)", "redirect 308 → https://{host}{path}"
@@ -51,10 +51,11 @@ struct DiffSide {
 
 struct DiffGroup {
     DiffSide before, after;
-    std::vector<std::string> changed;  // which aspects differ: outcome, status, service, canary, rule, rewrite, redirect
+    std::vector<std::string>
+        changed;  // which aspects differ: outcome, status, service, canary, rule, rewrite, redirect
     std::uint64_t count = 0;
     struct Example {
-        std::string where;    // "access.log:12"
+        std::string where;  // "access.log:12"
         std::string request;  // "GET https://shop.example.com/api/x"
         std::string before, after;  // the specific values (paths, locations)
     };

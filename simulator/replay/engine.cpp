@@ -168,7 +168,7 @@ public:
         speedMicro_ = static_cast<std::int64_t>(std::max(opt_.speed, 1e-6) * 1e6 + 0.5);
         fields_ = reader_.fields();
         bool wantVerify = opt_.verify == ReplayOptions::Verify::On ||
-                          (opt_.verify == ReplayOptions::Verify::Auto && (fields_.upstream || fields_.upstreamAddr));
+            (opt_.verify == ReplayOptions::Verify::Auto && (fields_.upstream || fields_.upstreamAddr));
         verifyActive_ = wantVerify && table_->profile() == sim::Profile::IngressNginx;
         describe_ = opt_.decisions != nullptr || static_cast<bool>(opt_.onRequest);
         if (opt_.verify == ReplayOptions::Verify::On && table_->profile() != sim::Profile::IngressNginx)
@@ -187,13 +187,16 @@ private:
     void rebuildForTable() {
         if (hosts_) retiredHosts_.push_back(std::move(hosts_));  // keeps its statistics
         model_ = std::make_unique<NginxLogModel>(*table_);
-        if (model_->valid() && opt_.host.empty()) hosts_ = std::make_unique<HostInference>(table_, *model_);
-        else hosts_.reset();
+        if (model_->valid() && opt_.host.empty())
+            hosts_ = std::make_unique<HostInference>(table_, *model_);
+        else
+            hosts_.reset();
         if (verifier_) verifier_->setModel(model_.get());
         trackConnections_ = true;
         if (auto cfg = sim::nginx::configOf(*table_)) {
-            trackConnections_ = std::any_of(cfg->ingresses.begin(), cfg->ingresses.end(),
-                                            [](const sim::nginx::IngressInfo& i) { return i.ann.limitConnections > 0; });
+            trackConnections_ =
+                std::any_of(cfg->ingresses.begin(), cfg->ingresses.end(),
+                            [](const sim::nginx::IngressInfo& i) { return i.ann.limitConnections > 0; });
         }
         routeKeys_.clear();  // keys are looked up again against the new table's decisions
         routeOfKey_.clear();
@@ -212,7 +215,9 @@ private:
             if (rows.size() >= 200) cls = "(other reasons)";
             it = rows.find(cls);
             if (it == rows.end())
-                it = rows.emplace(cls, ReasonRow{cls, 0, reader_.name() + ":" + std::to_string(rec.line) + ": " + rec.why}).first;
+                it = rows.emplace(cls,
+                                  ReasonRow{cls, 0, reader_.name() + ":" + std::to_string(rec.line) + ": " + rec.why})
+                         .first;
         }
         ++it->second.count;
         if (rec.kind == trace::TraceRecord::Kind::Bad) {
@@ -286,9 +291,9 @@ private:
     std::size_t lookSlot_ = 0;
     bool haveLookahead_ = false, eof_ = false;
     bool haveT0_ = false;
-    std::int64_t t0_ = 0;            // trace time of the first request
-    std::int64_t lastTrace_ = 0;     // trace time of the previous request
-    std::int64_t lastArrival_ = 0;   // simulated time of the previous arrival
+    std::int64_t t0_ = 0;  // trace time of the first request
+    std::int64_t lastTrace_ = 0;  // trace time of the previous request
+    std::int64_t lastArrival_ = 0;  // simulated time of the previous arrival
     std::int64_t speedMicro_ = 1'000'000;
     std::uint64_t backToBack_ = 0;
 
@@ -300,7 +305,7 @@ private:
     std::vector<Pod> pods_;
     detail::FlatIndex podIds_;  // ids are indexes into pods_
     std::vector<Route> routes_;
-    detail::FlatIndex routeKeys_;            // (ingress, service, upstream, endpoint, pod) of this table
+    detail::FlatIndex routeKeys_;  // (ingress, service, upstream, endpoint, pod) of this table
     std::vector<std::uint32_t> routeOfKey_;  // routeKeys_ id → routes_ index
     Interner ingresses_, services_;
     std::vector<CountRow> ingressCounts_, serviceCounts_;
@@ -359,9 +364,9 @@ bool Engine::nextBatch() {
             t = rec.request.timeNs;
             if (haveT0_ && t < lastTrace_) {
                 ++res_.outOfOrder;
-                std::string msg = reader_.name() + ":" + std::to_string(rec.line) + ": timestamp " + trace::formatIso8601Ms(t) +
-                                  " is " + formatDuration(lastTrace_ - t) +
-                                  " before the previous request's: replayed at the previous request's time";
+                std::string msg = reader_.name() + ":" + std::to_string(rec.line) + ": timestamp " +
+                    trace::formatIso8601Ms(t) + " is " + formatDuration(lastTrace_ - t) +
+                    " before the previous request's: replayed at the previous request's time";
                 if (res_.outOfOrderExamples.size() < opt_.maxExamples) res_.outOfOrderExamples.push_back(msg);
                 problem(msg);
                 t = lastTrace_;
@@ -401,8 +406,9 @@ bool Engine::nextBatch() {
             std::int64_t from = std::max(simTime(t), lastArrival_);
             std::int64_t to = std::max(simTime(t + res), from);
             for (std::size_t i = 0; i < batchSize_; ++i)
-                arrivals_[i] = from + static_cast<std::int64_t>((static_cast<I128>(to - from) * static_cast<I128>(i)) /
-                                                                static_cast<I128>(batchSize_));
+                arrivals_[i] = from +
+                    static_cast<std::int64_t>((static_cast<I128>(to - from) * static_cast<I128>(i)) /
+                                              static_cast<I128>(batchSize_));
         }
         for (std::size_t i = 0; i < batchSize_; ++i) arrivals_[i] = std::max(arrivals_[i], lastArrival_);
     }
@@ -558,13 +564,15 @@ void Engine::arrive(trace::TraceRecord& rec, std::int64_t now) {
     } else {
         Route rt;
         rt.ingress = ingresses_.id(d_.ingress.empty() ? std::string_view("(none)") : std::string_view(d_.ingress));
-        rt.service = services_.id(d_.service.empty() ? std::string_view("(none: the controller answered)") : std::string_view(d_.service));
+        rt.service = services_.id(d_.service.empty() ? std::string_view("(none: the controller answered)")
+                                                     : std::string_view(d_.service));
         if (ingressCounts_.size() < ingresses_.size()) ingressCounts_.resize(ingresses_.size());
         if (serviceCounts_.size() < services_.size()) serviceCounts_.resize(services_.size());
         rt.observed.upstream = d_.upstream;
         rt.observed.endpoint = d_.endpoint;
         rt.observed.ingress = d_.ingress;
-        if (!d_.endpoint.empty()) rt.pod = podFor(d_.pod.empty() ? std::string_view(d_.endpoint) : std::string_view(d_.pod), d_.service);
+        if (!d_.endpoint.empty())
+            rt.pod = podFor(d_.pod.empty() ? std::string_view(d_.endpoint) : std::string_view(d_.pod), d_.service);
         routeId = static_cast<std::uint32_t>(routes_.size());
         routes_.push_back(std::move(rt));
         routeKeys_.insert(key);
@@ -686,8 +694,8 @@ void Engine::applyEvent(const ScenarioEvent& e, std::int64_t simNow, std::uint64
     table_ = std::move(table);
     rebuildForTable();
     bool podLevel = e.kind == ScenarioEvent::Kind::PodUnready || e.kind == ScenarioEvent::Kind::PodReady ||
-                    e.kind == ScenarioEvent::Kind::PodDeleted || e.kind == ScenarioEvent::Kind::PodAdded ||
-                    e.kind == ScenarioEvent::Kind::Scale || e.kind == ScenarioEvent::Kind::CanaryWeight;
+        e.kind == ScenarioEvent::Kind::PodDeleted || e.kind == ScenarioEvent::Kind::PodAdded ||
+        e.kind == ScenarioEvent::Kind::Scale || e.kind == ScenarioEvent::Kind::CanaryWeight;
     if (replaying) return;
     rep.effect = r.effect;
     res_.events.push_back(std::move(rep));
@@ -722,7 +730,8 @@ ReplayResult Engine::run() {
         if (first) {
             first = false;
             if (opt_.scenario) {
-                for (const auto& e : opt_.scenario->events) pending_.push_back({e.absolute ? e.atNs : t0_ + e.atNs, &e});
+                for (const auto& e : opt_.scenario->events)
+                    pending_.push_back({e.absolute ? e.atNs : t0_ + e.atNs, &e});
                 std::stable_sort(pending_.begin(), pending_.end(),
                                  [](const PendingEvent& a, const PendingEvent& b) { return a.traceNs < b.traceNs; });
             }
@@ -762,7 +771,9 @@ ReplayResult Engine::run() {
     res_.bucketNs = bucketNs_;
     for (auto& [k, v] : badRows_) res_.badReasons.push_back(v);
     for (auto& [k, v] : skippedRows_) res_.skippedReasons.push_back(v);
-    auto byCount = [](const ReasonRow& a, const ReasonRow& b) { return a.count != b.count ? a.count > b.count : a.reason < b.reason; };
+    auto byCount = [](const ReasonRow& a, const ReasonRow& b) {
+        return a.count != b.count ? a.count > b.count : a.reason < b.reason;
+    };
     std::sort(res_.badReasons.begin(), res_.badReasons.end(), byCount);
     std::sort(res_.skippedReasons.begin(), res_.skippedReasons.end(), byCount);
     if (proxied_) res_.statuses["proxied"] = proxied_;
@@ -784,7 +795,8 @@ ReplayResult Engine::run() {
         if (p.report.series.size() < buckets) p.report.series.resize(buckets);
         res_.pods.push_back(std::move(p.report));
     }
-    std::sort(res_.pods.begin(), res_.pods.end(), [](const PodReport& a, const PodReport& b) { return a.name < b.name; });
+    std::sort(res_.pods.begin(), res_.pods.end(),
+              [](const PodReport& a, const PodReport& b) { return a.name < b.name; });
     if (!fields_.host) {
         if (hosts_) retiredHosts_.push_back(std::move(hosts_));
         std::map<std::tuple<std::string, std::string, std::vector<std::string>>, std::uint64_t> merged;
@@ -802,7 +814,8 @@ ReplayResult Engine::run() {
 
 }  // namespace
 
-ReplayResult replayTrace(trace::TraceReader& reader, std::shared_ptr<const sim::RouteTable> table, const ReplayOptions& options) {
+ReplayResult replayTrace(trace::TraceReader& reader, std::shared_ptr<const sim::RouteTable> table,
+                         const ReplayOptions& options) {
     Engine e(reader, std::move(table), options);
     return e.run();
 }

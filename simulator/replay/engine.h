@@ -35,17 +35,17 @@ struct ReplayProgress {
 
 struct ReplayOptions {
     std::uint64_t seed = 1;
-    double speed = 1.0;        // arrivals at first + (t − first) / speed
-    bool backToBack = false;   // ignore timestamps: one request per simulated nanosecond
+    double speed = 1.0;  // arrivals at first + (t − first) / speed
+    bool backToBack = false;  // ignore timestamps: one request per simulated nanosecond
     const Scenario* scenario = nullptr;  // not owned; null = default Pod model, no events
-    sim::ProfileOptions profile;         // recompiles the table after cluster events
-    std::int64_t bucketNs = 10 * kSec;   // time-series bucket width (doubled if the trace is very long)
+    sim::ProfileOptions profile;  // recompiles the table after cluster events
+    std::int64_t bucketNs = 10 * kSec;  // time-series bucket width (doubled if the trace is very long)
     enum class Verify : std::uint8_t { Auto, On, Off } verify = Verify::Auto;
-    std::string host;          // Host for requests whose trace records none (else inferred)
-    bool strict = false;       // the first bad line ends the replay
+    std::string host;  // Host for requests whose trace records none (else inferred)
+    bool strict = false;  // the first bad line ends the replay
     std::ostream* decisions = nullptr;  // JSON Lines: one Decision per request (without hops)
     std::size_t maxExamples = 3;
-    std::string clusterName;   // for the report ("demo", "files: …")
+    std::string clusterName;  // for the report ("demo", "files: …")
     // Every bad line and every line whose timestamp goes backwards, as "file:line: why".
     std::function<void(const std::string&)> onProblem;
     // Called about every 65536 lines; returning false cancels (the result is then partial).
@@ -58,12 +58,14 @@ struct ReplayOptions {
     // `atNs` is simulated time from the first arrival; `rejected` when its Pod's queue was full
     // (the model answered 503). `onCompleted` when a Pod answers a request: the Pod (as in
     // PodReport::name), simulated time from the first arrival, and the request's latency.
-    std::function<void(const trace::TraceRecord& rec, const sim::Decision& d, std::int64_t atNs, bool rejected)> onRequest;
+    std::function<void(const trace::TraceRecord& rec, const sim::Decision& d, std::int64_t atNs, bool rejected)>
+        onRequest;
     std::function<void(const std::string& pod, std::int64_t atNs, std::int64_t latencyNs)> onCompleted;
 };
 
 // Replays `reader` through `table`. Never throws for bad input: problems are in the result.
-ReplayResult replayTrace(trace::TraceReader& reader, std::shared_ptr<const sim::RouteTable> table, const ReplayOptions& options);
+ReplayResult replayTrace(trace::TraceReader& reader, std::shared_ptr<const sim::RouteTable> table,
+                         const ReplayOptions& options);
 
 // The choice key of the request on trace line `line` for a seed (RouteOptions::choiceKey): the
 // same line makes the same weighted choice in every run with that seed (replay, diff, generator).

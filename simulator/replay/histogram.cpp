@@ -7,7 +7,7 @@ namespace hs::replay {
 
 namespace {
 constexpr std::uint32_t kLinear = 64;  // exact buckets 0..63
-constexpr std::uint32_t kSub = 32;     // per power of two above
+constexpr std::uint32_t kSub = 32;  // per power of two above
 }  // namespace
 
 std::uint32_t LatencyHistogram::bucketOf(std::int64_t ns) {
@@ -15,7 +15,7 @@ std::uint32_t LatencyHistogram::bucketOf(std::int64_t ns) {
     auto v = static_cast<std::uint64_t>(ns);
     if (v < kLinear) return static_cast<std::uint32_t>(v);
     unsigned e = 63u - static_cast<unsigned>(std::countl_zero(v));  // >= 6
-    std::uint64_t mantissa = v >> (e - 5);                            // 32..63
+    std::uint64_t mantissa = v >> (e - 5);  // 32..63
     return kLinear + (e - 6) * kSub + static_cast<std::uint32_t>(mantissa - kSub);
 }
 

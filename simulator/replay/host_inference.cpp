@@ -13,9 +13,7 @@ std::string hostForServer(const std::string& server) {
 
 namespace {
 // The recorded $upstream_addr names an endpoint (nginx proxied the request).
-bool recordedProxied(const trace::Recorded& r) {
-    return !r.upstreamAddr.empty() && r.upstreamAddr != "-";
-}
+bool recordedProxied(const trace::Recorded& r) { return !r.upstreamAddr.empty() && r.upstreamAddr != "-"; }
 }  // namespace
 
 HostInference::HostInference(std::shared_ptr<const sim::RouteTable> table, const NginxLogModel& model)
@@ -42,8 +40,10 @@ bool HostInference::fits(const trace::TraceRecord& rec, std::string_view upstrea
 const HostInference::Result& HostInference::resolve(const trace::TraceRecord& rec, std::string_view upstream) {
     std::string_view path = rec.request.path();
     key_.assign(upstream).append(1, '\x1f');
-    if (recordedProxied(rec.recorded)) key_.append("p");
-    else key_.append(std::to_string(rec.recorded.status));
+    if (recordedProxied(rec.recorded))
+        key_.append("p");
+    else
+        key_.append(std::to_string(rec.recorded.status));
     key_.append(1, '\x1f').append(path);
     if (std::uint32_t hit = cacheKeys_.find(key_); hit != detail::FlatIndex::kNone) return cache_[hit];
     if (cache_.size() >= 65536) {  // bounded memory; results are recomputed the same
@@ -77,7 +77,8 @@ const HostInference::Result& HostInference::resolve(const trace::TraceRecord& re
     return cache_.back();
 }
 
-std::size_t HostInference::row(const std::string& upstream, const std::string& host, const std::vector<std::string>& others) {
+std::size_t HostInference::row(const std::string& upstream, const std::string& host,
+                               const std::vector<std::string>& others) {
     auto key = std::make_tuple(upstream, host, others);
     auto it = rowIndex_.find(key);
     if (it != rowIndex_.end()) return it->second;
@@ -102,7 +103,8 @@ bool HostInference::infer(trace::TraceRecord& rec) {
     // Fast path: an upstream that only one server logs, seen lately (no lookup).
     for (std::size_t i = 0; i < recentUsed_; ++i) {
         const Recent& m = recent_[i];
-        if (m.upstream.size() == upstream.size() && std::memcmp(m.upstream.data(), upstream.data(), upstream.size()) == 0) {
+        if (m.upstream.size() == upstream.size() &&
+            std::memcmp(m.upstream.data(), upstream.data(), upstream.size()) == 0) {
             rec.request.host.assign(rows_[m.row].host);
             ++rows_[m.row].requests;
             ++inferred_;

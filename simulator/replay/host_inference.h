@@ -28,7 +28,7 @@ public:
 
     struct Stat {
         std::string upstream;
-        std::string host;          // the host used ("" = none could be inferred)
+        std::string host;  // the host used ("" = none could be inferred)
         std::vector<std::string> alternatives;  // other hosts that fit as well (ambiguous)
         std::uint64_t requests = 0;
     };

@@ -34,14 +34,18 @@ NginxLogModel::NginxLogModel(const sim::RouteTable& table) {
         servers_.push_back(s.hostname);
         for (const auto& l : s.locations) {
             if (l.special != sim::nginx::SpecialLocation::None) continue;  // access_log off
-            std::uint32_t up = l.usesCustomDefault && l.customDefaultUpstream != sim::nginx::kNone ? l.customDefaultUpstream : l.upstream;
+            std::uint32_t up = l.usesCustomDefault && l.customDefaultUpstream != sim::nginx::kNone
+                ? l.customDefaultUpstream
+                : l.upstream;
             if (up == sim::nginx::kNone) up = cfg->defaultUpstream;
             bool redirect = l.ann && (!l.ann->permanentRedirect.empty() || !l.ann->temporalRedirect.empty());
             std::uint32_t id = locationIndex_.insert(s.hostname + '\x1f' + l.render(s.regexMode));
-            if (id == locations_.size()) locations_.push_back(LocationInfo{up == sim::nginx::kNone ? kNoUpstream : up, redirect});
+            if (id == locations_.size())
+                locations_.push_back(LocationInfo{up == sim::nginx::kNone ? kNoUpstream : up, redirect});
             if (up != sim::nginx::kNone) {
                 auto& servers = upstreams_[up].servers;
-                if (std::find(servers.begin(), servers.end(), s.hostname) == servers.end()) servers.push_back(s.hostname);
+                if (std::find(servers.begin(), servers.end(), s.hostname) == servers.end())
+                    servers.push_back(s.hostname);
             }
         }
     }

@@ -36,7 +36,9 @@ public:
     // The same as the upstream's record; nullptr for "-".
     const UpstreamInfo* loggedUpstream(const sim::Request& r, const sim::Decision& d) const;
     // $proxy_alternative_upstream_name: the canary upstream the request went to, or "".
-    static std::string_view alternativeName(const sim::Decision& d) { return d.canary ? std::string_view(d.upstream) : std::string_view(); }
+    static std::string_view alternativeName(const sim::Decision& d) {
+        return d.canary ? std::string_view(d.upstream) : std::string_view();
+    }
     // nginx proxied the request (so $upstream_addr names an endpoint and $status is the backend's).
     static bool proxied(const sim::Decision& d) { return !d.endpoint.empty(); }
 
@@ -47,9 +49,9 @@ public:
         bool hasEndpoint(std::string_view addr) const { return endpoints.find(addr) != detail::FlatIndex::kNone; }
         bool externalName = false;  // nginx logs the resolved address, which the snapshot cannot know
         std::vector<std::string> servers;  // server names with a location that logs this upstream
-        std::string alternative;           // its canary upstream, if any
-        std::string service;               // "ns/name" of its Service ($service_name logs it)
-        std::uint32_t id = 0;              // position among the upstreams (dense, for per-upstream arrays)
+        std::string alternative;  // its canary upstream, if any
+        std::string service;  // "ns/name" of its Service ($service_name logs it)
+        std::uint32_t id = 0;  // position among the upstreams (dense, for per-upstream arrays)
         std::uint32_t primary = UINT32_MAX;  // a canary upstream: the upstream it is the alternative of
     };
     std::size_t upstreamCount() const { return upstreams_.size(); }

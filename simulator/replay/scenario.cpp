@@ -85,13 +85,20 @@ std::optional<std::int64_t> parseDuration(std::string_view s) {
         while (j < s.size() && s[j] >= 'a' && s[j] <= 'z') ++j;
         std::string_view unit = s.substr(i, j - i);
         std::int64_t mult = 0;
-        if (unit == "ns") mult = 1;
-        else if (unit == "us" || unit == "µs") mult = 1000;
-        else if (unit == "ms") mult = kMs;
-        else if (unit == "s") mult = kSec;
-        else if (unit == "m") mult = 60 * kSec;
-        else if (unit == "h") mult = 3600 * kSec;
-        else return std::nullopt;
+        if (unit == "ns")
+            mult = 1;
+        else if (unit == "us" || unit == "µs")
+            mult = 1000;
+        else if (unit == "ms")
+            mult = kMs;
+        else if (unit == "s")
+            mult = kSec;
+        else if (unit == "m")
+            mult = 60 * kSec;
+        else if (unit == "h")
+            mult = 3600 * kSec;
+        else
+            return std::nullopt;
         // exact decimal: whole and fraction separately
         auto dot = num.find('.');
         std::int64_t whole = 0, frac = 0, scale = 1;
@@ -177,7 +184,7 @@ std::string ScenarioEvent::describe() const {
     case Kind::Scale: return "Service " + target + " is scaled to " + std::to_string(number) + " ready endpoint(s)";
     case Kind::CanaryWeight:
         return "canary Ingress " + target + " gets canary-weight " + std::to_string(number) +
-               (weightTotal ? "/" + std::to_string(*weightTotal) : std::string());
+            (weightTotal ? "/" + std::to_string(*weightTotal) : std::string());
     case Kind::Apply: {
         std::string list;
         for (const auto& f : files) list += (list.empty() ? "" : ", ") + f;
@@ -256,8 +263,8 @@ public:
         };
         std::string k = kind->scalar;
         for (const auto& [key, v] : n.members)
-            if (key != "distribution" && key != "value" && key != "mean" && key != "median" && key != "p99" && key != "min" &&
-                key != "max")
+            if (key != "distribution" && key != "value" && key != "mean" && key != "median" && key != "p99" &&
+                key != "min" && key != "max")
                 error(v, field + "." + key, "unknown key `" + key + "`");
         if (k == "constant") {
             auto v = need("value");
@@ -292,7 +299,8 @@ public:
             d.a = *lo;
             d.b = *hi;
         } else {
-            error(*kind, field + ".distribution", "unknown distribution `" + k + "` (constant, exponential, lognormal, uniform)");
+            error(*kind, field + ".distribution",
+                  "unknown distribution `" + k + "` (constant, exponential, lognormal, uniform)");
             return std::nullopt;
         }
         return d;
@@ -305,16 +313,21 @@ public:
             return s;
         }
         for (const auto& [key, v] : n.members) {
-            if (key == "serviceTime") s.serviceTime = distribution(v, field + ".serviceTime");
-            else if (key == "concurrency") s.concurrency = positiveInt(v, field + ".concurrency");
-            else if (key == "queueLimit") s.queueLimit = positiveInt(v, field + ".queueLimit", 0);
-            else error(v, field + "." + key, "unknown key `" + key + "` (serviceTime, concurrency, queueLimit)");
+            if (key == "serviceTime")
+                s.serviceTime = distribution(v, field + ".serviceTime");
+            else if (key == "concurrency")
+                s.concurrency = positiveInt(v, field + ".concurrency");
+            else if (key == "queueLimit")
+                s.queueLimit = positiveInt(v, field + ".queueLimit", 0);
+            else
+                error(v, field + "." + key, "unknown key `" + key + "` (serviceTime, concurrency, queueLimit)");
         }
         return s;
     }
 
     bool objectName(const model::DocNode& n, const std::string& field, std::string& out) {
-        if (!n.isScalar() || n.scalar.find('/') == std::string::npos || n.scalar.front() == '/' || n.scalar.back() == '/') {
+        if (!n.isScalar() || n.scalar.find('/') == std::string::npos || n.scalar.front() == '/' ||
+            n.scalar.back() == '/') {
             error(n, field, "expected namespace/name");
             return false;
         }
@@ -350,7 +363,7 @@ public:
             ++kinds;
             if (key == "podUnready" || key == "podReady" || key == "podDeleted") {
                 e.kind = key == "podUnready" ? ScenarioEvent::Kind::PodUnready
-                         : key == "podReady" ? ScenarioEvent::Kind::PodReady
+                    : key == "podReady"      ? ScenarioEvent::Kind::PodReady
                                              : ScenarioEvent::Kind::PodDeleted;
                 if (!objectName(v, f, e.target)) return;
             } else if (key == "podAdded") {
@@ -483,7 +496,8 @@ ScenarioLoad parseScenario(std::string_view text, const std::string& name, const
                 p.error(v, "events", "expected a list of events");
                 continue;
             }
-            for (std::size_t i = 0; i < v.items.size(); ++i) p.event(v.items[i], "events[" + std::to_string(i) + "]", sc);
+            for (std::size_t i = 0; i < v.items.size(); ++i)
+                p.event(v.items[i], "events[" + std::to_string(i) + "]", sc);
         } else {
             p.error(v, key, "unknown key `" + key + "` (defaults, services, pods, events)");
         }

@@ -22,7 +22,7 @@ inline constexpr std::int64_t kSec = 1'000'000'000;
 struct Distribution {
     enum class Kind : std::uint8_t { Constant, Exponential, LogNormal, Uniform };
     Kind kind = Kind::LogNormal;
-    std::int64_t a = 20 * kMs;   // constant: the value; exponential: the mean; lognormal: the median; uniform: min
+    std::int64_t a = 20 * kMs;  // constant: the value; exponential: the mean; lognormal: the median; uniform: min
     std::int64_t b = 150 * kMs;  // lognormal: the 99th percentile; uniform: max
 
     // One sample (>= 1 µs), from `rng` (deterministic for a seed on one build). `spare` holds the
@@ -41,21 +41,30 @@ private:
 struct PodSettings {
     std::optional<Distribution> serviceTime;
     std::optional<int> concurrency;  // requests served at once
-    std::optional<int> queueLimit;   // waiting requests beyond which the model answers 503
+    std::optional<int> queueLimit;  // waiting requests beyond which the model answers 503
 };
 
 struct ScenarioEvent {
-    enum class Kind : std::uint8_t { PodUnready, PodReady, PodDeleted, PodAdded, Scale, CanaryWeight, Apply, ServiceTime };
+    enum class Kind : std::uint8_t {
+        PodUnready,
+        PodReady,
+        PodDeleted,
+        PodAdded,
+        Scale,
+        CanaryWeight,
+        Apply,
+        ServiceTime
+    };
     Kind kind = Kind::PodUnready;
-    std::int64_t atNs = 0;     // offset from the trace's first request, or Unix time when `absolute`
+    std::int64_t atNs = 0;  // offset from the trace's first request, or Unix time when `absolute`
     bool absolute = false;
-    std::string target;        // Pod, Service or Ingress "ns/name"
-    std::string like;          // PodAdded: the Pod to copy (labels, ports, node)
-    std::string ip;            // PodAdded: the new Pod's address (default: a synthetic one)
-    int number = 0;            // Scale: replicas; CanaryWeight: weight
+    std::string target;  // Pod, Service or Ingress "ns/name"
+    std::string like;  // PodAdded: the Pod to copy (labels, ports, node)
+    std::string ip;  // PodAdded: the new Pod's address (default: a synthetic one)
+    int number = 0;  // Scale: replicas; CanaryWeight: weight
     std::optional<int> weightTotal;  // CanaryWeight: canary-weight-total
     std::vector<std::string> files;  // Apply: manifest files or folders (resolved paths)
-    Distribution serviceTime;        // ServiceTime
+    Distribution serviceTime;  // ServiceTime
     model::SourceLoc loc;
 
     std::string describe() const;  // "Pod shop/api-1 becomes unready"

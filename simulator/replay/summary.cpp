@@ -64,8 +64,10 @@ void ReplayResult::writeJson(model::JsonWriter& w) const {
     w.field("file", trace).field("format", format).field("compressed", compressed);
     w.endObject();
     w.field("cluster", cluster).field("profile", profile).field("seed", seed);
-    if (backToBack) w.field("speed", "max");
-    else w.field("speed", speed);
+    if (backToBack)
+        w.field("speed", "max");
+    else
+        w.field("speed", speed);
     w.key("notes").beginArray();
     for (const auto& n : notes) w.value(n);
     w.endArray();
@@ -90,8 +92,10 @@ void ReplayResult::writeJson(model::JsonWriter& w) const {
     for (const auto& e : outOfOrderExamples) w.value(e);
     w.endArray();
     w.endObject();
-    if (inputError.empty()) w.nullField("inputError");
-    else w.field("inputError", inputError);
+    if (inputError.empty())
+        w.nullField("inputError");
+    else
+        w.field("inputError", inputError);
     w.field("cancelled", cancelled).field("stoppedByStrict", stoppedByStrict);
 
     w.key("time").beginObject();
@@ -104,7 +108,8 @@ void ReplayResult::writeJson(model::JsonWriter& w) const {
     w.endObject();
 
     w.key("outcomes").beginObject();
-    for (std::size_t i = 0; i < outcomes.size(); ++i) w.field(sim::outcomeName(static_cast<sim::Outcome>(i)), outcomes[i]);
+    for (std::size_t i = 0; i < outcomes.size(); ++i)
+        w.field(sim::outcomeName(static_cast<sim::Outcome>(i)), outcomes[i]);
     w.endObject();
     w.key("statuses").beginObject();
     for (const auto& [k, v] : statuses) w.field(k, v);
@@ -133,10 +138,11 @@ void ReplayResult::writeJson(model::JsonWriter& w) const {
         w.field("concurrency", p.concurrency).field("queueLimit", p.queueLimit);
         w.field("requests", p.requests).field("completed", p.completed).field("rejected", p.rejected);
         double util = simulatedNs > 0 && p.concurrency > 0
-                          ? static_cast<double>(p.busyNs) / (static_cast<double>(simulatedNs) * p.concurrency)
-                          : 0.0;
+            ? static_cast<double>(p.busyNs) / (static_cast<double>(simulatedNs) * p.concurrency)
+            : 0.0;
         w.field("utilization", std::round(util * 1e4) / 1e4);
-        w.field("maxInFlight", static_cast<std::uint64_t>(p.maxInFlight)).field("maxQueue", static_cast<std::uint64_t>(p.maxQueue));
+        w.field("maxInFlight", static_cast<std::uint64_t>(p.maxInFlight))
+            .field("maxQueue", static_cast<std::uint64_t>(p.maxQueue));
         w.key("latencyMs");
         latencyJson(w, p.latency);
         w.endObject();
@@ -172,23 +178,32 @@ void ReplayResult::writeJson(model::JsonWriter& w) const {
     for (const auto& e : events) {
         w.beginObject();
         w.field("atSeconds", std::round(static_cast<double>(e.atNs) / 1e6) / 1e3);
-        if (e.beforeLine) w.field("line", e.beforeLine);
-        else w.nullField("line");
+        if (e.beforeLine)
+            w.field("line", e.beforeLine);
+        else
+            w.nullField("line");
         w.field("event", e.what);
-        if (e.error.empty()) w.field("effect", e.effect).nullField("error");
-        else w.nullField("effect").field("error", e.error);
+        if (e.error.empty())
+            w.field("effect", e.effect).nullField("error");
+        else
+            w.nullField("effect").field("error", e.error);
         w.endObject();
     }
     w.endArray();
 
     w.key("hosts").beginObject();
-    w.field("inferred", hostsInferred).field("ambiguous", hostsAmbiguous).field("notInferred", hostsFailed).field("given", hostsGiven);
+    w.field("inferred", hostsInferred)
+        .field("ambiguous", hostsAmbiguous)
+        .field("notInferred", hostsFailed)
+        .field("given", hostsGiven);
     w.key("byUpstream").beginArray();
     for (const auto& h : hosts) {
         w.beginObject();
         w.field("upstream", h.upstream);
-        if (h.host.empty()) w.nullField("host");
-        else w.field("host", h.host);
+        if (h.host.empty())
+            w.nullField("host");
+        else
+            w.field("host", h.host);
         w.key("alsoFits").beginArray();
         for (const auto& a : h.alternatives) w.value(a);
         w.endArray();
@@ -209,20 +224,22 @@ void ReplayResult::writeJson(model::JsonWriter& w) const {
 
 void ReplayResult::writeText(std::ostream& out) const {
     const char* unit = format == "har" ? " entries" : " lines";
-    out << "Replay of " << trace << " (" << format << (compressed ? ", gzip" : "") << ", " << lines << unit << ") through "
-        << (cluster.empty() ? std::string("the cluster") : cluster) << ", profile " << profile << ", seed " << seed << ", speed "
-        << (backToBack ? std::string("max (back to back)") : [&] {
-               char b[32];
-               std::snprintf(b, sizeof b, "%g×", speed);
-               return std::string(b);
-           }())
-        << "\n";
+    out << "Replay of " << trace << " (" << format << (compressed ? ", gzip" : "") << ", " << lines << unit << ") through " << (cluster.empty() ? std::string("the cluster") : cluster) << ", profile " << profile << ", seed " << seed << ", speed " << (backToBack ? std::string("max (back to back)") : [&] {
+        char b[32];
+        std::snprintf(b, sizeof b, "%g×", speed);
+        return std::string(b);
+    }()) << "\n";
     for (const auto& n : notes) out << "  note: " << n << "\n";
-    out << "\n" << (format == "har" ? "Entries    " : "Lines      ") << requests << " requests · " << bad << " bad · " << skipped << " skipped  (= " << lines << ")\n";
-    for (const auto& r : badReasons) out << "  bad      " << r.count << " × " << r.reason << "  (first: " << r.first << ")\n";
-    for (const auto& r : skippedReasons) out << "  skipped  " << r.count << " × " << r.reason << "  (first: " << r.first << ")\n";
+    out << "\n"
+        << (format == "har" ? "Entries    " : "Lines      ") << requests << " requests · " << bad << " bad · "
+        << skipped << " skipped  (= " << lines << ")\n";
+    for (const auto& r : badReasons)
+        out << "  bad      " << r.count << " × " << r.reason << "  (first: " << r.first << ")\n";
+    for (const auto& r : skippedReasons)
+        out << "  skipped  " << r.count << " × " << r.reason << "  (first: " << r.first << ")\n";
     if (outOfOrder) {
-        out << "  " << outOfOrder << " request(s) with a timestamp before the previous line's were replayed at that line's time\n";
+        out << "  " << outOfOrder
+            << " request(s) with a timestamp before the previous line's were replayed at that line's time\n";
         for (const auto& e : outOfOrderExamples) out << "    " << e << "\n";
     }
     if (!inputError.empty()) out << "  input: " << inputError << "\n";
@@ -232,14 +249,15 @@ void ReplayResult::writeText(std::ostream& out) const {
         out << "\nNo requests to replay.\n";
         return;
     }
-    out << "Time       " << trace::formatIso8601Ms(firstTraceNs) << " … " << trace::formatIso8601Ms(lastTraceNs) << ", simulated "
-        << dur(simulatedNs) << "\n";
+    out << "Time       " << trace::formatIso8601Ms(firstTraceNs) << " … " << trace::formatIso8601Ms(lastTraceNs)
+        << ", simulated " << dur(simulatedNs) << "\n";
 
     out << "\nOutcomes   ";
     const char* sep = "";
     for (std::size_t i = 0; i < outcomes.size(); ++i)
         if (outcomes[i]) {
-            out << sep << sim::outcomeName(static_cast<sim::Outcome>(i)) << " " << outcomes[i] << " (" << pct(outcomes[i], requests) << ")";
+            out << sep << sim::outcomeName(static_cast<sim::Outcome>(i)) << " " << outcomes[i] << " ("
+                << pct(outcomes[i], requests) << ")";
             sep = " · ";
         }
     out << "\nStatuses   ";
@@ -256,17 +274,21 @@ void ReplayResult::writeText(std::ostream& out) const {
     out << "  (the controller's own answers by status)";
     out << "\nLatency    proxied requests, arrival → response:";
     if (latency.count())
-        out << " p50 " << dur(latency.quantile(0.5)) << " · p90 " << dur(latency.quantile(0.9)) << " · p99 " << dur(latency.quantile(0.99))
-            << " · p99.9 " << dur(latency.quantile(0.999)) << " · max " << dur(latency.max());
-    else out << " none";
+        out << " p50 " << dur(latency.quantile(0.5)) << " · p90 " << dur(latency.quantile(0.9)) << " · p99 "
+            << dur(latency.quantile(0.99)) << " · p99.9 " << dur(latency.quantile(0.999)) << " · max "
+            << dur(latency.max());
+    else
+        out << " none";
     out << "\n";
 
     out << "\n" << pad("Ingress", 44) << rpad("requests", 10) << "\n";
     for (const auto& r : ingresses) out << "  " << pad(r.name, 42) << rpad(std::to_string(r.requests), 10) << "\n";
     out << "\n" << pad("Service", 44) << rpad("requests", 10) << rpad("canary", 9) << "\n";
     for (const auto& r : services)
-        out << "  " << pad(r.name, 42) << rpad(std::to_string(r.requests), 10) << rpad(r.canary ? std::to_string(r.canary) : "", 9) << "\n";
-    out << "\n" << pad("Pod", 44) << rpad("requests", 10) << rpad("busy", 8) << rpad("max queue", 11) << rpad("rejected", 10)
+        out << "  " << pad(r.name, 42) << rpad(std::to_string(r.requests), 10)
+            << rpad(r.canary ? std::to_string(r.canary) : "", 9) << "\n";
+    out << "\n"
+        << pad("Pod", 44) << rpad("requests", 10) << rpad("busy", 8) << rpad("max queue", 11) << rpad("rejected", 10)
         << rpad("p50", 10) << rpad("p99", 10) << "\n";
     for (const auto& p : pods)
         out << "  " << pad(p.name, 42) << rpad(std::to_string(p.requests), 10) << rpad(utilization(p, simulatedNs), 8)
@@ -278,21 +300,25 @@ void ReplayResult::writeText(std::ostream& out) const {
         out << "\nScenario events\n";
         for (const auto& e : events) {
             out << "  +" << pad(dur(e.atNs), 9) << e.what;
-            if (!e.error.empty()) out << ": NOT APPLIED: " << e.error;
-            else if (!e.effect.empty()) out << ": " << e.effect;
+            if (!e.error.empty())
+                out << ": NOT APPLIED: " << e.error;
+            else if (!e.effect.empty())
+                out << ": " << e.effect;
             if (e.beforeLine) out << " (from line " << e.beforeLine << ")";
             out << "\n";
         }
     }
     if (!hosts.empty()) {
-        out << "\nHosts the trace does not record, inferred from the recorded upstream and path: " << hostsInferred << " requests";
+        out << "\nHosts the trace does not record, inferred from the recorded upstream and path: " << hostsInferred
+            << " requests";
         if (hostsAmbiguous) out << ", " << hostsAmbiguous << " ambiguous";
         if (hostsFailed) out << ", " << hostsFailed << " without a host";
         out << "\n";
         std::size_t width = 20;
         for (const auto& h : hosts) width = std::max(width, h.upstream.size() + 1);
         for (const auto& h : hosts) {
-            out << "  " << pad(h.upstream, width) << "→ " << pad(h.host.empty() ? std::string("(none: no Host header)") : h.host, 34)
+            out << "  " << pad(h.upstream, width) << "→ "
+                << pad(h.host.empty() ? std::string("(none: no Host header)") : h.host, 34)
                 << rpad(std::to_string(h.requests), 8);
             if (!h.alternatives.empty()) {
                 out << "  ambiguous, also fits:";
@@ -307,13 +333,16 @@ void ReplayResult::writeText(std::ostream& out) const {
         for (const auto& c : v.checks) checks += (checks.empty() ? "" : ", ") + c;
         char rate[32];
         std::snprintf(rate, sizeof rate, "%.2f%%", 100.0 * v.rate());
-        out << "\nVerify (" << checks << "): " << v.agreed << " of " << v.compared << " requests agree with the recorded log (" << rate
-            << ")\n";
+        out << "\nVerify (" << checks << "): " << v.agreed << " of " << v.compared
+            << " requests agree with the recorded log (" << rate << ")\n";
         if (v.canaryByWeight) out << "  " << v.canaryByWeight << " canary choice(s) were weight rolls: not compared\n";
-        if (v.endpointsNotChecked) out << "  " << v.endpointsNotChecked << " ExternalName endpoint(s): nginx logs the resolved address, not compared\n";
+        if (v.endpointsNotChecked)
+            out << "  " << v.endpointsNotChecked
+                << " ExternalName endpoint(s): nginx logs the resolved address, not compared\n";
         if (v.groups.empty()) out << "  no disagreements\n";
         for (const auto& g : v.groups) {
-            out << "  " << g.check << ": recorded " << g.recorded << ", simulated " << g.simulated << ": " << g.count << " request(s)\n";
+            out << "  " << g.check << ": recorded " << g.recorded << ", simulated " << g.simulated << ": " << g.count
+                << " request(s)\n";
             for (const auto& e : g.examples) out << "      e.g. " << e << "\n";
         }
     }

@@ -30,24 +30,24 @@ struct CountRow {
 };
 
 struct ReasonRow {
-    std::string reason;      // the reason with line-specific details removed
+    std::string reason;  // the reason with line-specific details removed
     std::uint64_t count = 0;
-    std::string first;       // "file:line: why" of the first such line
+    std::string first;  // "file:line: why" of the first such line
 };
 
 struct PodReport {
-    std::string name;        // "ns/name", or "host:port" for an endpoint without a Pod (ExternalName)
-    std::string service;     // the Service it first served
-    std::string serviceTime; // the model's distribution at the end
+    std::string name;  // "ns/name", or "host:port" for an endpoint without a Pod (ExternalName)
+    std::string service;  // the Service it first served
+    std::string serviceTime;  // the model's distribution at the end
     int concurrency = 0;
     int queueLimit = 0;
-    std::uint64_t requests = 0;   // routed to it
+    std::uint64_t requests = 0;  // routed to it
     std::uint64_t completed = 0;
-    std::uint64_t rejected = 0;   // its queue was full: the model answered 503
-    std::int64_t busyNs = 0;      // Σ service time
+    std::uint64_t rejected = 0;  // its queue was full: the model answered 503
+    std::int64_t busyNs = 0;  // Σ service time
     std::uint32_t maxInFlight = 0;
     std::uint32_t maxQueue = 0;
-    LatencyHistogram latency;     // arrival → response, for requests it completed
+    LatencyHistogram latency;  // arrival → response, for requests it completed
 
     struct Bucket {
         std::uint64_t requests = 0, completed = 0, rejected = 0;
@@ -58,7 +58,7 @@ struct PodReport {
 };
 
 struct EventReport {
-    std::int64_t atNs = 0;     // simulated time, from the first request
+    std::int64_t atNs = 0;  // simulated time, from the first request
     std::uint64_t beforeLine = 0;  // the first request line it applied to (0: after the trace)
     std::string what;
     std::string effect;
@@ -79,13 +79,13 @@ struct ReplayResult {
     std::vector<ReasonRow> badReasons, skippedReasons;
     std::uint64_t outOfOrder = 0;  // timestamps before the previous line's (replayed at that time)
     std::vector<std::string> outOfOrderExamples;
-    std::string inputError;        // why reading stopped early (truncated gzip, ...)
+    std::string inputError;  // why reading stopped early (truncated gzip, ...)
     bool cancelled = false;
     bool stoppedByStrict = false;
 
     // time
     std::int64_t firstTraceNs = 0, lastTraceNs = 0;  // Unix ns of the first and last request
-    std::int64_t simulatedNs = 0;                     // from the first arrival to the last response
+    std::int64_t simulatedNs = 0;  // from the first arrival to the last response
     std::int64_t bucketNs = 0;
 
     // decisions

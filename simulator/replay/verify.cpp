@@ -44,7 +44,8 @@ void Verifier::disagree(const char* check, std::string recorded, std::string sim
     auto key = std::make_tuple(std::string(check), std::move(recorded), std::move(simulated));
     auto it = groups_.find(key);
     if (it == groups_.end()) {
-        if (groups_.size() >= kMaxGroups) key = std::make_tuple(std::string(check), std::string("(other)"), std::string("(other)"));
+        if (groups_.size() >= kMaxGroups)
+            key = std::make_tuple(std::string(check), std::string("(other)"), std::string("(other)"));
         it = groups_.find(key);
         if (it == groups_.end()) {
             VerifyGroup g;
@@ -57,8 +58,8 @@ void Verifier::disagree(const char* check, std::string recorded, std::string sim
     ++it->second.count;
     if (it->second.examples.size() < maxExamples_) {
         const sim::Request& r = rec.request;
-        it->second.examples.push_back(file_ + ":" + std::to_string(rec.line) + ": " + r.method + " " + r.scheme + "://" +
-                                      (r.host.empty() ? std::string("(no Host)") : r.host) + r.target);
+        it->second.examples.push_back(file_ + ":" + std::to_string(rec.line) + ": " + r.method + " " + r.scheme +
+                                      "://" + (r.host.empty() ? std::string("(no Host)") : r.host) + r.target);
     }
 }
 
@@ -80,12 +81,15 @@ void Verifier::check(const trace::TraceRecord& rec, const sim::Decision& d) {
         if (d.canaryRule == sim::CanaryRule::Weight) {
             const auto* u = simInfo;
             if (recCanary && u && rc.alternative != u->alternative)
-                disagree("canary", rc.alternative, u->alternative.empty() ? std::string("(no canary)") : u->alternative, rec);
-            else ++canaryByWeight_;
+                disagree("canary", rc.alternative, u->alternative.empty() ? std::string("(no canary)") : u->alternative,
+                         rec);
+            else
+                ++canaryByWeight_;
         } else if (recCanary != d.canary || (recCanary && rc.alternative != d.upstream)) {
             std::string sim = d.canary ? d.upstream + " (canary, " + ruleName(d.canaryRule) + ")"
                                        : std::string(simUpstream) + " (primary, " + ruleName(d.canaryRule) + ")";
-            disagree("canary", recCanary ? rc.alternative + " (canary)" : rc.upstream + " (primary)", std::move(sim), rec);
+            disagree("canary", recCanary ? rc.alternative + " (canary)" : rc.upstream + " (primary)", std::move(sim),
+                     rec);
         }
     }
     bool recHasAddr = fields_.upstreamAddr && !rc.upstreamAddr.empty();
@@ -94,7 +98,8 @@ void Verifier::check(const trace::TraceRecord& rec, const sim::Decision& d) {
     if (recHasAddr) {
         any = true;
         auto answer = [](bool proxied, int status) {
-            return proxied ? std::string("proxied") : "answered " + (status ? std::to_string(status) : std::string("(no status)"));
+            return proxied ? std::string("proxied")
+                           : "answered " + (status ? std::to_string(status) : std::string("(no status)"));
         };
         if (recProxied != simProxied) {
             disagree("answer", answer(recProxied, rc.status), answer(simProxied, d.status), rec);
@@ -105,27 +110,31 @@ void Verifier::check(const trace::TraceRecord& rec, const sim::Decision& d) {
             const std::string& served = rc.alternative.empty() ? rc.upstream : rc.alternative;
             // the recorded upstream is usually the simulated one: no second lookup then
             const auto* u = simInfo && simInfo->name == served ? simInfo
-                            : d.canary && d.upstream == served ? model_->upstream(d.upstream)
+                : d.canary && d.upstream == served             ? model_->upstream(d.upstream)
                                                                : model_->upstream(served);
             std::string_view addr = lastUpstreamAddr(rc.upstreamAddr);
             if (u && u->externalName) {
                 ++endpointsNotChecked_;
             } else if (u && !u->hasEndpoint(addr)) {
-                disagree("endpoint", std::string(addr) + " in " + served, "not an endpoint of " + served + " in the snapshot", rec);
+                disagree("endpoint", std::string(addr) + " in " + served,
+                         "not an endpoint of " + served + " in the snapshot", rec);
             }
         }
     } else if (fields_.status && rc.status && !simProxied && fields_.upstream) {
         any = true;
-        if (rc.status != d.status) disagree("answer", "status " + std::to_string(rc.status), "answered " + std::to_string(d.status), rec);
+        if (rc.status != d.status)
+            disagree("answer", "status " + std::to_string(rc.status), "answered " + std::to_string(d.status), rec);
     }
     if (fields_.ingress && !rc.ingress.empty()) {
         any = true;
-        if (rc.ingress != d.ingress) disagree("ingress", rc.ingress, d.ingress.empty() ? std::string("(none)") : d.ingress, rec);
+        if (rc.ingress != d.ingress)
+            disagree("ingress", rc.ingress, d.ingress.empty() ? std::string("(none)") : d.ingress, rec);
     }
     if (fields_.service && !rc.service.empty()) {
         any = true;
         std::string simService = simInfo ? simInfo->service : d.service;
-        if (rc.service != simService) disagree("service", rc.service, simService.empty() ? std::string("(none)") : simService, rec);
+        if (rc.service != simService)
+            disagree("service", rc.service, simService.empty() ? std::string("(none)") : simService, rec);
     }
     if (any) {
         ++compared_;
@@ -151,7 +160,8 @@ VerifyReport Verifier::report() const {
     r.canaryByWeight = canaryByWeight_;
     r.endpointsNotChecked = endpointsNotChecked_;
     for (const auto& [k, g] : groups_) r.groups.push_back(g);
-    std::stable_sort(r.groups.begin(), r.groups.end(), [](const VerifyGroup& a, const VerifyGroup& b) { return a.count > b.count; });
+    std::stable_sort(r.groups.begin(), r.groups.end(),
+                     [](const VerifyGroup& a, const VerifyGroup& b) { return a.count > b.count; });
     return r;
 }
 

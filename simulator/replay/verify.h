@@ -28,7 +28,7 @@ class JsonWriter;
 namespace hs::replay {
 
 struct VerifyGroup {
-    std::string check;      // upstream, canary, answer, endpoint, ingress, service
+    std::string check;  // upstream, canary, answer, endpoint, ingress, service
     std::string recorded;
     std::string simulated;
     std::uint64_t count = 0;
@@ -37,12 +37,12 @@ struct VerifyGroup {
 
 struct VerifyReport {
     bool active = false;
-    std::vector<std::string> checks;     // the comparisons this trace allows
-    std::uint64_t compared = 0;          // requests with at least one comparison
-    std::uint64_t agreed = 0;            // requests whose comparisons all agree
-    std::uint64_t canaryByWeight = 0;    // canary choices left to a weight roll (not compared)
+    std::vector<std::string> checks;  // the comparisons this trace allows
+    std::uint64_t compared = 0;  // requests with at least one comparison
+    std::uint64_t agreed = 0;  // requests whose comparisons all agree
+    std::uint64_t canaryByWeight = 0;  // canary choices left to a weight roll (not compared)
     std::uint64_t endpointsNotChecked = 0;  // ExternalName upstreams (nginx logs a resolved address)
-    std::vector<VerifyGroup> groups;     // disagreements, most frequent first
+    std::vector<VerifyGroup> groups;  // disagreements, most frequent first
     double rate() const { return compared ? static_cast<double>(agreed) / static_cast<double>(compared) : 1.0; }
 
     void writeJson(model::JsonWriter& w) const;

@@ -25,21 +25,21 @@ enum class HostLevel : std::uint8_t { Exact = 0, Wildcard = 1, Any = 2 };
 struct Backend {
     std::string ns, name;
     std::int32_t port = 0;  // Service port number (0 when a named port did not resolve)
-    std::string portText;   // as the Ingress wrote it
-    std::string key;        // "ns/name"
+    std::string portText;  // as the Ingress wrote it
+    std::string key;  // "ns/name"
     ResolvedBackend resolved;
 };
 
 struct PathEntry {
     std::uint32_t ingress = 0;  // into Table::ingresses_ (age order)
-    int rule = -1, path = -1;   // -1: the Ingress's defaultBackend
+    int rule = -1, path = -1;  // -1: the Ingress's defaultBackend
     HostLevel level = HostLevel::Any;
-    std::string host;     // as written ("" for hostless)
+    std::string host;  // as written ("" for hostless)
     std::string rulePath;  // as written; "" is read as "/"
     PathType written = PathType::Unset;
-    bool exact = false;                  // Exact; everything else is matched as Prefix
-    std::size_t length = 0;              // precedence length (Prefix: without trailing '/')
-    std::uint32_t backend = kNone;       // into backends_; kNone for a resource backend
+    bool exact = false;  // Exact; everything else is matched as Prefix
+    std::size_t length = 0;  // precedence length (Prefix: without trailing '/')
+    std::uint32_t backend = kNone;  // into backends_; kNone for a resource backend
     const TypedLocalObjectReference* resource = nullptr;
 };
 
@@ -119,13 +119,16 @@ public:
         for (const TlsEntry& e : tls_)
             if (!sni.empty() && hostMatches(e.host, sni, WildcardSpan::OneLabel)) {
                 if (why)
-                    *why = e.secret.empty() ? keys_[e.ingress] + " lists " + e.host + " in tls[] without a secretName (SNI only): the controller's default certificate"
-                                            : keys_[e.ingress] + " lists " + e.host + " in tls[].hosts with Secret " + e.secret;
+                    *why = e.secret.empty()
+                        ? keys_[e.ingress] + " lists " + e.host +
+                            " in tls[] without a secretName (SNI only): the controller's default certificate"
+                        : keys_[e.ingress] + " lists " + e.host + " in tls[].hosts with Secret " + e.secret;
                 return e.secret.empty() ? kDefault : e.secret;
             }
         if (why)
-            *why = "no Ingress lists " + (sni.empty() ? std::string("a name for a request without SNI") : std::string(sni)) +
-                   " in tls[].hosts: the controller's default certificate";
+            *why = "no Ingress lists " +
+                (sni.empty() ? std::string("a name for a request without SNI") : std::string(sni)) +
+                " in tls[].hosts: the controller's default certificate";
         return kDefault;
     }
 
@@ -147,7 +150,7 @@ private:
     std::vector<std::string> hosts_;  // every rule host, for explanations
     struct TlsEntry {
         std::uint32_t ingress;
-        std::string host;    // tls[].hosts entry
+        std::string host;  // tls[].hosts entry
         std::string secret;  // "ns/name"; empty: SNI only, no secretName
     };
     std::vector<TlsEntry> tls_;  // Ingress age order, then listed order
@@ -164,14 +167,18 @@ std::uint32_t Table::backendFor(const Ingress& ing, const IngressServiceBackend&
     be.key = ing.meta.ns + "/" + b.name;
     const Service* svc = state_->services().find(ing.meta.ns, b.name);
     if (svc) {
-        if (b.port.name.empty()) be.port = b.port.number;
+        if (b.port.name.empty())
+            be.port = b.port.number;
         else
             for (const ServicePort& sp : svc->ports)
                 if (sp.name == b.port.name) be.port = sp.port;
     }
-    if (!svc) be.resolved.problem = "Service " + be.key + " does not exist";
-    else if (be.port == 0 && svc->type != "ExternalName") be.resolved.problem = "Service " + be.key + " has no port named " + b.port.name;
-    else be.resolved = resolveKubeProxy(*state_, be.ns, be.name, be.port);
+    if (!svc)
+        be.resolved.problem = "Service " + be.key + " does not exist";
+    else if (be.port == 0 && svc->type != "ExternalName")
+        be.resolved.problem = "Service " + be.key + " has no port named " + b.port.name;
+    else
+        be.resolved = resolveKubeProxy(*state_, be.ns, be.name, be.port);
     auto idx = static_cast<std::uint32_t>(backends_.size());
     backends_.push_back(std::move(be));
     backendIndex_.emplace(std::move(key), idx);
@@ -190,8 +197,10 @@ void Table::build() {
             for (const std::string& h : t.hosts)
                 tls_.push_back({i, h, t.secretName.empty() ? std::string() : objectKey(ing.meta.ns, t.secretName)});
         auto add = [&](PathEntry e, const IngressBackend& b) {
-            if (b.service) e.backend = backendFor(ing, *b.service);
-            else if (b.resource) e.resource = &*b.resource;
+            if (b.service)
+                e.backend = backendFor(ing, *b.service);
+            else if (b.resource)
+                e.resource = &*b.resource;
             auto idx = static_cast<std::uint32_t>(entries_.size());
             entries_.push_back(std::move(e));
             return idx;
@@ -219,11 +228,16 @@ void Table::build() {
                 e.exact = p.pathType == PathType::Exact;
                 std::string_view rp = p.path.empty() ? std::string_view("/") : std::string_view(p.path);
                 e.length = e.exact ? rp.size() : trimTrailingSlashes(rp).size();
-                e.level = host.empty() ? HostLevel::Any : host.rfind("*.", 0) == 0 ? HostLevel::Wildcard : HostLevel::Exact;
+                e.level = host.empty()         ? HostLevel::Any
+                    : host.rfind("*.", 0) == 0 ? HostLevel::Wildcard
+                                               : HostLevel::Exact;
                 std::uint32_t idx = add(std::move(e), p.backend);
-                if (host.empty()) hostless_.push_back(idx);
-                else if (host.rfind("*.", 0) == 0) wildcard_[host.substr(1)].push_back(idx);
-                else exact_[host].push_back(idx);
+                if (host.empty())
+                    hostless_.push_back(idx);
+                else if (host.rfind("*.", 0) == 0)
+                    wildcard_[host.substr(1)].push_back(idx);
+                else
+                    exact_[host].push_back(idx);
             }
         }
     }
@@ -266,19 +280,22 @@ Diagnostics Table::lint() const {
         std::string field = "spec.rules[" + std::to_string(e.rule) + "].http.paths[" + std::to_string(e.path) + "]";
         if (!fresh) {
             const PathEntry& first = entries_[it->second];
-            out.push_back(objectDiagnostic(Severity::Warning, Kind::Ingress, ing.meta, field + ".path",
-                                           describe(e, keys_[e.ingress]) + " is shadowed by " + describe(first, keys_[first.ingress]) +
-                                               ": the spec leaves the conflict open; this profile lets the older Ingress (then rule order) win",
-                                           "spec.path.conflict"));
+            out.push_back(objectDiagnostic(
+                Severity::Warning, Kind::Ingress, ing.meta, field + ".path",
+                describe(e, keys_[e.ingress]) + " is shadowed by " + describe(first, keys_[first.ingress]) +
+                    ": the spec leaves the conflict open; this profile lets the older Ingress (then rule order) win",
+                "spec.path.conflict"));
         }
         if (e.resource)
             out.push_back(objectDiagnostic(Severity::Info, Kind::Ingress, ing.meta, field + ".backend.resource",
                                            "resource backend " + e.resource->kind + " " + e.resource->name +
                                                ": the controller serves it; Hopscope cannot follow it to endpoints",
                                            "spec.backend.resource"));
-        if (e.backend != kNone && !backends_[e.backend].resolved.problem.empty() && !backends_[e.backend].resolved.service)
+        if (e.backend != kNone && !backends_[e.backend].resolved.problem.empty() &&
+            !backends_[e.backend].resolved.service)
             out.push_back(objectDiagnostic(Severity::Warning, Kind::Ingress, ing.meta, field + ".backend.service.name",
-                                           backends_[e.backend].resolved.problem + ": requests here get 503", "spec.backend.missing"));
+                                           backends_[e.backend].resolved.problem + ": requests here get 503",
+                                           "spec.backend.missing"));
     }
     // Several Ingresses without rules but with a defaultBackend: which one answers unmatched hosts.
     std::vector<std::uint32_t> ruleless;
@@ -287,10 +304,11 @@ Diagnostics Table::lint() const {
     if (ruleless.size() > 1)
         for (std::size_t k = 1; k < ruleless.size(); ++k) {
             const PathEntry& e = entries_[ruleless[k]];
-            out.push_back(objectDiagnostic(Severity::Info, Kind::Ingress, ingresses_[e.ingress]->meta, "spec.defaultBackend",
-                                           "several Ingresses have only a defaultBackend; requests for unknown hosts go to the oldest, " +
-                                               keys_[entries_[ruleless[0]].ingress],
-                                           "spec.default.shadowed"));
+            out.push_back(objectDiagnostic(
+                Severity::Info, Kind::Ingress, ingresses_[e.ingress]->meta, "spec.defaultBackend",
+                "several Ingresses have only a defaultBackend; requests for unknown hosts go to the oldest, " +
+                    keys_[entries_[ruleless[0]].ingress],
+                "spec.default.shadowed"));
         }
     sortDiagnostics(out);
     return out;
@@ -309,8 +327,10 @@ void Session::toBackend(const PathEntry& e, const Request& r, Decision& d, bool 
         d.outcome = isDefault ? Outcome::DefaultBackend : Outcome::Routed;
         if (ex) {
             Hop& h = d.addHop(Stage::Service);
-            h.decision = "resource " + (e.resource->apiGroup.empty() ? std::string() : e.resource->apiGroup + "/") + e.resource->kind + " " + e.resource->name;
-            h.reason = "a resource backend: the controller serves this object itself (a bucket, a static site); there is no Service or Pod to follow";
+            h.decision = "resource " + (e.resource->apiGroup.empty() ? std::string() : e.resource->apiGroup + "/") +
+                e.resource->kind + " " + e.resource->name;
+            h.reason =
+                "a resource backend: the controller serves this object itself (a bucket, a static site); there is no Service or Pod to follow";
         }
         return;
     }
@@ -322,10 +342,12 @@ void Session::toBackend(const PathEntry& e, const Request& r, Decision& d, bool 
     if (ex) {
         Hop& h = d.addHop(Stage::Service);
         h.decision = "Service " + b.key + " port " + b.portText;
-        if (b.resolved.endpoints.empty()) h.reason = b.resolved.problem;
+        if (b.resolved.endpoints.empty())
+            h.reason = b.resolved.problem;
         else {
             h.reason = std::to_string(b.resolved.endpoints.size()) + " ready endpoint(s)";
-            if (b.resolved.excluded) h.reason += ", " + std::to_string(b.resolved.excluded) + " not used (not ready or no matching port)";
+            if (b.resolved.excluded)
+                h.reason += ", " + std::to_string(b.resolved.excluded) + " not used (not ready or no matching port)";
         }
         if (!b.port && b.resolved.externalName) h.reason = "ExternalName " + b.resolved.service->externalName;
     }
@@ -336,7 +358,7 @@ void Session::toBackend(const PathEntry& e, const Request& r, Decision& d, bool 
             Hop& h = d.addHop(Stage::Endpoint);
             h.decision = "503 Service Unavailable";
             h.reason = (b.resolved.problem.empty() ? std::string("no endpoints") : b.resolved.problem) +
-                       " (the spec does not say what then; 503 is what controllers answer)";
+                " (the spec does not say what then; 503 is what controllers answer)";
         }
         return;
     }
@@ -346,7 +368,7 @@ void Session::toBackend(const PathEntry& e, const Request& r, Decision& d, bool 
     std::string why;
     if (ex) {
         why = "round robin over the ready endpoints (kube-proxy's view): " + std::to_string(i + 1) + " of " +
-              std::to_string(b.resolved.endpoints.size());
+            std::to_string(b.resolved.endpoints.size());
         if (b.resolved.externalName) why = "ExternalName: the controller proxies to that DNS name";
     }
     fillEndpoint(d, ep, ex, std::move(why));
@@ -359,7 +381,8 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
     d.profile = "spec";
     host_ = r.hostName();
     if (r.scheme == "https") {
-        if (r.sni.empty()) sni_ = host_;
+        if (r.sni.empty())
+            sni_ = host_;
         else {
             sni_ = r.sni;
             for (char& c : sni_)
@@ -372,7 +395,7 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
             Hop& h = d.addHop(Stage::Tls);
             h.decision = "certificate " + d.tlsCertificate;
             h.reason = "SNI " + (sni.empty() ? std::string("(none)") : sni) + " picks the certificate: " + why +
-                       "; the Host header picks the rule";
+                "; the Host header picks the rule";
         }
     }
     UriError ue = normalizeUri(r.path(), uri_);
@@ -406,19 +429,26 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
         Hop& h = d.addHop(Stage::Host);
         if (best) {
             h.decision = best->host.empty() ? std::string("hostless rule (any host)") : "host " + best->host;
-            if (best->level == HostLevel::Exact) h.reason = "the rule's host equals " + host_;
-            else if (best->level == HostLevel::Wildcard) h.reason = host_ + " is covered by " + best->host + " (a wildcard covers exactly one label)";
-            else h.reason = host_.empty() ? "the request has no Host: only hostless rules apply"
-                                          : "no rule for " + host_ + " took the path; a rule without host applies to all traffic";
+            if (best->level == HostLevel::Exact)
+                h.reason = "the rule's host equals " + host_;
+            else if (best->level == HostLevel::Wildcard)
+                h.reason = host_ + " is covered by " + best->host + " (a wildcard covers exactly one label)";
+            else
+                h.reason = host_.empty()
+                    ? "the request has no Host: only hostless rules apply"
+                    : "no rule for " + host_ + " took the path; a rule without host applies to all traffic";
         } else {
             h.decision = "no rule";
-            h.reason = host_.empty() ? "the request has no Host and no hostless rule takes its path" : "no rule for " + host_ + " (exact, wildcard or hostless) takes the path " + uri_;
+            h.reason = host_.empty() ? "the request has no Host and no hostless rule takes its path"
+                                     : "no rule for " + host_ + " (exact, wildcard or hostless) takes the path " + uri_;
         }
         for (int lv = 0; lv < bestLevel || (!best && lv < 3); ++lv)
             if (levels[lv] && !levels[lv]->empty()) {
                 const PathEntry& e = t.entries()[levels[lv]->front()];
-                h.rejected.push_back({std::string(levelName(static_cast<HostLevel>(lv))) + " " + (e.host.empty() ? std::string("(none)") : e.host),
-                                      "matches the host, but none of its paths takes " + uri_ + " (see the path hop); the next, less specific host applies"});
+                h.rejected.push_back({std::string(levelName(static_cast<HostLevel>(lv))) + " " +
+                                          (e.host.empty() ? std::string("(none)") : e.host),
+                                      "matches the host, but none of its paths takes " + uri_ +
+                                          " (see the path hop); the next, less specific host applies"});
             }
         std::size_t listed = 0;
         for (const std::string& other : t.allHosts()) {
@@ -428,8 +458,10 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
             if (why.empty()) {
                 // Only near misses are worth showing: same parent domain, or equal but for case.
                 auto dot = host_.find('.');
-                std::string_view parent = dot == std::string::npos ? std::string_view() : std::string_view(host_).substr(dot);
-                if (parent.empty() || other.size() < parent.size() || other.compare(other.size() - parent.size(), parent.size(), parent) != 0)
+                std::string_view parent =
+                    dot == std::string::npos ? std::string_view() : std::string_view(host_).substr(dot);
+                if (parent.empty() || other.size() < parent.size() ||
+                    other.compare(other.size() - parent.size(), parent.size(), parent) != 0)
                     continue;
                 why = "a different host";
             }
@@ -446,7 +478,8 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
             Hop& h = d.addHop(Stage::Path);
             h.decision = describe(*best, t.ingressKey(best->ingress));
             h.reason = best->exact ? "Exact: the path equals " + uri_
-                                   : "Prefix: every element of " + std::string(trimTrailingSlashes(d.path)) + " matches the start of " + uri_;
+                                   : "Prefix: every element of " + std::string(trimTrailingSlashes(d.path)) +
+                    " matches the start of " + uri_;
             if (best->written == PathType::ImplementationSpecific || best->written == PathType::Unset)
                 h.departure = "ImplementationSpecific is up to the controller; the spec profile reads it as Prefix";
             const std::vector<std::uint32_t>& list = *levels[bestLevel];
@@ -456,15 +489,19 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
                 std::string why;
                 if (!pathMatches(e, uri_)) {
                     std::string_view rp = e.rulePath.empty() ? std::string_view("/") : std::string_view(e.rulePath);
-                    why = e.exact ? "Exact " + std::string(rp) + " takes only " + std::string(rp) + " itself"
-                                  : "Prefix " + std::string(rp) + " does not match " + uri_ + ": " + prefixMismatch(rp, uri_);
+                    why = e.exact
+                        ? "Exact " + std::string(rp) + " takes only " + std::string(rp) + " itself"
+                        : "Prefix " + std::string(rp) + " does not match " + uri_ + ": " + prefixMismatch(rp, uri_);
                 } else if (e.length != best->length) {
-                    why = "matches too, but " + std::to_string(best->length) + " characters beat " + std::to_string(e.length) + ": the longest path wins";
+                    why = "matches too, but " + std::to_string(best->length) + " characters beat " +
+                        std::to_string(e.length) + ": the longest path wins";
                 } else if (e.exact != best->exact) {
                     why = "matches too, same length: Exact beats Prefix";
                 } else {
-                    why = "matches the same way; " + (e.ingress != best->ingress ? t.ingressKey(best->ingress) + " is older (the spec leaves conflicts open; the oldest Ingress wins here)"
-                                                                                  : std::string("an earlier rule of the same Ingress wins"));
+                    why = "matches the same way; " +
+                        (e.ingress != best->ingress ? t.ingressKey(best->ingress) +
+                                 " is older (the spec leaves conflicts open; the oldest Ingress wins here)"
+                                                    : std::string("an earlier rule of the same Ingress wins"));
                 }
                 h.rejected.push_back({describe(e, t.ingressKey(e.ingress)), why});
             }
@@ -483,9 +520,11 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
             for (std::uint32_t idx : *levels[lv]) {
                 const PathEntry& e = t.entries()[idx];
                 std::string_view rp = e.rulePath.empty() ? std::string_view("/") : std::string_view(e.rulePath);
-                h.rejected.push_back({describe(e, t.ingressKey(e.ingress)),
-                                      e.exact ? "Exact " + std::string(rp) + " takes only " + std::string(rp) + " itself"
-                                              : "Prefix " + std::string(rp) + " does not match " + uri_ + ": " + prefixMismatch(rp, uri_)});
+                h.rejected.push_back(
+                    {describe(e, t.ingressKey(e.ingress)),
+                     e.exact
+                         ? "Exact " + std::string(rp) + " takes only " + std::string(rp) + " itself"
+                         : "Prefix " + std::string(rp) + " does not match " + uri_ + ": " + prefixMismatch(rp, uri_)});
             }
         }
     }
@@ -502,18 +541,23 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
         }
         if (def != kNone && ex)
             why = "no path matched; " + t.ingressKey(t.entries()[def].ingress) + " has a rule for this " +
-                  (lv == 2 ? std::string("traffic (hostless)") : std::string("host")) + " and a spec.defaultBackend, which takes requests that match none of its rules";
+                (lv == 2 ? std::string("traffic (hostless)") : std::string("host")) +
+                " and a spec.defaultBackend, which takes requests that match none of its rules";
     }
     if (def == kNone)
         for (std::uint32_t cand : t.defaults())
             if (t.ingress(t.entries()[cand].ingress).rules.empty()) {
                 def = cand;
-                if (ex) why = "no rule of any Ingress matched; " + t.ingressKey(t.entries()[cand].ingress) + " has only a defaultBackend (the oldest such Ingress)";
+                if (ex)
+                    why = "no rule of any Ingress matched; " + t.ingressKey(t.entries()[cand].ingress) +
+                        " has only a defaultBackend (the oldest such Ingress)";
                 break;
             }
     if (def == kNone && !t.defaults().empty()) {
         def = t.defaults().front();
-        if (ex) why = "no rule matched and no Ingress serves this host; the oldest Ingress with a defaultBackend, " + t.ingressKey(t.entries()[def].ingress) + ", is used (the spec leaves this open)";
+        if (ex)
+            why = "no rule matched and no Ingress serves this host; the oldest Ingress with a defaultBackend, " +
+                t.ingressKey(t.entries()[def].ingress) + ", is used (the spec leaves this open)";
     }
     if (def == kNone) {
         d.outcome = Outcome::DefaultBackend;
@@ -535,7 +579,8 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
 
 }  // namespace
 
-std::shared_ptr<const RouteTable> compileSpec(std::shared_ptr<const ClusterState> state, const ProfileOptions& /*options*/) {
+std::shared_ptr<const RouteTable> compileSpec(std::shared_ptr<const ClusterState> state,
+                                              const ProfileOptions& /*options*/) {
     return std::make_shared<Table>(std::move(state));
 }
 

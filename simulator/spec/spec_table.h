@@ -10,6 +10,7 @@
 
 namespace hs::sim::spec {
 
-std::shared_ptr<const RouteTable> compileSpec(std::shared_ptr<const model::ClusterState> state, const ProfileOptions& options);
+std::shared_ptr<const RouteTable> compileSpec(std::shared_ptr<const model::ClusterState> state,
+                                              const ProfileOptions& options);
 
 }  // namespace hs::sim::spec

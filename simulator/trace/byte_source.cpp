@@ -68,7 +68,7 @@ public:
         // Peek at the first bytes to tell gzip from plain text.
         fill();
         gzip_ = inLen_ - inPos_ >= 2 && static_cast<unsigned char>(in_[inPos_]) == 0x1f &&
-                static_cast<unsigned char>(in_[inPos_ + 1]) == 0x8b;
+            static_cast<unsigned char>(in_[inPos_ + 1]) == 0x8b;
         if (gzip_) {
             std::memset(&z_, 0, sizeof z_);
             if (inflateInit2(&z_, 15 + 16) != Z_OK) {
@@ -152,7 +152,8 @@ private:
             }
             if (!fill()) {
                 if (error_.empty())
-                    error_ = "the file ends inside the gzip stream (truncated download or copy?); everything before that point was read";
+                    error_ =
+                        "the file ends inside the gzip stream (truncated download or copy?); everything before that point was read";
                 done_ = true;
                 break;
             }
@@ -167,7 +168,7 @@ private:
             if (rc == Z_BUF_ERROR) continue;  // needs more input: fill() above
             if (rc != Z_OK) {
                 error_ = std::string("corrupt gzip data (") + (z_.msg ? z_.msg : "inflate error") +
-                         "); everything before that point was read";
+                    "); everything before that point was read";
                 done_ = true;
                 break;
             }

@@ -9,8 +9,28 @@ namespace hs::trace::detail {
 namespace {
 
 enum class Col : std::uint8_t {
-    Ignore, Time, TimeNs, Method, Url, Scheme, Host, Target, Client, Sni, Header, Cookie, Cookies, Status, Upstream,
-    Alternative, UpstreamAddr, UpstreamStatus, Ingress, Service, RequestTime, RequestId,
+    Ignore,
+    Time,
+    TimeNs,
+    Method,
+    Url,
+    Scheme,
+    Host,
+    Target,
+    Client,
+    Sni,
+    Header,
+    Cookie,
+    Cookies,
+    Status,
+    Upstream,
+    Alternative,
+    UpstreamAddr,
+    UpstreamStatus,
+    Ingress,
+    Service,
+    RequestTime,
+    RequestId,
 };
 
 struct Column {
@@ -27,7 +47,8 @@ std::string lower(std::string_view s) {
 
 class CsvReader final : public LineTraceReader {
 public:
-    CsvReader(std::unique_ptr<ByteSource> source, const TraceOptions& options) : LineTraceReader(std::move(source), options) {
+    CsvReader(std::unique_ptr<ByteSource> source, const TraceOptions& options)
+        : LineTraceReader(std::move(source), options) {
         // fields() is asked before reading: look at the header row now (it stays buffered).
         for (auto l : lines_.peek(20))
             if (l.find_first_not_of(" \t") != std::string_view::npos && l.front() != '#') {
@@ -63,7 +84,9 @@ protected:
         std::string err = split(line);
         if (!err.empty()) return bad(rec, err);
         if (cells_ != columns_.size())
-            return bad(rec, std::to_string(cells_) + " fields, but the header names " + std::to_string(columns_.size()) + " columns");
+            return bad(rec,
+                       std::to_string(cells_) + " fields, but the header names " + std::to_string(columns_.size()) +
+                           " columns");
         rec.kind = TraceRecord::Kind::Request;
         rec.hasTime = rec.hasHost = rec.hasScheme = false;
         rec.recorded.clear();
@@ -86,7 +109,9 @@ protected:
             case Col::Time: {
                 auto ns = parseIso8601(v);
                 if (!ns) ns = parseDecimalSeconds(v);
-                if (!ns) return bad(rec, "time `" + v.substr(0, 40) + "` is neither an RFC 3339 time nor seconds since 1970");
+                if (!ns)
+                    return bad(rec,
+                               "time `" + v.substr(0, 40) + "` is neither an RFC 3339 time nor seconds since 1970");
                 r.timeNs = *ns;
                 rec.hasTime = true;
                 break;
@@ -94,7 +119,8 @@ protected:
             case Col::TimeNs: {
                 std::int64_t n = 0;
                 auto res = std::from_chars(v.data(), v.data() + v.size(), n);
-                if (res.ec != std::errc() || res.ptr != v.data() + v.size()) return bad(rec, "time_ns `" + v + "` is not an integer");
+                if (res.ec != std::errc() || res.ptr != v.data() + v.size())
+                    return bad(rec, "time_ns `" + v + "` is not an integer");
                 r.timeNs = n;
                 rec.hasTime = true;
                 break;
@@ -151,8 +177,10 @@ protected:
             case Col::Ingress: rec.recorded.ingress.assign(v); break;
             case Col::Service: rec.recorded.service.assign(v); break;
             case Col::RequestTime:
-                if (auto d = parseSecondsDuration(v)) rec.recorded.requestTimeNs = *d;
-                else return bad(rec, "request_time `" + v + "` is not seconds");
+                if (auto d = parseSecondsDuration(v))
+                    rec.recorded.requestTimeNs = *d;
+                else
+                    return bad(rec, "request_time `" + v + "` is not seconds");
                 break;
             case Col::RequestId: rec.recorded.requestId.assign(v); break;
             }
@@ -191,7 +219,8 @@ private:
                     }
                     out.push_back(line[i++]);
                 }
-                if (i < line.size() && line[i] != ',') return "text after a closing quote at column " + std::to_string(i + 1);
+                if (i < line.size() && line[i] != ',')
+                    return "text after a closing quote at column " + std::to_string(i + 1);
             } else {
                 std::size_t e = line.find(',', i);
                 if (e == std::string_view::npos) e = line.size();
@@ -225,30 +254,52 @@ private:
             } else if (n.rfind("cookie:", 0) == 0) {
                 c.col = Col::Cookie;
                 c.name = raw.substr(7);
-            } else if (n == "time") c.col = Col::Time, fields_.time = true;
-            else if (n == "time_ns") c.col = Col::TimeNs, fields_.time = true;
-            else if (n == "method") c.col = Col::Method;
-            else if (n == "url") c.col = Col::Url, target = true, fields_.host = fields_.scheme = true;
-            else if (n == "scheme") c.col = Col::Scheme, fields_.scheme = true;
-            else if (n == "host") c.col = Col::Host, fields_.host = true;
-            else if (n == "path" || n == "target") c.col = Col::Target, target = true;
-            else if (n == "client" || n == "client_ip") c.col = Col::Client;
-            else if (n == "sni") c.col = Col::Sni;
-            else if (n == "cookies") c.col = Col::Cookies;
-            else if (n == "status" || n == "recorded_status") c.col = Col::Status, fields_.status = true;
-            else if (n == "upstream" || n == "recorded_upstream") c.col = Col::Upstream, fields_.upstream = true;
-            else if (n == "alternative" || n == "recorded_alternative") c.col = Col::Alternative, fields_.alternative = true;
-            else if (n == "upstream_addr" || n == "recorded_upstream_addr") c.col = Col::UpstreamAddr, fields_.upstreamAddr = true;
-            else if (n == "upstream_status") c.col = Col::UpstreamStatus;
-            else if (n == "ingress" || n == "recorded_ingress") c.col = Col::Ingress, fields_.ingress = true;
-            else if (n == "service" || n == "recorded_service") c.col = Col::Service, fields_.service = true;
-            else if (n == "request_time") c.col = Col::RequestTime;
-            else if (n == "request_id") c.col = Col::RequestId;
-            else notes_.push_back("CSV column `" + raw + "` is not one Hopscope reads: ignored");
+            } else if (n == "time")
+                c.col = Col::Time, fields_.time = true;
+            else if (n == "time_ns")
+                c.col = Col::TimeNs, fields_.time = true;
+            else if (n == "method")
+                c.col = Col::Method;
+            else if (n == "url")
+                c.col = Col::Url, target = true, fields_.host = fields_.scheme = true;
+            else if (n == "scheme")
+                c.col = Col::Scheme, fields_.scheme = true;
+            else if (n == "host")
+                c.col = Col::Host, fields_.host = true;
+            else if (n == "path" || n == "target")
+                c.col = Col::Target, target = true;
+            else if (n == "client" || n == "client_ip")
+                c.col = Col::Client;
+            else if (n == "sni")
+                c.col = Col::Sni;
+            else if (n == "cookies")
+                c.col = Col::Cookies;
+            else if (n == "status" || n == "recorded_status")
+                c.col = Col::Status, fields_.status = true;
+            else if (n == "upstream" || n == "recorded_upstream")
+                c.col = Col::Upstream, fields_.upstream = true;
+            else if (n == "alternative" || n == "recorded_alternative")
+                c.col = Col::Alternative, fields_.alternative = true;
+            else if (n == "upstream_addr" || n == "recorded_upstream_addr")
+                c.col = Col::UpstreamAddr, fields_.upstreamAddr = true;
+            else if (n == "upstream_status")
+                c.col = Col::UpstreamStatus;
+            else if (n == "ingress" || n == "recorded_ingress")
+                c.col = Col::Ingress, fields_.ingress = true;
+            else if (n == "service" || n == "recorded_service")
+                c.col = Col::Service, fields_.service = true;
+            else if (n == "request_time")
+                c.col = Col::RequestTime;
+            else if (n == "request_id")
+                c.col = Col::RequestId;
+            else
+                notes_.push_back("CSV column `" + raw + "` is not one Hopscope reads: ignored");
             columns_.push_back(std::move(c));
         }
-        if (!target) headerError_ = "the header row has no url, path or target column (the first row must name the columns)";
-        else headerError_.clear();
+        if (!target)
+            headerError_ = "the header row has no url, path or target column (the first row must name the columns)";
+        else
+            headerError_.clear();
     }
 
     std::vector<Column> columns_;

@@ -18,7 +18,8 @@ constexpr std::size_t kMaxEntryBytes = 8 * 1024 * 1024;  // after bodies are lef
 
 class HarReader final : public TraceReader {
 public:
-    HarReader(std::unique_ptr<ByteSource> source, const TraceOptions& options) : source_(std::move(source)), options_(options) {
+    HarReader(std::unique_ptr<ByteSource> source, const TraceOptions& options)
+        : source_(std::move(source)), options_(options) {
         name_ = source_->name();
         buf_.resize(256 * 1024);
         fields_.time = fields_.host = fields_.scheme = fields_.status = true;
@@ -28,7 +29,8 @@ public:
     std::int64_t timeResolutionNs() const override { return 1'000'000; }
     std::string inputError() const override {
         if (!source_->error().empty()) return source_->error();
-        if (finished_ && !sawEntries_ && structureError_.empty()) return "no log.entries array found: is this a HAR file?";
+        if (finished_ && !sawEntries_ && structureError_.empty())
+            return "no log.entries array found: is this a HAR file?";
         return structureError_;
     }
     bool compressed() const override { return source_->compressed(); }
@@ -75,7 +77,9 @@ private:
         entry_.push_back(c);
     }
 
-    static bool skipKey(std::string_view k) { return k == "content" || k == "postData" || (!k.empty() && k.front() == '_'); }
+    static bool skipKey(std::string_view k) {
+        return k == "content" || k == "postData" || (!k.empty() && k.front() == '_');
+    }
 
     // Feeds one byte; true when it completed an entry.
     bool scan(char c) {
@@ -109,10 +113,12 @@ private:
         case '{':
         case '[': {
             if (depth_ + 1 >= kMaxDepth) {
-                structureError_ = "JSON nested deeper than " + std::to_string(kMaxDepth) + " levels at line " + std::to_string(line_);
+                structureError_ =
+                    "JSON nested deeper than " + std::to_string(kMaxDepth) + " levels at line " + std::to_string(line_);
                 return false;
             }
-            bool entriesStart = c == '[' && depth_ == 2 && key1_ == "log" && key2_ == "entries" && isObject_[1] && isObject_[2];
+            bool entriesStart =
+                c == '[' && depth_ == 2 && key1_ == "log" && key2_ == "entries" && isObject_[1] && isObject_[2];
             bool entryStart = c == '{' && inEntries_ && depth_ == 3 && !capturing_;
             ++depth_;
             isObject_[depth_] = c == '{';
@@ -148,8 +154,10 @@ private:
         case ':':
             append(c);
             if (isObject_[depth_]) {
-                if (depth_ == 1) key1_ = lastString_;
-                else if (depth_ == 2) key2_ = lastString_;
+                if (depth_ == 1)
+                    key1_ = lastString_;
+                else if (depth_ == 2)
+                    key2_ = lastString_;
                 if (capturing_ && !skipping_ && skipKey(lastString_)) {
                     for (char n : std::string_view("null")) entry_.push_back(n);
                     skipping_ = true;
@@ -162,7 +170,9 @@ private:
     }
 
     // The string member `key` of `obj`; false when it is absent or not a string.
-    static bool getStr(simdjson::dom::element obj, const char* key, std::string_view& out) { return !obj[key].get(out); }
+    static bool getStr(simdjson::dom::element obj, const char* key, std::string_view& out) {
+        return !obj[key].get(out);
+    }
 
     void parseEntry(TraceRecord& rec) {
         rec.line = entryLine_ == 0 ? 1 : entryLine_;
@@ -173,7 +183,9 @@ private:
             rec.kind = TraceRecord::Kind::Bad;
             rec.why = std::move(why);
         };
-        if (tooBig_) return bad("entry larger than " + std::to_string(kMaxEntryBytes / (1024 * 1024)) + " MiB even without bodies: skipped");
+        if (tooBig_)
+            return bad("entry larger than " + std::to_string(kMaxEntryBytes / (1024 * 1024)) +
+                       " MiB even without bodies: skipped");
         simdjson::dom::element e;
         auto ec = parser_.parse(entry_.data(), entry_.size()).get(e);
         if (ec) return bad(std::string("entry is not valid JSON: ") + simdjson::error_message(ec));
@@ -232,7 +244,8 @@ private:
         }
         rec.trimHeaders(headers);
         std::int64_t status = 0;
-        if (!e["response"]["status"].get(status) && status >= 100 && status <= 999) rec.recorded.status = static_cast<int>(status);
+        if (!e["response"]["status"].get(status) && status >= 100 && status <= 999)
+            rec.recorded.status = static_cast<int>(status);
         rec.kind = TraceRecord::Kind::Request;
         if (!rec.hasScheme) rec.request.scheme.assign(options_.defaultScheme);
     }

@@ -28,7 +28,8 @@ namespace {
 
 class JsonlReader final : public LineTraceReader {
 public:
-    JsonlReader(std::unique_ptr<ByteSource> source, const TraceOptions& options) : LineTraceReader(std::move(source), options) {
+    JsonlReader(std::unique_ptr<ByteSource> source, const TraceOptions& options)
+        : LineTraceReader(std::move(source), options) {
         fields_.time = true;
         fields_.host = true;
         fields_.scheme = true;
@@ -88,7 +89,8 @@ private:
         if (ec) return "not JSON: " + sjError(ec);
         od::object obj;
         if ((ec = doc.get_object().get(obj)))
-            return ec == simdjson::INCORRECT_TYPE ? "not a JSON object (each line must be one {...})" : "not JSON: " + sjError(ec);
+            return ec == simdjson::INCORRECT_TYPE ? "not a JSON object (each line must be one {...})"
+                                                  : "not JSON: " + sjError(ec);
         for (auto field : obj) {
             std::string_view key;
             if ((ec = field.unescaped_key().get(key))) return "not JSON: " + sjError(ec);
@@ -102,13 +104,18 @@ private:
                     if ((ec = v.get_string().get(sv))) return "\"time\": " + sjError(ec);
                     auto ns = parseIso8601(sv);
                     if (!ns) ns = parseDecimalSeconds(sv);
-                    if (!ns) return "\"time\" `" + std::string(sv.substr(0, 40)) + "` is neither an RFC 3339 time nor seconds since 1970";
+                    if (!ns)
+                        return "\"time\" `" + std::string(sv.substr(0, 40)) +
+                            "` is neither an RFC 3339 time nor seconds since 1970";
                     r.timeNs = *ns;
                 } else if (t == od::json_type::number) {
                     std::string_view raw = v.raw_json_token();
-                    while (!raw.empty() && (raw.back() == ' ' || raw.back() == ',' || raw.back() == '}')) raw.remove_suffix(1);
+                    while (!raw.empty() && (raw.back() == ' ' || raw.back() == ',' || raw.back() == '}'))
+                        raw.remove_suffix(1);
                     auto ns = parseDecimalSeconds(raw);
-                    if (!ns) return "\"time\" " + std::string(raw) + " is not seconds since 1970 (exponents are not accepted)";
+                    if (!ns)
+                        return "\"time\" " + std::string(raw) +
+                            " is not seconds since 1970 (exponents are not accepted)";
                     r.timeNs = *ns;
                 } else {
                     return "\"time\" must be a string or a number";
@@ -128,7 +135,8 @@ private:
                 if (!e.empty()) return "\"url\": " + e;
                 haveTarget = true;
             } else if (key == "scheme") {
-                if ((ec = v.get_string().get(sv)) || (sv != "http" && sv != "https")) return "\"scheme\" must be \"http\" or \"https\"";
+                if ((ec = v.get_string().get(sv)) || (sv != "http" && sv != "https"))
+                    return "\"scheme\" must be \"http\" or \"https\"";
                 r.scheme.assign(sv);
                 rec.hasScheme = true;
             } else if (key == "host") {
@@ -141,7 +149,8 @@ private:
                 rec.hasHost = true;
             } else if (key == "path" || key == "target") {
                 if ((ec = v.get_string().get(sv))) return "\"" + std::string(key) + "\" must be a string";
-                if (sv.empty() || (sv.front() != '/' && sv != "*")) return "\"" + std::string(key) + "\" must start with /";
+                if (sv.empty() || (sv.front() != '/' && sv != "*"))
+                    return "\"" + std::string(key) + "\" must start with /";
                 r.target.assign(sv);
                 haveTarget = true;
             } else if (key == "client" || key == "clientIP") {
@@ -192,12 +201,14 @@ private:
                 std::string_view name, value;
                 if ((ec = kv.unescaped_key().get(name))) return "\"headers\": " + sjError(ec);
                 name_.assign(name);
-                if ((ec = kv.value().get_string().get(value))) return "\"headers\": the value of " + name_ + " must be a string";
+                if ((ec = kv.value().get_string().get(value)))
+                    return "\"headers\": the value of " + name_ + " must be a string";
                 add(name_, value);
             }
             return {};
         }
-        if (t != od::json_type::array) return "\"headers\" must be an object {name: value} or an array of [name, value]";
+        if (t != od::json_type::array)
+            return "\"headers\" must be an object {name: value} or an array of [name, value]";
         od::array a;
         if ((ec = v.get_array().get(a))) return "\"headers\": " + sjError(ec);
         for (auto item : a) {
@@ -213,8 +224,10 @@ private:
                 for (auto e : pair) {
                     std::string_view s;
                     if ((ec = e.get_string().get(s))) return "\"headers\": [name, value] must be strings";
-                    if (k == 0) name_.assign(s);
-                    else if (k == 1) value_.assign(s);
+                    if (k == 0)
+                        name_.assign(s);
+                    else if (k == 1)
+                        value_.assign(s);
                     ++k;
                 }
                 if (k != 2) return "\"headers\": each [name, value] needs exactly two strings";
@@ -228,8 +241,10 @@ private:
                     bool isName = k == "name", isValue = k == "value";
                     if (!isName && !isValue) continue;
                     if ((ec = kv.value().get_string().get(s))) return "\"headers\": name and value must be strings";
-                    if (isName) name_.assign(s), hasName = true;
-                    else value_.assign(s), hasValue = true;
+                    if (isName)
+                        name_.assign(s), hasName = true;
+                    else
+                        value_.assign(s), hasValue = true;
                 }
                 if (!hasName || !hasValue) return "\"headers\": each {name, value} needs both";
             } else {
@@ -253,7 +268,8 @@ private:
             if ((ec = kv.value().get(x))) return "\"recorded\": " + sjError(ec);
             if (k == "status") {
                 std::int64_t n = 0;
-                if ((ec = x.get_int64().get(n)) || n < 100 || n > 999) return "\"recorded.status\" must be an HTTP status number";
+                if ((ec = x.get_int64().get(n)) || n < 100 || n > 999)
+                    return "\"recorded.status\" must be an HTTP status number";
                 rec.status = static_cast<int>(n);
                 continue;
             }
@@ -264,13 +280,13 @@ private:
                 continue;
             }
             std::string* dst = k == "upstream" ? &rec.upstream
-                               : k == "alternative" ? &rec.alternative
-                               : k == "upstreamAddr" ? &rec.upstreamAddr
-                               : k == "upstreamStatus" ? &rec.upstreamStatus
-                               : k == "ingress" ? &rec.ingress
-                               : k == "service" ? &rec.service
-                               : k == "requestId" ? &rec.requestId
-                                                  : nullptr;
+                : k == "alternative"           ? &rec.alternative
+                : k == "upstreamAddr"          ? &rec.upstreamAddr
+                : k == "upstreamStatus"        ? &rec.upstreamStatus
+                : k == "ingress"               ? &rec.ingress
+                : k == "service"               ? &rec.service
+                : k == "requestId"             ? &rec.requestId
+                                               : nullptr;
             if (!dst) continue;
             if (x.is_null()) continue;
             if ((ec = x.get_string().get(s))) return "\"recorded." + std::string(k) + "\" must be a string";

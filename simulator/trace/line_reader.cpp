@@ -92,8 +92,7 @@ LineReader::Status LineReader::next(std::string_view& line) {
 
 std::vector<std::string_view> LineReader::peek(std::size_t maxLines, std::size_t maxBytes) {
     maxBytes = std::min(maxBytes, maxLine_);
-    while (end_ - pos_ < maxBytes && fillMore()) {
-    }
+    while (end_ - pos_ < maxBytes && fillMore()) {}
     std::vector<std::string_view> out;
     std::size_t p = pos_;
     std::size_t limit = std::min(end_, pos_ + maxBytes);

@@ -193,8 +193,10 @@ void unescapeJson(std::string_view in, std::string& out) {
             bool ok = i + 4 < in.size();
             for (int k = 1; ok && k <= 4; ++k) {
                 int h = hexValue(in[i + static_cast<std::size_t>(k)]);
-                if (h < 0) ok = false;
-                else cp = cp * 16 + static_cast<std::uint32_t>(h);
+                if (h < 0)
+                    ok = false;
+                else
+                    cp = cp * 16 + static_cast<std::uint32_t>(h);
             }
             if (!ok) {
                 out += "\\u";
@@ -248,46 +250,71 @@ std::optional<LogFormat> LogFormat::compile(std::string_view format, std::string
             }
             if (!f.tokens_.empty() && !f.tokens_.back().literal) {
                 error = "$" + f.tokens_.back().text + " and $" + name +
-                        " follow each other without text in between: their values cannot be told apart";
+                    " follow each other without text in between: their values cannot be told apart";
                 return std::nullopt;
             }
             Token t;
             t.text = name;
             using V = Var;
-            if (name == "remote_addr" || name == "the_real_ip" || name == "proxy_protocol_addr" || name == "realip_remote_addr")
+            if (name == "remote_addr" || name == "the_real_ip" || name == "proxy_protocol_addr" ||
+                name == "realip_remote_addr")
                 t.var = V::RemoteAddr;
-            else if (name == "time_local") t.var = V::TimeLocal;
-            else if (name == "time_iso8601") t.var = V::TimeIso;
-            else if (name == "msec") t.var = V::Msec;
-            else if (name == "request") t.var = V::Request;
-            else if (name == "request_method") t.var = V::RequestMethod;
-            else if (name == "request_uri") t.var = V::RequestUri;
-            else if (name == "uri" || name == "document_uri") t.var = V::Uri;
-            else if (name == "args" || name == "query_string") t.var = V::Args;
-            else if (name == "status") t.var = V::Status;
-            else if (name == "http_host") t.var = V::HttpHost;
-            else if (name == "host") t.var = V::Host;
-            else if (name == "scheme") t.var = V::Scheme;
-            else if (name == "server_port") t.var = V::ServerPort;
-            else if (name == "ssl_server_name") t.var = V::SslServerName;
+            else if (name == "time_local")
+                t.var = V::TimeLocal;
+            else if (name == "time_iso8601")
+                t.var = V::TimeIso;
+            else if (name == "msec")
+                t.var = V::Msec;
+            else if (name == "request")
+                t.var = V::Request;
+            else if (name == "request_method")
+                t.var = V::RequestMethod;
+            else if (name == "request_uri")
+                t.var = V::RequestUri;
+            else if (name == "uri" || name == "document_uri")
+                t.var = V::Uri;
+            else if (name == "args" || name == "query_string")
+                t.var = V::Args;
+            else if (name == "status")
+                t.var = V::Status;
+            else if (name == "http_host")
+                t.var = V::HttpHost;
+            else if (name == "host")
+                t.var = V::Host;
+            else if (name == "scheme")
+                t.var = V::Scheme;
+            else if (name == "server_port")
+                t.var = V::ServerPort;
+            else if (name == "ssl_server_name")
+                t.var = V::SslServerName;
             else if (name.rfind("http_", 0) == 0 && name.size() > 5) {
                 t.var = V::Header;
                 t.header = name == "http_cookie" ? "Cookie" : headerName(std::string_view(name).substr(5));
             } else if (name.rfind("cookie_", 0) == 0 && name.size() > 7) {
                 t.var = V::Cookie;
                 t.header = name.substr(7);
-            } else if (name == "request_time") t.var = V::RequestTime;
-            else if (name == "proxy_upstream_name") t.var = V::UpstreamName;
-            else if (name == "proxy_alternative_upstream_name") t.var = V::AltUpstreamName;
-            else if (name == "upstream_addr") t.var = V::UpstreamAddr;
-            else if (name == "upstream_status") t.var = V::UpstreamStatus;
-            else if (name == "req_id" || name == "request_id") t.var = V::ReqId;
-            else if (name == "namespace") t.var = V::Namespace;
-            else if (name == "ingress_name") t.var = V::IngressName;
-            else if (name == "service_name") t.var = V::ServiceName;
+            } else if (name == "request_time")
+                t.var = V::RequestTime;
+            else if (name == "proxy_upstream_name")
+                t.var = V::UpstreamName;
+            else if (name == "proxy_alternative_upstream_name")
+                t.var = V::AltUpstreamName;
+            else if (name == "upstream_addr")
+                t.var = V::UpstreamAddr;
+            else if (name == "upstream_status")
+                t.var = V::UpstreamStatus;
+            else if (name == "req_id" || name == "request_id")
+                t.var = V::ReqId;
+            else if (name == "namespace")
+                t.var = V::Namespace;
+            else if (name == "ingress_name")
+                t.var = V::IngressName;
+            else if (name == "service_name")
+                t.var = V::ServiceName;
             else {
                 t.var = V::Ignore;
-                if (std::find(f.ignored_.begin(), f.ignored_.end(), "$" + name) == f.ignored_.end()) f.ignored_.push_back("$" + name);
+                if (std::find(f.ignored_.begin(), f.ignored_.end(), "$" + name) == f.ignored_.end())
+                    f.ignored_.push_back("$" + name);
             }
             t.list = name.rfind("upstream_", 0) == 0;
             switch (t.var) {
@@ -315,7 +342,8 @@ std::optional<LogFormat> LogFormat::compile(std::string_view format, std::string
         }
         std::size_t e = i + 1;
         while (e < s.size() && !(s[e] == '$' && e + 1 < s.size() && (isVarChar(s[e + 1]) || s[e + 1] == '{'))) ++e;
-        if (!f.tokens_.empty() && f.tokens_.back().literal) f.tokens_.back().text.append(s.substr(i, e - i));
+        if (!f.tokens_.empty() && f.tokens_.back().literal)
+            f.tokens_.back().text.append(s.substr(i, e - i));
         else {
             Token t;
             t.literal = true;
@@ -380,7 +408,7 @@ bool LogFormat::parseUpstreamInfo(std::string_view line, TraceRecord& rec, Scrat
     };
     // An $upstream_* list value ending at a space: false where the interpreter's list rules would
     // look past that space ("a, b", "a : b").
-    auto listField = [&](std::string_view& v) __attribute__((always_inline)) {
+    auto listField = [&](std::string_view & v) __attribute__((always_inline)) {
         const char* hit = pos < n ? findByteInline(base + pos, base + n, ' ') : nullptr;
         if (!hit) return false;
         const auto at = static_cast<std::size_t>(hit - base);
@@ -407,7 +435,8 @@ bool LogFormat::parseUpstreamInfo(std::string_view line, TraceRecord& rec, Scrat
 
     // the values, checked as the interpreter checks them (any problem: its message)
     std::int64_t timeNs;
-    const bool sameTime = time.size() == sc.lastTime.size() && std::memcmp(time.data(), sc.lastTime.data(), time.size()) == 0;
+    const bool sameTime =
+        time.size() == sc.lastTime.size() && std::memcmp(time.data(), sc.lastTime.data(), time.size()) == 0;
     if (sameTime) {
         timeNs = sc.lastTimeNs;
     } else if (auto t = parseTimeLocal(time)) {
@@ -425,8 +454,8 @@ bool LogFormat::parseUpstreamInfo(std::string_view line, TraceRecord& rec, Scrat
         target = target.substr(0, sp2);
     if (target.empty() || target.front() != '/') return false;  // "*", absolute-form, no target
     // $status: three digits, 100..999 (anything else: the interpreter's message)
-    if (status.size() != 3 || status[0] < '1' || status[0] > '9' || status[1] < '0' || status[1] > '9' || status[2] < '0' ||
-        status[2] > '9')
+    if (status.size() != 3 || status[0] < '1' || status[0] > '9' || status[1] < '0' || status[1] > '9' ||
+        status[2] < '0' || status[2] > '9')
         return false;
     const int st = (status[0] - '0') * 100 + (status[1] - '0') * 10 + (status[2] - '0');
 
@@ -459,12 +488,16 @@ bool LogFormat::parseUpstreamInfo(std::string_view line, TraceRecord& rec, Scrat
     auto d = parseSecondsDuration(requestTime);
     rc.requestTimeNs = d ? *d : -1;
     rc.upstream.assign(upstream.empty() ? std::string_view("-") : upstream);
-    if (dash(alternative)) rc.alternative.clear();
-    else rc.alternative.assign(alternative);
+    if (dash(alternative))
+        rc.alternative.clear();
+    else
+        rc.alternative.assign(alternative);
     rc.upstreamAddr.assign(upstreamAddr);
     rc.upstreamStatus.assign(upstreamStatus);
-    if (dash(reqId)) rc.requestId.clear();
-    else rc.requestId.assign(reqId);
+    if (dash(reqId))
+        rc.requestId.clear();
+    else
+        rc.requestId.assign(reqId);
     rc.ingress.clear();
     rc.service.clear();
     return true;
@@ -498,8 +531,10 @@ void LogFormat::parseInterpreted(std::string_view line, TraceRecord& rec, Scratc
     auto unescaped = [&](std::string_view v) -> std::string_view {
         if (escape_ == Escape::None) return v;
         if (backslashKnown ? !backslash : std::memchr(v.data(), '\\', v.size()) == nullptr) return v;
-        if (escape_ == Escape::Json) unescapeJson(v, sc.value);
-        else unescapeNginx(v, sc.value);
+        if (escape_ == Escape::Json)
+            unescapeJson(v, sc.value);
+        else
+            unescapeNginx(v, sc.value);
         return sc.value;
     };
 
@@ -533,10 +568,11 @@ void LogFormat::parseInterpreted(std::string_view line, TraceRecord& rec, Scratc
             std::size_t from = pos;
             const std::size_t restLen = t.delimRest.size();
             while (true) {
-                const char* hit = from < n ? findByte(base + from, base + n, t.delim, mayEscape ? &backslash : nullptr) : nullptr;
+                const char* hit =
+                    from < n ? findByte(base + from, base + n, t.delim, mayEscape ? &backslash : nullptr) : nullptr;
                 if (!hit)
-                    return bad("the line ends inside $" + t.text + " (no `" + std::string(1, t.delim) + std::string(t.delimRest) +
-                               "` after column " + std::to_string(pos + 1) + ")");
+                    return bad("the line ends inside $" + t.text + " (no `" + std::string(1, t.delim) +
+                               std::string(t.delimRest) + "` after column " + std::to_string(pos + 1) + ")");
                 std::size_t at = static_cast<std::size_t>(hit - base);
                 bool match = n - at - 1 >= restLen;
                 if (match && t.restLen != 255) {
@@ -615,7 +651,8 @@ void LogFormat::parseInterpreted(std::string_view line, TraceRecord& rec, Scratc
         case Var::Request: {
             if (dash(v)) {
                 rec.kind = TraceRecord::Kind::Skipped;
-                rec.why = "no request line: the client closed the connection before sending a request (nginx logs \"-\")";
+                rec.why =
+                    "no request line: the client closed the connection before sending a request (nginx logs \"-\")";
                 return;
             }
             std::string_view req = unescaped(v);
@@ -624,10 +661,12 @@ void LogFormat::parseInterpreted(std::string_view line, TraceRecord& rec, Scratc
                 return bad("request line `" + printable(req, 60) + "` is not METHOD TARGET PROTOCOL");
             std::string_view method = req.substr(0, sp1);
             if (!std::all_of(method.begin(), method.end(), isTokenChar))
-                return bad("request line does not start with an HTTP method (TLS or binary data on a plain-HTTP port?)");
+                return bad(
+                    "request line does not start with an HTTP method (TLS or binary data on a plain-HTTP port?)");
             std::string_view rest = req.substr(sp1 + 1);
             auto sp2 = rest.rfind(' ');
-            if (sp2 != std::string_view::npos && rest.substr(sp2 + 1).rfind("HTTP/", 0) == 0) rest = rest.substr(0, sp2);
+            if (sp2 != std::string_view::npos && rest.substr(sp2 + 1).rfind("HTTP/", 0) == 0)
+                rest = rest.substr(0, sp2);
             if (rest.empty()) return bad("request line has no target");
             r.method.assign(method);
             if (rest.front() == '/' || rest == "*") {
@@ -646,8 +685,10 @@ void LogFormat::parseInterpreted(std::string_view line, TraceRecord& rec, Scratc
                     r.scheme.assign(https ? "https" : "http");
                     rec.hasScheme = true;
                 }
-                if (slash == std::string_view::npos) r.target.assign("/");
-                else r.target.assign(after.substr(slash));
+                if (slash == std::string_view::npos)
+                    r.target.assign("/");
+                else
+                    r.target.assign(after.substr(slash));
             } else {
                 return bad("request target `" + printable(rest, 60) + "` is neither a path nor an absolute URL");
             }
@@ -708,9 +749,7 @@ void LogFormat::parseInterpreted(std::string_view line, TraceRecord& rec, Scratc
         case Var::RequestTime:
             if (auto d = parseSecondsDuration(v)) rec.recorded.requestTimeNs = *d;
             break;
-        case Var::UpstreamName:
-            rec.recorded.upstream.assign(v.empty() ? std::string_view("-") : v);
-            break;
+        case Var::UpstreamName: rec.recorded.upstream.assign(v.empty() ? std::string_view("-") : v); break;
         case Var::AltUpstreamName:
             if (!dash(v)) rec.recorded.alternative.assign(v);
             break;
@@ -725,8 +764,8 @@ void LogFormat::parseInterpreted(std::string_view line, TraceRecord& rec, Scratc
         }
     }
     if (pos != n)
-        return bad(std::to_string(n - pos) + " unexpected characters after the last field (`" + printable(line.substr(pos), 20) +
-                   "`): is this the log format the file was written with?");
+        return bad(std::to_string(n - pos) + " unexpected characters after the last field (`" +
+                   printable(line.substr(pos), 20) + "`): is this the log format the file was written with?");
     if (!haveRequest) {
         if (!dash(uriValue)) {
             r.target.assign(unescaped(uriValue));
@@ -752,8 +791,10 @@ void LogFormat::parseInterpreted(std::string_view line, TraceRecord& rec, Scratc
             r.scheme.assign(port == "443" ? "https" : "http");
             rec.hasScheme = true;
         }
-        bool defaultPort = rec.hasScheme && ((port == "443" && r.scheme == "https") || (port == "80" && r.scheme == "http"));
-        if (rec.hasHost && !r.host.empty() && !defaultPort && r.host.find(':') == std::string::npos && r.host.front() != '[')
+        bool defaultPort =
+            rec.hasScheme && ((port == "443" && r.scheme == "https") || (port == "80" && r.scheme == "http"));
+        if (rec.hasHost && !r.host.empty() && !defaultPort && r.host.find(':') == std::string::npos &&
+            r.host.front() != '[')
             r.host.append(1, ':').append(port);
     }
     if (!ns.empty() && !dash(ns)) {

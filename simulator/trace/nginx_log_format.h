@@ -40,8 +40,8 @@ public:
     // Buffers reused from line to line by one reader (a LogFormat itself is immutable).
     struct Scratch {
         std::string value, cookie;
-        std::string lastTime;          // the previous line's time text and value: most lines
-        std::int64_t lastTimeNs = 0;   // of a busy log share the second
+        std::string lastTime;  // the previous line's time text and value: most lines
+        std::int64_t lastTimeNs = 0;  // of a busy log share the second
     };
     // Parses one line into `rec`: kind Request, or Bad/Skipped with `why`. Leaves request.scheme
     // empty when the line does not tell it (the reader applies its default).
@@ -58,9 +58,33 @@ public:
     std::int64_t timeResolutionNs() const { return timeResolution_; }
 
     enum class Var : std::uint8_t {
-        Ignore, RemoteAddr, TimeLocal, TimeIso, Msec, Request, RequestMethod, RequestUri, Uri, Args, Status,
-        HttpHost, Host, Scheme, ServerPort, SslServerName, Header, Cookie, RequestTime, UpstreamName,
-        AltUpstreamName, UpstreamAddr, UpstreamStatus, ReqId, Namespace, IngressName, ServiceName,
+        Ignore,
+        RemoteAddr,
+        TimeLocal,
+        TimeIso,
+        Msec,
+        Request,
+        RequestMethod,
+        RequestUri,
+        Uri,
+        Args,
+        Status,
+        HttpHost,
+        Host,
+        Scheme,
+        ServerPort,
+        SslServerName,
+        Header,
+        Cookie,
+        RequestTime,
+        UpstreamName,
+        AltUpstreamName,
+        UpstreamAddr,
+        UpstreamStatus,
+        ReqId,
+        Namespace,
+        IngressName,
+        ServiceName,
     };
 
 private:
@@ -72,14 +96,14 @@ private:
 
     struct Token {
         bool literal = false;
-        std::string text;       // literal text, or the variable name (for messages)
+        std::string text;  // literal text, or the variable name (for messages)
         Var var = Var::Ignore;
-        std::string header;     // Header: the header name ("User-Agent"); Cookie: the cookie name
-        bool list = false;      // $upstream_*: values like "a, b : c" contain spaces
+        std::string header;  // Header: the header name ("User-Agent"); Cookie: the cookie name
+        bool list = false;  // $upstream_*: values like "a, b : c" contain spaces
         // variables: how the value ends (the next literal's text; none for the last token)
         char delim = 0;
         std::string delimRest;  // the rest of that literal after its first byte
-        char rest[4] = {};      // its first bytes, inline (no pointer to follow in the hot loop)
+        char rest[4] = {};  // its first bytes, inline (no pointer to follow in the hot loop)
         std::uint8_t restLen = 0;  // delimRest.size() when ≤ 4, else 255
         bool last = false;
     };

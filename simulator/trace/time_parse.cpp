@@ -30,7 +30,8 @@ int monthFromName(std::string_view m) {
 bool validDate(int y, int mo, int d, int h, int mi, int s) {
     static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     // years whose nanoseconds since 1970 fit in 64 bits (1678–2261)
-    return y >= 1678 && y <= 2261 && mo >= 1 && mo <= 12 && d >= 1 && d <= days[mo - 1] && h <= 23 && mi <= 59 && s <= 60;
+    return y >= 1678 && y <= 2261 && mo >= 1 && mo <= 12 && d >= 1 && d <= days[mo - 1] && h <= 23 && mi <= 59 &&
+        s <= 60;
 }
 
 std::int64_t toNs(int y, int mo, int d, int h, int mi, int s) {
@@ -75,7 +76,8 @@ std::optional<std::int64_t> parseTimeLocal(std::string_view s) {
     int d = 0, y = 0, h = 0, mi = 0, sec = 0;
     if (s.size() < 26 || s[2] != '/' || s[6] != '/' || s[11] != ':' || s[14] != ':' || s[17] != ':' || s[20] != ' ')
         return std::nullopt;
-    if (!digits(s, 0, 2, d) || !digits(s, 7, 4, y) || !digits(s, 12, 2, h) || !digits(s, 15, 2, mi) || !digits(s, 18, 2, sec))
+    if (!digits(s, 0, 2, d) || !digits(s, 7, 4, y) || !digits(s, 12, 2, h) || !digits(s, 15, 2, mi) ||
+        !digits(s, 18, 2, sec))
         return std::nullopt;
     int mo = monthFromName(s.substr(3, 3));
     if (!mo || !validDate(y, mo, d, h, mi, sec)) return std::nullopt;
@@ -90,8 +92,8 @@ std::optional<std::int64_t> parseIso8601(std::string_view s) {
     if (s.size() < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' ||
         s[16] != ':')
         return std::nullopt;
-    if (!digits(s, 0, 4, y) || !digits(s, 5, 2, mo) || !digits(s, 8, 2, d) || !digits(s, 11, 2, h) || !digits(s, 14, 2, mi) ||
-        !digits(s, 17, 2, sec))
+    if (!digits(s, 0, 4, y) || !digits(s, 5, 2, mo) || !digits(s, 8, 2, d) || !digits(s, 11, 2, h) ||
+        !digits(s, 14, 2, mi) || !digits(s, 17, 2, sec))
         return std::nullopt;
     if (!validDate(y, mo, d, h, mi, sec)) return std::nullopt;
     std::size_t at = 19;

@@ -45,7 +45,7 @@ bool LineTraceReader::next(TraceRecord& rec) {
     if (st == LineReader::Status::TooLong) {
         rec.kind = TraceRecord::Kind::Bad;
         rec.why = "line of " + std::to_string(lines_.skippedLength()) + " bytes is longer than the limit of " +
-                  std::to_string(lines_.maxLineBytes()) + " bytes (--max-line-bytes): skipped without reading it";
+            std::to_string(lines_.maxLineBytes()) + " bytes (--max-line-bytes): skipped without reading it";
         return true;
     }
     std::size_t b = 0;
@@ -64,8 +64,10 @@ bool LineTraceReader::next(TraceRecord& rec) {
     parseLine(line, rec);
     if (rec.kind == TraceRecord::Kind::Request) {
         // defaults for what the line does not say (compared first: usually already in place)
-        if (!rec.hasScheme && rec.request.scheme != options_.defaultScheme) rec.request.scheme.assign(options_.defaultScheme);
-        if (!rec.hasClient && rec.request.clientIP != options_.defaultClientIP) rec.request.clientIP.assign(options_.defaultClientIP);
+        if (!rec.hasScheme && rec.request.scheme != options_.defaultScheme)
+            rec.request.scheme.assign(options_.defaultScheme);
+        if (!rec.hasClient && rec.request.clientIP != options_.defaultClientIP)
+            rec.request.clientIP.assign(options_.defaultClientIP);
     }
     return true;
 }
@@ -73,17 +75,22 @@ bool LineTraceReader::next(TraceRecord& rec) {
 std::string applyUrl(std::string_view url, sim::Request& r, bool& hasHost, bool& hasScheme) {
     if (url.empty()) return "empty URL";
     for (char c : url)
-        if (static_cast<unsigned char>(c) < 0x20 || c == ' ' || c == 0x7f) return "URL contains a space or a control character";
+        if (static_cast<unsigned char>(c) < 0x20 || c == ' ' || c == 0x7f)
+            return "URL contains a space or a control character";
     if (url.front() == '/') {
         r.target.assign(url);
         return {};
     }
     auto sep = url.find("://");
-    if (sep == std::string_view::npos) return "URL `" + std::string(url.substr(0, 60)) + "` has no scheme (http:// or https://) and is not a path";
+    if (sep == std::string_view::npos)
+        return "URL `" + std::string(url.substr(0, 60)) + "` has no scheme (http:// or https://) and is not a path";
     std::string_view scheme = url.substr(0, sep);
-    if (scheme == "https" || scheme == "HTTPS") r.scheme.assign("https");
-    else if (scheme == "http" || scheme == "HTTP") r.scheme.assign("http");
-    else return "URL scheme `" + std::string(scheme.substr(0, 20)) + "` is neither http nor https";
+    if (scheme == "https" || scheme == "HTTPS")
+        r.scheme.assign("https");
+    else if (scheme == "http" || scheme == "HTTP")
+        r.scheme.assign("http");
+    else
+        return "URL scheme `" + std::string(scheme.substr(0, 20)) + "` is neither http nor https";
     hasScheme = true;
     std::string_view rest = url.substr(sep + 3);
     std::size_t slash = 0;
@@ -109,7 +116,8 @@ namespace {
 // The bytes detection looked at, then the rest of the source.
 class PrefixedSource final : public ByteSource {
 public:
-    PrefixedSource(std::string prefix, std::unique_ptr<ByteSource> inner) : prefix_(std::move(prefix)), inner_(std::move(inner)) {
+    PrefixedSource(std::string prefix, std::unique_ptr<ByteSource> inner)
+        : prefix_(std::move(prefix)), inner_(std::move(inner)) {
         name_ = inner_->name();
     }
     std::size_t read(char* out, std::size_t n) override {
@@ -142,8 +150,11 @@ public:
         std::vector<std::string> out;
         if (format_ == TraceFormat::Custom) out.push_back("log format: " + log_.text());
         if (!log_.fields().host)
-            out.push_back("the log records no Host ($host or $http_host): hosts are inferred from the upstream and path, or taken from --host");
-        if (!log_.fields().scheme) out.push_back("the log records no scheme ($scheme, $server_port): requests are taken as " + options_.defaultScheme + " (--scheme)");
+            out.push_back(
+                "the log records no Host ($host or $http_host): hosts are inferred from the upstream and path, or taken from --host");
+        if (!log_.fields().scheme)
+            out.push_back("the log records no scheme ($scheme, $server_port): requests are taken as " +
+                          options_.defaultScheme + " (--scheme)");
         return out;
     }
 
@@ -163,7 +174,8 @@ LogFormat builtin(std::string_view text) {
 
 std::string shorten(std::string_view s, std::size_t n = 100) {
     std::string out;
-    for (char c : s.substr(0, n)) out.push_back(static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f ? '?' : c);
+    for (char c : s.substr(0, n))
+        out.push_back(static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f ? '?' : c);
     if (s.size() > n) out += "…";
     return out;
 }
@@ -192,7 +204,8 @@ OpenResult openFrom(std::unique_ptr<ByteSource> source, const TraceOptions& opti
     if (!options.logFormat.empty()) {
         if (format != TraceFormat::Auto && format != TraceFormat::Custom && format != TraceFormat::NginxCombined &&
             format != TraceFormat::IngressNginx) {
-            out.error = std::string("--log-format describes an nginx log; it cannot be combined with --format ") + formatName(format);
+            out.error = std::string("--log-format describes an nginx log; it cannot be combined with --format ") +
+                formatName(format);
             return out;
         }
         std::string err;
@@ -260,29 +273,38 @@ OpenResult openFrom(std::unique_ptr<ByteSource> source, const TraceOptions& opti
         // a HAR); a HAR on one line has a "log" object; else a pretty-printed HAR
         std::size_t objects = 0;
         for (auto l : lines) objects += detail::isJsonObjectLine(l);
-        if (detail::looksLikeHarLine(firstTrim)) pick = Pick::Har;
-        else if (objects > 0 && objects * 2 >= lines.size()) pick = Pick::Jsonl;
-        else pick = Pick::Har;
+        if (detail::looksLikeHarLine(firstTrim))
+            pick = Pick::Har;
+        else if (objects > 0 && objects * 2 >= lines.size())
+            pick = Pick::Jsonl;
+        else
+            pick = Pick::Har;
     } else {
         std::size_t okUpstream = 0, okCombined = 0;
         TraceRecord rec;
         LogFormat::Scratch sc;
         for (auto l : lines) {
             upstreaminfo.parse(l, rec, sc);
-            if (rec.kind != TraceRecord::Kind::Bad) ++okUpstream;
-            else if (whyUpstream.empty()) whyUpstream = rec.why;
+            if (rec.kind != TraceRecord::Kind::Bad)
+                ++okUpstream;
+            else if (whyUpstream.empty())
+                whyUpstream = rec.why;
             combined.parse(l, rec, sc);
             if (rec.kind != TraceRecord::Kind::Bad) ++okCombined;
         }
-        if (okUpstream > 0 && okUpstream * 2 >= lines.size()) pick = Pick::Upstream;
-        else if (okCombined > 0 && okCombined * 2 >= lines.size()) pick = Pick::Combined;
-        else if (csvHeader(first)) pick = Pick::Csv;
+        if (okUpstream > 0 && okUpstream * 2 >= lines.size())
+            pick = Pick::Upstream;
+        else if (okCombined > 0 && okCombined * 2 >= lines.size())
+            pick = Pick::Combined;
+        else if (csvHeader(first))
+            pick = Pick::Csv;
     }
     if (pick == Pick::Unknown) {
         out.error = "cannot tell the format of " + name +
-                    ": its first lines are neither JSON Lines, HAR, CSV with a header row (url or path column), an "
-                    "ingress-nginx access log (" + whyUpstream + ") nor an nginx combined log. First line: `" + shorten(first) +
-                    "`. Give --format, or --log-format '<the nginx log_format your controller uses>'";
+            ": its first lines are neither JSON Lines, HAR, CSV with a header row (url or path column), an "
+            "ingress-nginx access log (" +
+            whyUpstream + ") nor an nginx combined log. First line: `" + shorten(first) +
+            "`. Give --format, or --log-format '<the nginx log_format your controller uses>'";
         return out;
     }
     auto wrapped = std::make_unique<PrefixedSource>(std::move(prefix), std::move(source));
@@ -290,10 +312,12 @@ OpenResult openFrom(std::unique_ptr<ByteSource> source, const TraceOptions& opti
     case Pick::Jsonl: out.reader = detail::makeJsonlReader(std::move(wrapped), options); break;
     case Pick::Har: out.reader = detail::makeHarReader(std::move(wrapped), options); break;
     case Pick::Upstream:
-        out.reader = detail::makeNginxReader(std::move(wrapped), options, TraceFormat::IngressNginx, std::move(upstreaminfo));
+        out.reader =
+            detail::makeNginxReader(std::move(wrapped), options, TraceFormat::IngressNginx, std::move(upstreaminfo));
         break;
     case Pick::Combined:
-        out.reader = detail::makeNginxReader(std::move(wrapped), options, TraceFormat::NginxCombined, std::move(combined));
+        out.reader =
+            detail::makeNginxReader(std::move(wrapped), options, TraceFormat::NginxCombined, std::move(combined));
         break;
     case Pick::Csv: out.reader = detail::makeCsvReader(std::move(wrapped), options); break;
     case Pick::Unknown: break;

@@ -29,7 +29,7 @@ std::optional<TraceFormat> formatFromName(std::string_view name);
 
 struct TraceOptions {
     TraceFormat format = TraceFormat::Auto;
-    std::string logFormat;       // an nginx log_format string (implies TraceFormat::Custom)
+    std::string logFormat;  // an nginx log_format string (implies TraceFormat::Custom)
     std::size_t maxLineBytes = LineReader::kDefaultMaxLine;
     std::string defaultScheme = "https";  // when a format does not record the scheme
     std::string defaultClientIP = "203.0.113.10";  // when a format does not record the client

@@ -14,15 +14,15 @@ namespace hs::trace {
 // What the trace says the real controller did (ingress-nginx's access log knows the upstream it
 // chose; a HAR knows the status). Empty strings / 0 / -1 mean "not recorded".
 struct Recorded {
-    int status = 0;               // $status
-    std::string upstream;         // $proxy_upstream_name; "-" when nginx chose none
-    std::string alternative;      // $proxy_alternative_upstream_name (the canary used); "" when none
-    std::string upstreamAddr;     // $upstream_addr as logged: "10.0.0.1:80", "a, b" after retries, "-"
-    std::string upstreamStatus;   // $upstream_status as logged
-    std::string ingress;          // $namespace/$ingress_name
-    std::string service;          // $namespace/$service_name
+    int status = 0;  // $status
+    std::string upstream;  // $proxy_upstream_name; "-" when nginx chose none
+    std::string alternative;  // $proxy_alternative_upstream_name (the canary used); "" when none
+    std::string upstreamAddr;  // $upstream_addr as logged: "10.0.0.1:80", "a, b" after retries, "-"
+    std::string upstreamStatus;  // $upstream_status as logged
+    std::string ingress;  // $namespace/$ingress_name
+    std::string service;  // $namespace/$service_name
     std::int64_t requestTimeNs = -1;  // $request_time (HAR: entry time)
-    std::string requestId;        // $req_id / $request_id
+    std::string requestId;  // $req_id / $request_id
 
     void clear() {
         status = 0;
@@ -40,11 +40,11 @@ struct Recorded {
 // Which request and recorded fields a trace format carries at all (per reader, not per line).
 struct FormatFields {
     bool time = false;
-    bool host = false;          // otherwise the host is inferred or given with --host
-    bool scheme = false;        // otherwise --scheme (default https)
+    bool host = false;  // otherwise the host is inferred or given with --host
+    bool scheme = false;  // otherwise --scheme (default https)
     bool status = false;
-    bool upstream = false;      // $proxy_upstream_name: verify can compare upstreams
-    bool alternative = false;   // $proxy_alternative_upstream_name
+    bool upstream = false;  // $proxy_upstream_name: verify can compare upstreams
+    bool alternative = false;  // $proxy_alternative_upstream_name
     bool upstreamAddr = false;  // $upstream_addr
     bool ingress = false;
     bool service = false;
@@ -54,11 +54,11 @@ struct TraceRecord {
     enum class Kind : std::uint8_t { Request, Bad, Skipped };
     Kind kind = Kind::Request;
     std::uint64_t line = 0;  // 1-based line in the (decompressed) file; HAR: where the entry starts
-    std::string why;         // Bad / Skipped: the reason, one line, no location prefix
+    std::string why;  // Bad / Skipped: the reason, one line, no location prefix
 
     sim::Request request;
-    bool hasTime = false;    // request.timeNs is the trace's timestamp (Unix epoch, ns)
-    bool hasHost = false;    // request.host came from the trace (else inferred later)
+    bool hasTime = false;  // request.timeNs is the trace's timestamp (Unix epoch, ns)
+    bool hasHost = false;  // request.host came from the trace (else inferred later)
     bool hasScheme = false;  // request.scheme came from the trace
     bool hasClient = false;  // request.clientIP came from the trace
     Recorded recorded;

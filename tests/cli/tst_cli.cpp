@@ -1,9 +1,9 @@
 // hopscope-cli lint and graph, run in-process: output format, exit codes, usage errors.
 #include "app/cli/cli.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QJsonArray>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -37,13 +37,15 @@ private slots:
     void lintFormatAndExitCode() {
         QTemporaryDir dir;
         std::string path = dir.filePath("bad.yaml").toStdString();
-        std::ofstream(path) << "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  namespace: shop\n"
-                               "spec:\n  rules:\n    - host: shop.example.com\n      http:\n        paths:\n"
-                               "          - path: api\n            pathType: Prefix\n"
-                               "            backend: {service: {name: web, port: {number: 80}}}\n";
+        std::ofstream(path)
+            << "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  namespace: shop\n"
+               "spec:\n  rules:\n    - host: shop.example.com\n      http:\n        paths:\n"
+               "          - path: api\n            pathType: Prefix\n"
+               "            backend: {service: {name: web, port: {number: 80}}}\n";
         Result r = runCli({"lint", "-f", path});
         QCOMPARE(r.code, 1);
-        std::string expected = path + ":11:19: error: Invalid value \"api\": must be an absolute path [Ingress shop/web spec.rules[0].http.paths[0].path]";
+        std::string expected = path +
+            ":11:19: error: Invalid value \"api\": must be an absolute path [Ingress shop/web spec.rules[0].http.paths[0].path]";
         QVERIFY2(r.out.find(expected) != std::string::npos, r.out.c_str());
     }
 

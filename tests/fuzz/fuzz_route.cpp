@@ -24,20 +24,29 @@ std::string manifests(const std::string& path, const std::string& hashBy, const 
 {"apiVersion":"gateway.networking.k8s.io/v1","kind":"Gateway","metadata":{"name":"gw","namespace":"app"},
 "spec":{"gatewayClassName":"gc","listeners":[{"name":"http","protocol":"HTTP","port":80}]}}
 )";
-    std::string ingress = R"({"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"re","namespace":"app",
+    std::string ingress =
+        R"({"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"re","namespace":"app",
 "annotations":{"nginx.ingress.kubernetes.io/use-regex":"true","nginx.ingress.kubernetes.io/rewrite-target":"/$1",
-"nginx.ingress.kubernetes.io/upstream-hash-by":)" + jsonQuote(hashBy) + R"(}},
+"nginx.ingress.kubernetes.io/upstream-hash-by":)" +
+        jsonQuote(hashBy) + R"(}},
 "spec":{"ingressClassName":"nginx","rules":[{"host":"shop.example.com","http":{"paths":[
-{"path":)" + jsonQuote(path) + R"(,"pathType":"ImplementationSpecific","backend":{"service":{"name":"web","port":{"number":80}}}}]}}]}}
+{"path":)" +
+        jsonQuote(path) +
+        R"(,"pathType":"ImplementationSpecific","backend":{"service":{"name":"web","port":{"number":80}}}}]}}]}}
 {"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"canary","namespace":"app",
 "annotations":{"nginx.ingress.kubernetes.io/canary":"true","nginx.ingress.kubernetes.io/canary-by-header":"X-Canary",
-"nginx.ingress.kubernetes.io/canary-by-header-pattern":)" + jsonQuote(pattern) + R"(}},
+"nginx.ingress.kubernetes.io/canary-by-header-pattern":)" +
+        jsonQuote(pattern) + R"(}},
 "spec":{"ingressClassName":"nginx","rules":[{"host":"shop.example.com","http":{"paths":[
-{"path":)" + jsonQuote(path) + R"(,"pathType":"ImplementationSpecific","backend":{"service":{"name":"web","port":{"number":80}}}}]}}]}}
+{"path":)" +
+        jsonQuote(path) +
+        R"(,"pathType":"ImplementationSpecific","backend":{"service":{"name":"web","port":{"number":80}}}}]}}]}}
 )";
-    std::string route = R"({"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"r","namespace":"app"},
-"spec":{"parentRefs":[{"name":"gw"}],"rules":[{"matches":[{"path":{"type":"RegularExpression","value":)" + jsonQuote(routeRegex) +
-                        R"(},"headers":[{"type":"RegularExpression","name":"X-Re","value":)" + jsonQuote(headerRegex) + R"(}]}],
+    std::string route =
+        R"({"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"r","namespace":"app"},
+"spec":{"parentRefs":[{"name":"gw"}],"rules":[{"matches":[{"path":{"type":"RegularExpression","value":)" +
+        jsonQuote(routeRegex) + R"(},"headers":[{"type":"RegularExpression","name":"X-Re","value":)" +
+        jsonQuote(headerRegex) + R"(}]}],
 "backendRefs":[{"name":"web","port":80}]}]}}
 )";
     return pods + ingress + route;

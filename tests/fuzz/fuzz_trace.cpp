@@ -9,9 +9,9 @@ using hs::trace::TraceFormat;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     FuzzedDataProvider in(data, size);
-    static constexpr TraceFormat kFormats[] = {TraceFormat::Auto,          TraceFormat::Jsonl, TraceFormat::Csv,
-                                               TraceFormat::IngressNginx, TraceFormat::NginxCombined,
-                                               TraceFormat::Custom,        TraceFormat::Har};
+    static constexpr TraceFormat kFormats[] = {
+        TraceFormat::Auto,          TraceFormat::Jsonl,  TraceFormat::Csv, TraceFormat::IngressNginx,
+        TraceFormat::NginxCombined, TraceFormat::Custom, TraceFormat::Har};
     hs::trace::TraceOptions options;
     options.format = in.PickValueInArray(kFormats);
     if (options.format == TraceFormat::Custom) options.logFormat = in.ConsumeRandomLengthString(256);

@@ -13,7 +13,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     FuzzedDataProvider in(data, size);
     std::vector<std::size_t> cuts;
-    for (int i = in.ConsumeIntegralInRange<int>(0, 8); i > 0; --i) cuts.push_back(in.ConsumeIntegralInRange<std::size_t>(1, 64));
+    for (int i = in.ConsumeIntegralInRange<int>(0, 8); i > 0; --i)
+        cuts.push_back(in.ConsumeIntegralInRange<std::size_t>(1, 64));
     std::string stream = in.ConsumeRemainingBytesAsString();
 
     hs::kube::ApiResource pods{"", "v1", "pods", "Pod", true, hs::model::Kind::Pod};
@@ -27,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t at = 0, c = 0;
     while (at < stream.size() && okChunked) {
         std::size_t n = cuts.empty() ? stream.size() : cuts[c++ % cuts.size()];
-        okChunked = static_cast<bool>(b.feed(std::string_view(stream).substr(at, n), [&](std::string_view v) { chunked.emplace_back(v); }));
+        okChunked = static_cast<bool>(
+            b.feed(std::string_view(stream).substr(at, n), [&](std::string_view v) { chunked.emplace_back(v); }));
         at += n;
     }
     if (okWhole && okChunked && whole != chunked) std::abort();  // framing depended on the chunking

@@ -59,7 +59,8 @@ struct Bits {
 Graph clusterGraph(std::uint32_t ingresses, std::uint32_t seed) {
     Bits r(seed);
     Graph g;
-    std::vector<std::uint32_t> entries = {addNode(g, Lane::Entry, "nginx", ""), addNode(g, Lane::Entry, "internal", "")};
+    std::vector<std::uint32_t> entries = {addNode(g, Lane::Entry, "nginx", ""),
+                                          addNode(g, Lane::Entry, "internal", "")};
     std::vector<std::uint32_t> services, pods;
     for (std::uint32_t i = 0; i < ingresses; ++i) {
         std::string ns = "team-" + std::to_string(i / 4);
@@ -70,7 +71,9 @@ Graph clusterGraph(std::uint32_t ingresses, std::uint32_t seed) {
             std::uint32_t rule = addNode(g, Lane::Rule, "ing-" + std::to_string(i) + "/r" + std::to_string(k), ns);
             g.connect(in, rule);
             if (!services.empty() && r.below(6) == 0 && g.nodes[services.back()].ns == ns) {
-                g.connect(rule, services[services.size() - 1 - r.below(std::min<std::uint32_t>(2, static_cast<std::uint32_t>(services.size())))]);
+                g.connect(rule,
+                          services[services.size() - 1 -
+                                   r.below(std::min<std::uint32_t>(2, static_cast<std::uint32_t>(services.size())))]);
                 continue;
             }
             std::string svcName = "svc-" + std::to_string(services.size());
@@ -81,7 +84,8 @@ Graph clusterGraph(std::uint32_t ingresses, std::uint32_t seed) {
             }
             std::uint32_t count = 1 + r.below(6);
             for (std::uint32_t p = 0; p < count; ++p) {
-                std::uint32_t pod = addNode(g, Lane::Pod, svcName + "-pod-" + std::to_string(p), ns, ns + "/ReplicaSet/" + svcName);
+                std::uint32_t pod =
+                    addNode(g, Lane::Pod, svcName + "-pod-" + std::to_string(p), ns, ns + "/ReplicaSet/" + svcName);
                 g.connect(svc, pod);
                 pods.push_back(pod);
             }
@@ -100,12 +104,15 @@ Graph randomLayered(std::uint32_t width, std::uint32_t seed, bool skips) {
     std::vector<std::vector<std::uint32_t>> byLane(5);
     for (int l = 0; l < 5; ++l)
         for (std::uint32_t i = 0; i < width; ++i) {
-            std::uint32_t v = addNode(g, lanes[l], cat("n", std::to_string(l), "-", std::to_string(i)), cat("ns-", std::to_string(r.below(3))));
+            std::uint32_t v = addNode(g, lanes[l], cat("n", std::to_string(l), "-", std::to_string(i)),
+                                      cat("ns-", std::to_string(r.below(3))));
             byLane[static_cast<std::size_t>(l)].push_back(v);
             if (l == 0) continue;
             std::uint32_t parents = 1 + r.below(3);
-            for (std::uint32_t p = 0; p < parents; ++p) g.connect(byLane[static_cast<std::size_t>(l) - 1][r.below(width)], v);
-            if (skips && l >= 2 && r.below(4) == 0) g.connect(byLane[static_cast<std::size_t>(l) - 2][r.below(width)], v);
+            for (std::uint32_t p = 0; p < parents; ++p)
+                g.connect(byLane[static_cast<std::size_t>(l) - 1][r.below(width)], v);
+            if (skips && l >= 2 && r.below(4) == 0)
+                g.connect(byLane[static_cast<std::size_t>(l) - 2][r.below(width)], v);
         }
     return g;
 }
@@ -134,10 +141,13 @@ Graph randomTree(std::uint32_t seed, bool namespaces) {
     }
     std::vector<std::uint32_t> order(protos.size());
     for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[r.below(static_cast<std::uint32_t>(i))]);
+    for (std::size_t i = order.size(); i > 1; --i)
+        std::swap(order[i - 1], order[r.below(static_cast<std::uint32_t>(i))]);
     Graph g;
     std::vector<std::uint32_t> index(protos.size());
-    for (std::uint32_t p : order) index[p] = addNode(g, protos[p].lane, protos[p].name, namespaces ? cat("ns-", std::to_string(r.below(4))) : "ns");
+    for (std::uint32_t p : order)
+        index[p] =
+            addNode(g, protos[p].lane, protos[p].name, namespaces ? cat("ns-", std::to_string(r.below(4))) : "ns");
     for (std::uint32_t p : order)
         if (protos[p].parent != UINT32_MAX) g.connect(index[protos[p].parent], index[p]);
     return g;
@@ -171,7 +181,8 @@ QString overlap(const Graph& g, const Layout& l) {
         for (std::size_t j = i + 1; j < byY.size() && l.boxes[byY[j]].y < a.bottom(); ++j) {
             const Rect& b = l.boxes[byY[j]];
             if (b.x < a.right() && a.x < b.right())
-                return QString("%1 and %2 overlap").arg(QString::fromStdString(g.nodes[byY[i]].id), QString::fromStdString(g.nodes[byY[j]].id));
+                return QString("%1 and %2 overlap")
+                    .arg(QString::fromStdString(g.nodes[byY[i]].id), QString::fromStdString(g.nodes[byY[j]].id));
         }
     }
     return {};
@@ -208,7 +219,8 @@ std::int64_t bruteForceCrossings(const Graph& g, const Layout& l) {
         std::size_t lo = std::min(a, b), hi = std::max(a, b);
         double prev = l.boxes[top].centerY();
         for (std::size_t c = lo + 1; c <= hi; ++c) {
-            double y = c == hi ? l.boxes[bottom].centerY() : heightAt(l.routes[e], l.columns[c].x + l.columns[c].width / 2);
+            double y =
+                c == hi ? l.boxes[bottom].centerY() : heightAt(l.routes[e], l.columns[c].x + l.columns[c].width / 2);
             segs.push_back({c - 1, prev, y});
             prev = y;
         }
@@ -313,7 +325,8 @@ void TestLayout::geometry() {
         QVERIFY2(l.columns[c - 1].right() < l.columns[c].x, "columns overlap");
     }
     for (const auto& c : l.columns) {
-        bool used = std::any_of(graph.nodes.begin(), graph.nodes.end(), [&](const GraphNode& n) { return n.lane == c.lane; });
+        bool used =
+            std::any_of(graph.nodes.begin(), graph.nodes.end(), [&](const GraphNode& n) { return n.lane == c.lane; });
         QVERIFY2(used, qPrintable(QString("column for the empty lane %1").arg(laneName(c.lane))));
     }
     for (std::size_t v = 0; v < graph.nodes.size(); ++v) {
@@ -337,8 +350,9 @@ void TestLayout::geometry() {
                  "route does not end on its target box");
     }
     for (const Rect& b : l.boxes)
-        QVERIFY2(b.x >= l.bounds.x && b.y >= l.bounds.y && b.right() <= l.bounds.right() && b.bottom() <= l.bounds.bottom(),
-                 "box outside the bounds");
+        QVERIFY2(
+            b.x >= l.bounds.x && b.y >= l.bounds.y && b.right() <= l.bounds.right() && b.bottom() <= l.bounds.bottom(),
+            "box outside the bounds");
     // Ranks follow the vertical order within each lane.
     for (std::size_t a = 0; a < graph.nodes.size(); ++a)
         for (std::size_t b = 0; b < graph.nodes.size(); ++b)
@@ -350,7 +364,7 @@ void TestLayout::geometry() {
 void TestLayout::knownCrossings_data() {
     QTest::addColumn<Graph>("graph");
     QTest::addColumn<qint64>("inputOrder");  // crossings as given
-    QTest::addColumn<qint64>("reduced");     // the minimum, which the layout must reach
+    QTest::addColumn<qint64>("reduced");  // the minimum, which the layout must reach
 
     {
         Graph g;  // a1→b2 and a2→b1 cross once
@@ -445,7 +459,8 @@ void TestLayout::counterMatchesBruteForce() {
 
 void TestLayout::reductionBeatsInitialOrder_data() {
     QTest::addColumn<Graph>("graph");
-    for (std::uint32_t seed = 1; seed <= 5; ++seed) QTest::addRow("random layered %u", seed) << randomLayered(30, seed, seed % 2);
+    for (std::uint32_t seed = 1; seed <= 5; ++seed)
+        QTest::addRow("random layered %u", seed) << randomLayered(30, seed, seed % 2);
     QTest::newRow("cluster") << clusterGraph(80, 7);
 }
 
@@ -457,7 +472,8 @@ void TestLayout::reductionBeatsInitialOrder() {
     const std::int64_t traversal = computeLayout(graph, traversalOnly).crossings;
     const Layout l = computeLayout(graph);
     QVERIFY2(l.crossings < input, qPrintable(QString("reduced %1, input order %2").arg(l.crossings).arg(input)));
-    QVERIFY2(l.crossings <= traversal, qPrintable(QString("reduced %1, traversal order %2").arg(l.crossings).arg(traversal)));
+    QVERIFY2(l.crossings <= traversal,
+             qPrintable(QString("reduced %1, traversal order %2").arg(l.crossings).arg(traversal)));
     QCOMPARE(l.stats.initialCrossings, traversal);
     // Every heuristic improves on the input order too.
     for (OrderHeuristic h : {OrderHeuristic::Barycenter, OrderHeuristic::Median}) {
@@ -560,7 +576,10 @@ void TestLayout::stability() {
     QVERIFY2(s.maxShift <= added * options.slot() + 1e-6,
              qPrintable(QString("a node moved %1, more than %2 slots").arg(s.maxShift).arg(added)));
     if (added == 1)
-        QVERIFY2(s.moved == 0, qPrintable(QString("%1 of %2 nodes moved more than a slot (max %3)").arg(s.moved).arg(s.common).arg(s.maxShift)));
+        QVERIFY2(
+            s.moved == 0,
+            qPrintable(
+                QString("%1 of %2 nodes moved more than a slot (max %3)").arg(s.moved).arg(s.common).arg(s.maxShift)));
     QVERIFY2(s.swaps == 0, qPrintable(QString("%1 pairs of nodes swapped").arg(s.swaps)));
     QCOMPARE(relaid.crossings, countCrossings(after, relaid));
 
@@ -569,7 +588,8 @@ void TestLayout::stability() {
         bool nextToSibling = false;
         for (const auto& e : after.edges)
             if (e.from == service && e.to != pod)
-                nextToSibling = nextToSibling || (relaid.rank[e.to] + 1 == relaid.rank[pod] || relaid.rank[pod] + 1 == relaid.rank[e.to]);
+                nextToSibling = nextToSibling ||
+                    (relaid.rank[e.to] + 1 == relaid.rank[pod] || relaid.rank[pod] + 1 == relaid.rank[e.to]);
         QVERIFY2(nextToSibling, "the new Pod is not next to a Pod of its Service");
     }
 }
@@ -637,7 +657,8 @@ void TestLayout::foldTwelvePods() {
 void TestLayout::foldBelowThreshold() {
     Graph g;
     auto svc = addNode(g, Lane::Service, "db", "shop");
-    for (int i = 0; i < 3; ++i) g.connect(svc, addNode(g, Lane::Pod, "db-" + std::to_string(i), "shop", "shop/StatefulSet/db"));
+    for (int i = 0; i < 3; ++i)
+        g.connect(svc, addNode(g, Lane::Pod, "db-" + std::to_string(i), "shop", "shop/StatefulSet/db"));
     QCOMPARE(foldPods(g, 4).graph.nodes.size(), g.nodes.size());
     QCOMPARE(foldPods(g, 3).graph.nodes.size(), std::size_t(2));
     QCOMPARE(foldPods(g, 0).graph.nodes.size(), std::size_t(2));  // thresholds below 2 mean 2

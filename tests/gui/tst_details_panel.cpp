@@ -50,8 +50,10 @@ private slots:
     void serviceFactsYamlRoutes_data() {
         QTest::addColumn<QString>("ns");
         QTest::addColumn<QString>("name");
-        QTest::newRow("shop/api") << "shop" << "api";
-        QTest::newRow("shop/storefront") << "shop" << "storefront";
+        QTest::newRow("shop/api") << "shop"
+                                  << "api";
+        QTest::newRow("shop/storefront") << "shop"
+                                         << "storefront";
     }
     void serviceFactsYamlRoutes() {
         QFETCH(QString, ns);
@@ -65,7 +67,8 @@ private slots:
         const QStringList facts = panel.facts();
         QVERIFY2(facts.contains(QStringLiteral("Kind: Service")), qPrintable(facts.join('\n')));
         QVERIFY2(facts.contains(QStringLiteral("Namespace: ") + ns), qPrintable(facts.join('\n')));
-        QVERIFY2(facts.contains(QStringLiteral("Type: ") + QString::fromStdString(svc->type)), qPrintable(facts.join('\n')));
+        QVERIFY2(facts.contains(QStringLiteral("Type: ") + QString::fromStdString(svc->type)),
+                 qPrintable(facts.join('\n')));
         int ports = 0;
         for (const QString& f : facts) ports += f.startsWith(QStringLiteral("Port: ")) ? 1 : 0;
         QCOMPARE(ports, static_cast<int>(svc->ports.size()));
@@ -143,7 +146,8 @@ private slots:
         panel.setContext(table_, findings_);
         panel.showNode(node);
         QVERIFY(!panel.object());
-        QVERIFY2(panel.facts().contains(QStringLiteral("Detail: IngressClass nginx")), qPrintable(panel.facts().join('\n')));
+        QVERIFY2(panel.facts().contains(QStringLiteral("Detail: IngressClass nginx")),
+                 qPrintable(panel.facts().join('\n')));
     }
 
     void objectGoneClears() {
@@ -151,7 +155,8 @@ private slots:
         panel.setContext(table_, findings_);
         panel.showObject({model::Kind::Service, "shop", "api"});
         QVERIFY(panel.object());
-        auto other = model::loadTexts({{"x.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: b}\n"}});
+        auto other =
+            model::loadTexts({{"x.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: b}\n"}});
         panel.setContext(sim::compileRouteTable(other.state, {}), {});
         QVERIFY(!panel.object());
     }

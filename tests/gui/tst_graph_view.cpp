@@ -30,7 +30,8 @@ namespace {
 constexpr int kLayoutTimeoutMs = 60000;
 
 // The demo, optionally with extra manifests appended and one text replaced, compiled for ingress-nginx.
-std::shared_ptr<const sim::RouteTable> demoTable(const std::string& extra = {}, const std::string& from = {}, const std::string& to = {}) {
+std::shared_ptr<const sim::RouteTable> demoTable(const std::string& extra = {}, const std::string& from = {},
+                                                 const std::string& to = {}) {
     std::vector<model::InputText> texts;
     for (const auto& f : demo::manifests()) {
         std::string text = f.text;
@@ -166,9 +167,12 @@ void TestGraphView::itemsForEveryNode() {
         QVERIFY2(visible.size() >= 40, qPrintable(QString("%1 cards visible at %2").arg(visible.size()).arg(zoom)));
         for (std::size_t i = 0; i < visible.size(); ++i)
             for (std::size_t j = i + 1; j < visible.size(); ++j)
-                QVERIFY2(!visible[i].intersects(visible[j]), qPrintable(QString("visible cards overlap at zoom %1").arg(zoom)));
-        if (zoom >= 0.5) QCOMPARE(folded, 0);
-        else QVERIFY2(folded > 0, qPrintable(QString("no folded Pods at zoom %1").arg(zoom)));
+                QVERIFY2(!visible[i].intersects(visible[j]),
+                         qPrintable(QString("visible cards overlap at zoom %1").arg(zoom)));
+        if (zoom >= 0.5)
+            QCOMPARE(folded, 0);
+        else
+            QVERIFY2(folded > 0, qPrintable(QString("no folded Pods at zoom %1").arg(zoom)));
     }
     QStringList ns = view.namespaces();
     QCOMPARE(ns, (QStringList{"blog", "ops", "shop", "tenants"}));
@@ -257,8 +261,9 @@ void TestGraphView::decisionHighlight() {
     QCOMPARE(d.outcome, sim::Outcome::Routed);
     QVERIFY2(d.pod.rfind("shop/storefront-7d9c6b5f4-", 0) == 0, d.pod.c_str());
     view.showDecision(d);
-    const std::set<QString> expected{"Entry/ingressclass/nginx", "Ingress/shop/storefront", "Rule/Ingress/shop/storefront/0/0",
-                                     "Service/shop/storefront", "Pod/" + QString::fromStdString(d.pod)};
+    const std::set<QString> expected{"Entry/ingressclass/nginx", "Ingress/shop/storefront",
+                                     "Rule/Ingress/shop/storefront/0/0", "Service/shop/storefront",
+                                     "Pod/" + QString::fromStdString(d.pod)};
     QCOMPARE(litIds(view), expected);
     // Everything else is dimmed.
     for (const auto& [id, item] : fullItems(view))
@@ -288,7 +293,9 @@ void TestGraphView::decisionHop() {
         if (d.hops[i].stage == sim::Stage::Path) pathHop = static_cast<int>(i);
     QVERIFY2(pathHop >= 0, "no Path hop in the Decision");
     view.showDecision(d, pathHop);
-    QCOMPARE(litIds(view), (std::set<QString>{"Entry/ingressclass/nginx", "Ingress/shop/storefront", "Rule/Ingress/shop/storefront/0/0"}));
+    QCOMPARE(
+        litIds(view),
+        (std::set<QString>{"Entry/ingressclass/nginx", "Ingress/shop/storefront", "Rule/Ingress/shop/storefront/0/0"}));
     // The marker travels and comes to rest on the rule.
     QGraphicsItem* marker = nullptr;
     for (QGraphicsItem* i : view.scene()->items())
@@ -311,7 +318,8 @@ void TestGraphView::selectionLightsRoute() {
     for (const char* id : {"Entry/ingressclass/nginx", "Ingress/shop/storefront", "Rule/Ingress/shop/storefront/0/1",
                            "Service/shop/api", "Pod/shop/api-0", "Pod/shop/api-1", "Pod/shop/api-2"})
         QVERIFY2(lit.count(id), id);
-    for (const char* id : {"Service/shop/storefront", "Pod/shop/api-canary-0", "Ingress/blog/blog-web", "Rule/Ingress/shop/storefront/0/0"})
+    for (const char* id : {"Service/shop/storefront", "Pod/shop/api-canary-0", "Ingress/blog/blog-web",
+                           "Rule/Ingress/shop/storefront/0/0"})
         QVERIFY2(!lit.count(id), id);
     view.scene()->clearSelection();
     QCOMPARE(spy.count(), 2);
@@ -346,7 +354,8 @@ void TestGraphView::stableAcrossUpdates() {
     for (const auto& [a, ra] : before)
         for (const auto& [b, rb] : before)
             if (std::abs(ra.center().x() - rb.center().x()) < 1 && ra.center().y() < rb.center().y())
-                QVERIFY2(after[a]->card().center().y() < after[b]->card().center().y(), qPrintable(a + " and " + b + " swapped"));
+                QVERIFY2(after[a]->card().center().y() < after[b]->card().center().y(),
+                         qPrintable(a + " and " + b + " swapped"));
     QCOMPARE(view.transform(), zoom);
 }
 
@@ -389,7 +398,8 @@ void TestGraphView::exportFiles() {
     QVERIFY2(view.exportTo(png, &error), qPrintable(error));
     QImage image(png);
     QVERIFY2(!image.isNull(), "the PNG does not load");
-    QVERIFY2(image.width() > 1000 && image.height() > 1000, qPrintable(QString("%1×%2").arg(image.width()).arg(image.height())));
+    QVERIFY2(image.width() > 1000 && image.height() > 1000,
+             qPrintable(QString("%1×%2").arg(image.width()).arg(image.height())));
     const QColor bg = image.pixelColor(1, 1);
     const int differing = pixelsDifferentFrom(image, bg);
     QVERIFY2(differing > image.width() * image.height() / 50,

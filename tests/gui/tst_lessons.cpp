@@ -44,7 +44,8 @@ void TestLessons::initTestCase() {
     const qint64 parseMs = t.restart();
     for (const auto& l : lessons_) runs_.push_back(gui::runLesson(l, demo_));
     const qint64 runMs = t.elapsed();
-    qInfo("demo load %lld ms, %zu lessons parsed in %lld ms, routed in %lld ms", loadMs, lessons_.size(), parseMs, runMs);
+    qInfo("demo load %lld ms, %zu lessons parsed in %lld ms, routed in %lld ms", loadMs, lessons_.size(), parseMs,
+          runMs);
 }
 
 void TestLessons::everyLessonFileIsCompiledIn() {
@@ -54,7 +55,10 @@ void TestLessons::everyLessonFileIsCompiledIn() {
     for (const QString& f : dir.entryList({QStringLiteral("*.yaml")}, QDir::Files)) onDisk.insert(f.toStdString());
     for (const std::string& p : gui::builtinLessonFiles()) compiled.insert(p.substr(p.rfind('/') + 1));
     for (const auto& f : onDisk)
-        QVERIFY2(compiled.count(f), qPrintable(QStringLiteral("%1 is not listed in resources/lessons/lessons.qrc").arg(QString::fromStdString(f))));
+        QVERIFY2(
+            compiled.count(f),
+            qPrintable(
+                QStringLiteral("%1 is not listed in resources/lessons/lessons.qrc").arg(QString::fromStdString(f))));
     QCOMPARE(compiled.size(), onDisk.size());
     QCOMPARE(lessons_.size(), onDisk.size());
 }
@@ -80,7 +84,8 @@ void TestLessons::lessonsCoverTheTopics() {
                 if (h.stage != sim::Stage::Endpoint) continue;
                 hash |= h.reason.find("consistent hash") != std::string::npos;
                 ewma |= h.reason.find("ewma") != std::string::npos;
-                if (h.reason.find("round robin") != std::string::npos && d.service == "shop/storefront") roundRobinEndpoints.insert(d.endpoint);
+                if (h.reason.find("round robin") != std::string::npos && d.service == "shop/storefront")
+                    roundRobinEndpoints.insert(d.endpoint);
             }
         }
     }
@@ -130,7 +135,9 @@ void TestLessons::requestHoldsOnTheDemo() {
     for (const auto& h : d.hops) stages.insert(sim::stageName(h.stage));
     for (const auto& [stage, text] : lr.teach)
         QVERIFY2(stages.count(stage),
-                 (l.file + ":" + std::to_string(lr.line) + ": teach." + stage + " is never shown: the decision has no " + stage + " hop").c_str());
+                 (l.file + ":" + std::to_string(lr.line) + ": teach." + stage +
+                  " is never shown: the decision has no " + stage + " hop")
+                     .c_str());
     QVERIFY2(!lr.teach.empty(), (l.file + ":" + std::to_string(lr.line) + ": a request with nothing to teach").c_str());
     QVERIFY2(!d.hops.empty(), "explain mode gives hops");
 }
@@ -138,31 +145,42 @@ void TestLessons::requestHoldsOnTheDemo() {
 void TestLessons::malformedLessonIsLocated_data() {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("error");
-    const QString req = QStringLiteral("requests:\n  - url: https://shop.example.com/\n    expect: {outcome: routed}\n");
-    QTest::newRow("yaml syntax") << QStringLiteral("title: x\nrequests: [\n  - url: a\n") << QStringLiteral("bad.yaml:");
-    QTest::newRow("not a mapping") << QStringLiteral("- a\n- b\n") << QStringLiteral("bad.yaml:1:1: a lesson must be a mapping");
+    const QString req =
+        QStringLiteral("requests:\n  - url: https://shop.example.com/\n    expect: {outcome: routed}\n");
+    QTest::newRow("yaml syntax") << QStringLiteral("title: x\nrequests: [\n  - url: a\n")
+                                 << QStringLiteral("bad.yaml:");
+    QTest::newRow("not a mapping") << QStringLiteral("- a\n- b\n")
+                                   << QStringLiteral("bad.yaml:1:1: a lesson must be a mapping");
     QTest::newRow("no title") << QString(req) << QStringLiteral("bad.yaml:1:1: a lesson needs 'title'");
-    QTest::newRow("unknown key") << QStringLiteral("title: x\ntitel: y\n") + req << QStringLiteral("bad.yaml:2:1: unknown key 'titel' in the lesson");
-    QTest::newRow("no requests") << QStringLiteral("title: x\nrequests: []\n") << QStringLiteral("bad.yaml:2:11: a lesson needs a non-empty list 'requests'");
-    QTest::newRow("request without url")
-        << QStringLiteral("title: x\nrequests:\n  - label: y\n    expect: {outcome: routed}\n") << QStringLiteral("bad.yaml:3:5: a request needs 'url'");
+    QTest::newRow("unknown key") << QStringLiteral("title: x\ntitel: y\n") + req
+                                 << QStringLiteral("bad.yaml:2:1: unknown key 'titel' in the lesson");
+    QTest::newRow("no requests") << QStringLiteral("title: x\nrequests: []\n")
+                                 << QStringLiteral("bad.yaml:2:11: a lesson needs a non-empty list 'requests'");
+    QTest::newRow("request without url") << QStringLiteral(
+                                                "title: x\nrequests:\n  - label: y\n    expect: {outcome: routed}\n")
+                                         << QStringLiteral("bad.yaml:3:5: a request needs 'url'");
     QTest::newRow("url with a space")
         << QStringLiteral("title: x\nrequests:\n  - url: https://shop.example.com/a b\n    expect: {outcome: routed}\n")
         << QStringLiteral("bad.yaml:3:10: url 'https://shop.example.com/a b'");
     QTest::newRow("unknown stage")
-        << QStringLiteral("title: x\nrequests:\n  - url: https://a/\n    teach: {hots: x}\n    expect: {outcome: routed}\n")
+        << QStringLiteral(
+               "title: x\nrequests:\n  - url: https://a/\n    teach: {hots: x}\n    expect: {outcome: routed}\n")
         << QStringLiteral("bad.yaml:4:13: unknown stage 'hots' in teach");
-    QTest::newRow("no expect") << QStringLiteral("title: x\nrequests:\n  - url: https://a/\n") << QStringLiteral("bad.yaml:3:5: a request needs 'expect'");
+    QTest::newRow("no expect") << QStringLiteral("title: x\nrequests:\n  - url: https://a/\n")
+                               << QStringLiteral("bad.yaml:3:5: a request needs 'expect'");
     QTest::newRow("expect without outcome")
         << QStringLiteral("title: x\nrequests:\n  - url: https://a/\n    expect: {service: a/b}\n")
         << QStringLiteral("bad.yaml:4:13: expect needs at least 'outcome'");
-    QTest::newRow("unknown outcome")
-        << QStringLiteral("title: x\nrequests:\n  - url: https://a/\n    expect: {outcome: sent}\n") << QStringLiteral("bad.yaml:4:23: unknown outcome 'sent'");
+    QTest::newRow("unknown outcome") << QStringLiteral(
+                                            "title: x\nrequests:\n  - url: https://a/\n    expect: {outcome: sent}\n")
+                                     << QStringLiteral("bad.yaml:4:23: unknown outcome 'sent'");
     QTest::newRow("unknown expect key")
         << QStringLiteral("title: x\nrequests:\n  - url: https://a/\n    expect: {outcome: routed, servce: a/b}\n")
         << QStringLiteral("bad.yaml:4:31: unknown key 'servce' in expect");
-    QTest::newRow("order not a number") << QStringLiteral("title: x\norder: first\n") + req << QStringLiteral("bad.yaml:2:8:");
-    QTest::newRow("unknown profile") << QStringLiteral("title: x\nprofile: traefik\n") + req << QStringLiteral("bad.yaml:2:10: unknown profile 'traefik'");
+    QTest::newRow("order not a number") << QStringLiteral("title: x\norder: first\n") + req
+                                        << QStringLiteral("bad.yaml:2:8:");
+    QTest::newRow("unknown profile") << QStringLiteral("title: x\nprofile: traefik\n") + req
+                                     << QStringLiteral("bad.yaml:2:10: unknown profile 'traefik'");
     QTest::newRow("empty file") << QString() << QStringLiteral("bad.yaml: a lesson must be a mapping");
 }
 
@@ -171,20 +189,24 @@ void TestLessons::malformedLessonIsLocated() {
     QFETCH(QString, error);
     gui::LessonParse p = gui::parseLesson(text.toStdString(), "bad.yaml");
     QVERIFY2(!p.lesson, "a malformed lesson must not load");
-    QVERIFY2(QString::fromStdString(p.error).startsWith(error), qPrintable(QStringLiteral("got: ") + QString::fromStdString(p.error)));
+    QVERIFY2(QString::fromStdString(p.error).startsWith(error),
+             qPrintable(QStringLiteral("got: ") + QString::fromStdString(p.error)));
 }
 
 void TestLessons::expectationMismatchIsReported() {
     // A lesson that promises the wrong Service is caught, with both values in the message.
-    gui::LessonParse p = gui::parseLesson("title: wrong\nrequests:\n  - url: https://shop.example.com/api/x\n"
-                                          "    teach: {path: x}\n    expect: {outcome: routed, service: shop/storefront, stages: [host]}\n",
-                                          "wrong.yaml");
+    gui::LessonParse p = gui::parseLesson(
+        "title: wrong\nrequests:\n  - url: https://shop.example.com/api/x\n"
+        "    teach: {path: x}\n    expect: {outcome: routed, service: shop/storefront, stages: [host]}\n",
+        "wrong.yaml");
     QVERIFY2(p.lesson, p.error.c_str());
     gui::LessonRun run = gui::runLesson(*p.lesson, demo_);
     QCOMPARE(run.mismatches.size(), std::size_t(1));
     QCOMPARE(run.mismatches[0].size(), std::size_t(2));
-    QCOMPARE(run.mismatches[0][0], std::string("service: the lesson says 'shop/storefront', the engine says 'shop/api'"));
-    QVERIFY2(run.mismatches[0][1].find("stages: the lesson says [host], the engine says [tls, host, path") == 0, run.mismatches[0][1].c_str());
+    QCOMPARE(run.mismatches[0][0],
+             std::string("service: the lesson says 'shop/storefront', the engine says 'shop/api'"));
+    QVERIFY2(run.mismatches[0][1].find("stages: the lesson says [host], the engine says [tls, host, path") == 0,
+             run.mismatches[0][1].c_str());
 }
 
 QTEST_GUILESS_MAIN(TestLessons)

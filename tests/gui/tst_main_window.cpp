@@ -88,7 +88,8 @@ private slots:
         QVERIFY2(w.windowTitle().contains(QStringLiteral("demo")), qPrintable(w.windowTitle()));
         QVERIFY(!w.showsEmptyState());
         const QString status = w.statusSummary();
-        QVERIFY2(status.contains(QStringLiteral("%1 object").arg(w.workspace()->state()->objectCount())), qPrintable(status));
+        QVERIFY2(status.contains(QStringLiteral("%1 object").arg(w.workspace()->state()->objectCount())),
+                 qPrintable(status));
         QVERIFY2(status.contains(QStringLiteral("offline")), qPrintable(status));
         QVERIFY2(status.contains(QStringLiteral("%1 problem").arg(w.workspace()->problemCount())), qPrintable(status));
         QCOMPARE(w.requestPanel()->url(), QStringLiteral("https://shop.example.com/api/v2/orders"));
@@ -133,8 +134,7 @@ private slots:
         // ...and the Problems panel lists the located error and is shown.
         QListWidget* list = w.problemsList();
         bool located = false;
-        for (int i = 0; i < list->count(); ++i)
-            located |= list->item(i)->text().contains(QStringLiteral("bad.yaml:"));
+        for (int i = 0; i < list->count(); ++i) located |= list->item(i)->text().contains(QStringLiteral("bad.yaml:"));
         QStringList all;
         for (int i = 0; i < list->count(); ++i) all << list->item(i)->text();
         QVERIFY2(located, qPrintable(all.join('\n')));
@@ -148,7 +148,8 @@ private slots:
         QSignalSpy failed(w.workspace(), &gui::Workspace::failed);
         w.workspace()->openFiles({QStringLiteral("/nonexistent/hopscope/none.yaml")});
         QVERIFY(failed.wait(kTimeoutMs));
-        QVERIFY2(failed.at(0).at(0).toString().contains(QStringLiteral("none.yaml")), qPrintable(failed.at(0).at(0).toString()));
+        QVERIFY2(failed.at(0).at(0).toString().contains(QStringLiteral("none.yaml")),
+                 qPrintable(failed.at(0).at(0).toString()));
         // A dialog says what to check, without blocking the window.
         auto* box = w.findChild<QMessageBox*>(QStringLiteral("failureBox"));
         QVERIFY(box);
@@ -175,7 +176,8 @@ private slots:
     void noIngressesShowsTheEmptyState() {
         QTemporaryDir dir;
         const QString file = dir.filePath(QStringLiteral("svc.yaml"));
-        writeFile(file, "apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: b}\nspec: {ports: [{port: 80}]}\n");
+        writeFile(file,
+                  "apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: b}\nspec: {ports: [{port: 80}]}\n");
         gui::MainWindow w;
         w.show();
         QVERIFY(waitForTable(w));
@@ -196,8 +198,8 @@ private slots:
     }
     void profileSwitchRecompiles() {
         QFETCH(QString, profile);
-        gui::MainWindow w(gui::SourceSpec{}, profile == QLatin1String("ingress-nginx") ? std::optional(sim::Profile::Spec)
-                                                                                        : std::nullopt);
+        gui::MainWindow w(gui::SourceSpec{},
+                          profile == QLatin1String("ingress-nginx") ? std::optional(sim::Profile::Spec) : std::nullopt);
         w.show();
         QVERIFY(waitForTable(w));
         const int index = w.profileBox()->findText(profile);

@@ -33,7 +33,8 @@ private slots:
         w.show();
         QVERIFY2(QTest::qWaitFor(
                      [&] {
-                         return w.workspace()->table() && w.workspace()->connectionState() == kube::ConnectionState::Live;
+                         return w.workspace()->table() &&
+                             w.workspace()->connectionState() == kube::ConnectionState::Live;
                      },
                      120'000),
                  qPrintable(w.statusSummary()));
@@ -58,9 +59,10 @@ private slots:
         {
             QFile f(path);
             QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write("apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'https://127.0.0.1:1'}\n"
-                    "users:\n- name: u\n  user: {token: abc}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\n"
-                    "current-context: x\n");
+            f.write(
+                "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'https://127.0.0.1:1'}\n"
+                "users:\n- name: u\n  user: {token: abc}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\n"
+                "current-context: x\n");
         }
         gui::MainWindow w(gui::SourceSpec{gui::SourceSpec::Kind::Live, {}, path, QStringLiteral("x")});
         QSignalSpy failed(w.workspace(), &gui::Workspace::failed);

@@ -42,7 +42,9 @@ replay::ReplayResult engineReplay(const std::string& path, std::uint64_t seed, d
     return replay::replayTrace(*opened.reader, demoTable(), o);
 }
 
-std::uint64_t countLines(const std::string& text) { return static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n')); }
+std::uint64_t countLines(const std::string& text) {
+    return static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
+}
 
 std::uint64_t cellNumber(QTableWidget* t, int row, int col) { return t->item(row, col)->text().toULongLong(); }
 
@@ -105,10 +107,11 @@ private slots:
         QCOMPARE(expected.requests, lines);
         QCOMPARE(snap->result->requests, expected.requests);
         for (const auto& p : expected.pods)
-            QVERIFY2(perPod[p.name] == p.requests, qPrintable(QStringLiteral("%1: table %2, engine %3")
-                                                                   .arg(QString::fromStdString(p.name))
-                                                                   .arg(perPod[p.name])
-                                                                   .arg(p.requests)));
+            QVERIFY2(perPod[p.name] == p.requests,
+                     qPrintable(QStringLiteral("%1: table %2, engine %3")
+                                    .arg(QString::fromStdString(p.name))
+                                    .arg(perPod[p.name])
+                                    .arg(p.requests)));
         // the share chart's Services are the engine's, with the same counts and canaries
         QCOMPARE(snap->services.size(), expected.services.size());
         for (std::size_t i = 0; i < expected.services.size(); ++i) {
@@ -173,7 +176,8 @@ private slots:
         panel.start();
         QVERIFY(panel.isRunning());
         // a live snapshot arrives while it runs
-        QVERIFY2(QTest::qWaitFor([&] { return panel.snapshot() != nullptr || !done.isEmpty(); }, kReplayTimeoutMs), "no progress");
+        QVERIFY2(QTest::qWaitFor([&] { return panel.snapshot() != nullptr || !done.isEmpty(); }, kReplayTimeoutMs),
+                 "no progress");
         QVERIFY2(done.isEmpty(), "the replay finished before the first live snapshot");
         QVERIFY(panel.snapshot()->requests > 0 && !panel.snapshot()->result);
         QElapsedTimer timer;
@@ -187,7 +191,8 @@ private slots:
         auto snap = panel.snapshot();
         QVERIFY(snap->result && snap->result->cancelled);
         QVERIFY2(snap->result->lines < 100000, qPrintable(QString::number(snap->result->lines)));
-        qInfo("cancelled after %llu of 100000 lines in %lld ms", static_cast<unsigned long long>(snap->result->lines), ms);
+        qInfo("cancelled after %llu of 100000 lines in %lld ms", static_cast<unsigned long long>(snap->result->lines),
+              ms);
 
         // usable again
         panel.setTraceFile(QString::fromStdString(small_));
@@ -225,7 +230,8 @@ private slots:
         int best = 0;
         for (int i = 0; i < data->size(); ++i)
             if (data->at(i)->value > data->at(best)->value) best = i;
-        QPoint at(qRound(rps->xAxis->coordToPixel(data->at(best)->key)), qRound(rps->yAxis->coordToPixel(data->at(best)->value)));
+        QPoint at(qRound(rps->xAxis->coordToPixel(data->at(best)->key)),
+                  qRound(rps->yAxis->coordToPixel(data->at(best)->value)));
         QTest::mouseClick(rps, Qt::LeftButton, {}, at);
         QTreeWidget* list = panel.requestList();
         QVERIFY2(list->topLevelItemCount() > 0, "clicking the point listed nothing");
@@ -235,13 +241,15 @@ private slots:
             double t = list->topLevelItem(i)->text(1).toDouble() * 1e9;
             QVERIFY2(t >= static_cast<double>(from) - 1e6 && t < static_cast<double>(to) + 1e6,
                      qPrintable(QStringLiteral("request at %1 s is outside bucket %2").arg(t / 1e9).arg(best)));
-            QVERIFY2(list->topLevelItem(i)->text(3).contains(QString::fromStdString(pod)), qPrintable(list->topLevelItem(i)->text(3)));
+            QVERIFY2(list->topLevelItem(i)->text(3).contains(QString::fromStdString(pod)),
+                     qPrintable(list->topLevelItem(i)->text(3)));
         }
         // the list holds exactly the bucket's samples of that Pod
         int series = -1;
         for (std::size_t i = 0; i < snap->series.size(); ++i)
             if (snap->series[i] == pod) series = static_cast<int>(i);
-        QCOMPARE(list->topLevelItemCount(), static_cast<int>(snap->samplesIn(static_cast<std::size_t>(best), series).size()));
+        QCOMPARE(list->topLevelItemCount(),
+                 static_cast<int>(snap->samplesIn(static_cast<std::size_t>(best), series).size()));
 
         // picking one lights its route up: an explained Decision to that Pod
         QSignalSpy chosen(&panel, &ReplayPanel::decisionChosen);
@@ -260,7 +268,8 @@ private slots:
         for (int r = 0; r < t->rowCount() - 1; ++r)
             if (t->item(r, 1)->text().toStdString() == pod) t->selectRow(r);
         QVERIFY(list->topLevelItemCount() > 0);
-        for (int i = 0; i < list->topLevelItemCount(); ++i) QVERIFY(list->topLevelItem(i)->text(3).contains(QString::fromStdString(pod)));
+        for (int i = 0; i < list->topLevelItemCount(); ++i)
+            QVERIFY(list->topLevelItem(i)->text(3).contains(QString::fromStdString(pod)));
     }
 
     void exportWritesTheEnginesReport() {

@@ -48,19 +48,27 @@ private slots:
         QTest::addColumn<QString>("headers");
         QTest::addColumn<QString>("cookies");
         QTest::addColumn<QStringList>("cliArgs");
-        QTest::newRow("shop api orders") << "https://shop.example.com/api/v2/orders" << "" << ""
-                                         << QStringList{"--url", "https://shop.example.com/api/v2/orders"};
-        QTest::newRow("shop home") << "https://shop.example.com/" << "" << ""
-                                   << QStringList{"--url", "https://shop.example.com/"};
-        QTest::newRow("plain http") << "http://shop.example.com/cart" << "" << ""
-                                    << QStringList{"--url", "http://shop.example.com/cart"};
-        QTest::newRow("unknown host") << "https://nowhere.example.org/x" << "" << ""
-                                      << QStringList{"--url", "https://nowhere.example.org/x"};
-        QTest::newRow("canary header") << "https://shop.example.com/api/v2/orders" << "X-Canary: always" << ""
+        QTest::newRow("shop api orders") << "https://shop.example.com/api/v2/orders"
+                                         << ""
+                                         << "" << QStringList{"--url", "https://shop.example.com/api/v2/orders"};
+        QTest::newRow("shop home") << "https://shop.example.com/"
+                                   << ""
+                                   << "" << QStringList{"--url", "https://shop.example.com/"};
+        QTest::newRow("plain http") << "http://shop.example.com/cart"
+                                    << ""
+                                    << "" << QStringList{"--url", "http://shop.example.com/cart"};
+        QTest::newRow("unknown host") << "https://nowhere.example.org/x"
+                                      << ""
+                                      << "" << QStringList{"--url", "https://nowhere.example.org/x"};
+        QTest::newRow("canary header") << "https://shop.example.com/api/v2/orders"
+                                       << "X-Canary: always"
+                                       << ""
                                        << QStringList{"--url", "https://shop.example.com/api/v2/orders", "-H",
                                                       "X-Canary: always"};
         QTest::newRow("host header and cookie")
-            << "https://203.0.113.1/" << "Host: blog.example.com" << "session=abc"
+            << "https://203.0.113.1/"
+            << "Host: blog.example.com"
+            << "session=abc"
             << QStringList{"--url", "https://203.0.113.1/", "-H", "Host: blog.example.com", "--cookie", "session=abc"};
     }
     void sameAsCli() {
@@ -135,10 +143,22 @@ private slots:
         QTest::addColumn<QString>("headers");
         QTest::addColumn<QString>("cookies");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("empty url") << "" << "" << "" << "URL";
-        QTest::newRow("space in url") << "https://shop.example.com/a b" << "" << "" << "URL";
-        QTest::newRow("header without colon") << "https://shop.example.com/" << "X-Canary always" << "" << "Header line 1";
-        QTest::newRow("cookie without =") << "https://shop.example.com/" << "" << "session" << "Cookie";
+        QTest::newRow("empty url") << ""
+                                   << ""
+                                   << ""
+                                   << "URL";
+        QTest::newRow("space in url") << "https://shop.example.com/a b"
+                                      << ""
+                                      << ""
+                                      << "URL";
+        QTest::newRow("header without colon") << "https://shop.example.com/"
+                                              << "X-Canary always"
+                                              << ""
+                                              << "Header line 1";
+        QTest::newRow("cookie without =") << "https://shop.example.com/"
+                                          << ""
+                                          << "session"
+                                          << "Cookie";
     }
     void badInputExplains() {
         QFETCH(QString, url);

@@ -8,9 +8,9 @@
 #include <QApplication>
 #include <QFile>
 #include <QPlainTextEdit>
-#include <QTextBlock>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTextBlock>
 
 using namespace hs;
 
@@ -126,11 +126,16 @@ void TestTeachingPanel::playAdvancesByItselfAndStops() {
 void TestTeachingPanel::pathHopHighlightsTheMatchedPath_data() {
     QTest::addColumn<QString>("url");
     QTest::addColumn<QString>("file");
-    QTest::newRow("prefix /api") << "https://shop.example.com/api/v2/orders" << "10-shop.yaml";
-    QTest::newRow("exact /healthz") << "https://shop.example.com/healthz" << "10-shop.yaml";
-    QTest::newRow("regex on blog") << "https://blog.example.com/API/posts/42" << "20-blog.yaml";
-    QTest::newRow("wildcard host /") << "https://acme.tenants.example.com/x" << "30-tenants.yaml";
-    QTest::newRow("hostless /status") << "http://10.0.0.1/status" << "30-tenants.yaml";
+    QTest::newRow("prefix /api") << "https://shop.example.com/api/v2/orders"
+                                 << "10-shop.yaml";
+    QTest::newRow("exact /healthz") << "https://shop.example.com/healthz"
+                                    << "10-shop.yaml";
+    QTest::newRow("regex on blog") << "https://blog.example.com/API/posts/42"
+                                   << "20-blog.yaml";
+    QTest::newRow("wildcard host /") << "https://acme.tenants.example.com/x"
+                                     << "30-tenants.yaml";
+    QTest::newRow("hostless /status") << "http://10.0.0.1/status"
+                                      << "30-tenants.yaml";
 }
 
 void TestTeachingPanel::pathHopHighlightsTheMatchedPath() {
@@ -154,17 +159,21 @@ void TestTeachingPanel::pathHopHighlightsTheMatchedPath() {
     QCOMPARE(shown.size(), lines.size());
     bool pathLine = false;
     for (const QString& s : shown) pathLine |= s.contains(QStringLiteral("path: ") + path);
-    QVERIFY2(pathLine, qPrintable(QStringLiteral("no highlighted line holds path: %1 in %2").arg(path, shown.join(" | "))));
+    QVERIFY2(pathLine,
+             qPrintable(QStringLiteral("no highlighted line holds path: %1 in %2").arg(path, shown.join(" | "))));
     // The line numbers are the manifest file's own: the text shown is the file's text there.
     const QStringList real = fileLines(QStringLiteral(HS_SOURCE_DIR "/resources/demo/") + file);
     QVERIFY(!real.isEmpty());
     for (int i = 0; i < lines.size(); ++i) {
         QVERIFY(lines[i] >= 1 && lines[i] <= real.size());
         const QString fileText = real[lines[i] - 1];
-        QVERIFY2(shown[i].endsWith(fileText), qPrintable(QStringLiteral("line %1: shown '%2', file has '%3'").arg(lines[i]).arg(shown[i], fileText)));
+        QVERIFY2(
+            shown[i].endsWith(fileText),
+            qPrintable(QStringLiteral("line %1: shown '%2', file has '%3'").arg(lines[i]).arg(shown[i], fileText)));
     }
     QVERIFY2(panel.yamlHeader().contains(file), qPrintable(panel.yamlHeader()));
-    QVERIFY2(panel.yamlHeader().contains(QStringLiteral("found by searching")), "the header says the field lines are approximate");
+    QVERIFY2(panel.yamlHeader().contains(QStringLiteral("found by searching")),
+             "the header says the field lines are approximate");
 }
 
 void TestTeachingPanel::hopsOfDerivedObjectsSayWhereTheyComeFrom() {
@@ -175,7 +184,8 @@ void TestTeachingPanel::hopsOfDerivedObjectsSayWhereTheyComeFrom() {
     while (panel.currentHop() + 1 < panel.hopCount()) panel.next();
     const sim::Decision* d = panel.currentDecision();
     QCOMPARE(d->hops.back().stage, sim::Stage::Pod);
-    QVERIFY2(panel.yamlHeader().contains(QStringLiteral("synthesised by Hopscope from Deployment shop/api")), qPrintable(panel.yamlHeader()));
+    QVERIFY2(panel.yamlHeader().contains(QStringLiteral("synthesised by Hopscope from Deployment shop/api")),
+             qPrintable(panel.yamlHeader()));
     bool replicas = false;
     for (const QString& s : panel.highlightedYamlLines()) replicas |= s.contains(QStringLiteral("replicas: 3"));
     QVERIFY2(replicas, qPrintable(panel.highlightedYamlLines().join(" | ")));
@@ -194,16 +204,24 @@ void TestTeachingPanel::lessonAgreesWithEngineInThePanel() {
             // Every hop can be shown without a crash, and every hop has a caption for its YAML.
             for (int h = 0; h < panel.hopCount(); ++h) {
                 if (h) panel.next();
-                QVERIFY2(!panel.yamlHeader().isEmpty(), qPrintable(QStringLiteral("%1 request %2 hop %3").arg(panel.lessonTitle(l)).arg(r + 1).arg(h + 1)));
+                QVERIFY2(
+                    !panel.yamlHeader().isEmpty(),
+                    qPrintable(QStringLiteral("%1 request %2 hop %3").arg(panel.lessonTitle(l)).arg(r + 1).arg(h + 1)));
                 // Every hop that shows a manifest highlights the lines it used (none is left unexplained).
                 QVERIFY2(!panel.yamlHeader().contains(QStringLiteral("no line of it names")),
-                         qPrintable(QStringLiteral("%1 request %2 hop %3: %4").arg(panel.lessonTitle(l)).arg(r + 1).arg(h + 1).arg(panel.yamlHeader())));
+                         qPrintable(QStringLiteral("%1 request %2 hop %3: %4")
+                                        .arg(panel.lessonTitle(l))
+                                        .arg(r + 1)
+                                        .arg(h + 1)
+                                        .arg(panel.yamlHeader())));
                 if (qEnvironmentVariableIsSet("HS_TEACHING_DUMP"))  // for reviewing every hop's YAML by eye
                     qInfo("%s #%d hop %d %s\n  %s\n  %s", qPrintable(panel.lessonTitle(l)), r + 1, h + 1,
-                          sim::stageName(panel.currentDecision()->hops[static_cast<std::size_t>(h)].stage), qPrintable(panel.yamlHeader()),
+                          sim::stageName(panel.currentDecision()->hops[static_cast<std::size_t>(h)].stage),
+                          qPrintable(panel.yamlHeader()),
                           qPrintable(panel.highlightedYamlLines().join(QStringLiteral("\n  "))));
                 // Secret key material never reaches the YAML pane.
-                for (const QString& s : panel.highlightedYamlLines()) QVERIFY(!s.contains(QStringLiteral("LS0tLS1CRUdJTiBQUklWQVRF")));
+                for (const QString& s : panel.highlightedYamlLines())
+                    QVERIFY(!s.contains(QStringLiteral("LS0tLS1CRUdJTiBQUklWQVRF")));
             }
         }
     }
@@ -230,7 +248,8 @@ void TestTeachingPanel::freeModeRoutesTypedUrls() {
     QVERIFY(panel.routeUrl(QStringLiteral("https://shop.example.com/")));
     const std::string first = panel.currentDecision()->endpoint;
     QVERIFY(panel.routeUrl(QStringLiteral("https://shop.example.com/")));
-    QVERIFY2(panel.currentDecision()->endpoint != first, "round robin alternates between the two ready storefront Pods");
+    QVERIFY2(panel.currentDecision()->endpoint != first,
+             "round robin alternates between the two ready storefront Pods");
 
     // Opening a lesson leaves free mode, openLesson(-1) returns to it.
     panel.openLesson(0);
@@ -254,7 +273,8 @@ void TestTeachingPanel::screenshot() {
     // The highlighted path line is scrolled into view.
     auto* yaml = panel.findChild<QPlainTextEdit*>();
     QVERIFY(yaml);
-    QVERIFY2(yaml->textCursor().block().text().contains(QStringLiteral("path: /api")), qPrintable(yaml->textCursor().block().text()));
+    QVERIFY2(yaml->textCursor().block().text().contains(QStringLiteral("path: /api")),
+             qPrintable(yaml->textCursor().block().text()));
     QTRY_VERIFY(yaml->viewport()->rect().contains(yaml->cursorRect()));
     const QPixmap shot = panel.grab();
     QVERIFY(!shot.isNull());

@@ -75,17 +75,23 @@ private slots:
         QSignalSpy candidate(&panel, &WhatIfPanel::candidateChanged);
         panel.setBaseline(demoState(), {});
         QCOMPARE(waitValidated(panel), 0);
-        QVERIFY2(panel.diagnosticTexts().filter(QStringLiteral(": error: ")).isEmpty(), qPrintable(panel.diagnosticTexts().join('\n')));
+        QVERIFY2(panel.diagnosticTexts().filter(QStringLiteral(": error: ")).isEmpty(),
+                 qPrintable(panel.diagnosticTexts().join('\n')));
         QCOMPARE(candidate.count(), 1);
         QVERIFY(panel.editor()->toPlainText().contains(QStringLiteral("kind: Ingress")));
         panel.setTraceFile(QString::fromStdString(trace_));
         QVERIFY(runCompare(panel));
         QCOMPARE(panel.comparison().report->requests, std::uint64_t(3000));
-        QVERIFY2(panel.comparison().report->changed == 0,
-                 qPrintable(QStringLiteral("%1 requests change without an edit; first: %2 → %3")
-                                .arg(panel.comparison().report->changed)
-                                .arg(QString::fromStdString(panel.comparison().report->groups.empty() ? "" : panel.comparison().report->groups[0].before.describe()))
-                                .arg(QString::fromStdString(panel.comparison().report->groups.empty() ? "" : panel.comparison().report->groups[0].after.describe()))));
+        QVERIFY2(
+            panel.comparison().report->changed == 0,
+            qPrintable(QStringLiteral("%1 requests change without an edit; first: %2 → %3")
+                           .arg(panel.comparison().report->changed)
+                           .arg(QString::fromStdString(panel.comparison().report->groups.empty()
+                                                           ? ""
+                                                           : panel.comparison().report->groups[0].before.describe()))
+                           .arg(QString::fromStdString(panel.comparison().report->groups.empty()
+                                                           ? ""
+                                                           : panel.comparison().report->groups[0].after.describe()))));
         QCOMPARE(panel.changes()->topLevelItemCount(), 0);
     }
 
@@ -107,8 +113,11 @@ private slots:
         QCOMPARE(validated.count(), 1);  // debounced: one validation for three keystrokes
         bool located = false;
         for (const auto& d : panel.validation().diagnostics)
-            located = located || (d.severity == model::Severity::Error && static_cast<int>(d.loc.line) == line && d.loc.col > 0);
-        QVERIFY2(located, qPrintable(QStringLiteral("no error on line %1: %2").arg(line).arg(panel.diagnosticTexts().join('\n'))));
+            located = located ||
+                (d.severity == model::Severity::Error && static_cast<int>(d.loc.line) == line && d.loc.col > 0);
+        QVERIFY2(
+            located,
+            qPrintable(QStringLiteral("no error on line %1: %2").arg(line).arg(panel.diagnosticTexts().join('\n'))));
         QVERIFY(!editor->marks().empty());
         QCOMPARE(editor->marks().front().line, line);
         QVERIFY(!editor->extraSelections().isEmpty());  // underlined
@@ -136,7 +145,8 @@ private slots:
         QVERIFY(candidate.count() >= 2);
 
         auto loaded = model::loadTexts({{"edited.yaml", editor->toPlainText().toStdString()}});
-        auto expected = engineDiff(trace_, hs::testing::demoTable(), sim::compileRouteTable(loaded.state, {}), "edited manifests");
+        auto expected =
+            engineDiff(trace_, hs::testing::demoTable(), sim::compileRouteTable(loaded.state, {}), "edited manifests");
         QCOMPARE(report.changed, expected.changed);
         QCOMPARE(report.groups.size(), expected.groups.size());
         QTreeWidget* t = panel.changes();
@@ -158,7 +168,8 @@ private slots:
         QVERIFY2(!ids.isEmpty(), "nothing to highlight");
         const auto& g0 = expected.groups[0];
         for (const auto& svc : {g0.before.service, g0.after.service})
-            if (!svc.empty()) QVERIFY2(ids.contains(QString::fromStdString("Service/" + svc)), qPrintable(ids.join(' ')));
+            if (!svc.empty())
+                QVERIFY2(ids.contains(QString::fromStdString("Service/" + svc)), qPrintable(ids.join(' ')));
         QCOMPARE(chosen.count(), 1);
         auto d = chosen.first().first().value<hs::sim::Decision>();
         QCOMPARE(d.service, g0.after.service);
@@ -184,8 +195,8 @@ private slots:
         panel.setOtherProfile(sim::Profile::GatewayApi);
         panel.setTraceFile(QStringLiteral(HS_DEMO_TRACE));
         QVERIFY(runCompare(panel));
-        auto cli = hs::testing::runCli({"diff", "--demo", "--trace", HS_DEMO_TRACE, "--profile", "ingress-nginx", "--against-profile",
-                                        "gateway-api", "--json"});
+        auto cli = hs::testing::runCli({"diff", "--demo", "--trace", HS_DEMO_TRACE, "--profile", "ingress-nginx",
+                                        "--against-profile", "gateway-api", "--json"});
         QVERIFY2(cli.code == 1, cli.err.c_str());  // 1: changes found
         const auto& report = *panel.comparison().report;
         QVERIFY(!report.groups.empty());

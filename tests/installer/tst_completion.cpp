@@ -50,7 +50,8 @@ private slots:
             for (const auto& o : c.options) {
                 // fish spells --url as "-l url" and -f as "-s f".
                 std::string name = o.name;
-                if (shell == "fish") name = o.name.rfind("--", 0) == 0 ? "-l " + o.name.substr(2) : "-s " + o.name.substr(1);
+                if (shell == "fish")
+                    name = o.name.rfind("--", 0) == 0 ? "-l " + o.name.substr(2) : "-s " + o.name.substr(1);
                 QVERIFY2(contains(r.out, name), (c.name + " " + o.name).c_str());
             }
         }
@@ -60,7 +61,8 @@ private slots:
         Result r = runCli({"completion", "bash"});
         QVERIFY(contains(r.out, "complete -F _hopscope_cli hopscope-cli\n"));
         // Paths complete after -f and after options whose metavar names a file.
-        QVERIFY(contains(r.out, "pathopts=\"-f --filename --kubeconfig --controller-config\""));  // --kubeconfig: the live source
+        QVERIFY(contains(
+            r.out, "pathopts=\"-f --filename --kubeconfig --controller-config\""));  // --kubeconfig: the live source
         QVERIFY(contains(r.out, "multiopts=\"-f --filename\""));
     }
 

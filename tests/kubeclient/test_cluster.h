@@ -38,7 +38,8 @@ public:
         }
         dir_ = tmp_.path() + "/c";
         QString out;
-        if (!run("bash", {clusterScript("start.sh"), dir_, "--owner-pid", QString::number(QCoreApplication::applicationPid())},
+        if (!run("bash",
+                 {clusterScript("start.sh"), dir_, "--owner-pid", QString::number(QCoreApplication::applicationPid())},
                  &out, 300'000)) {
             error = "start.sh failed:\n" + out;
             return false;
@@ -116,13 +117,15 @@ public:
 
     // Writes a kubeconfig: the admin one's cluster with `userYaml` (indented under `user:`) and
     // optional cluster lines replacing the default server/CA.
-    std::string kubeconfig(const QString& name, const std::string& userYaml, const std::string& clusterYaml = {}) const {
+    std::string kubeconfig(const QString& name, const std::string& userYaml,
+                           const std::string& clusterYaml = {}) const {
         std::string path = (tmp_.path() + "/" + name).toStdString();
         std::string cluster = clusterYaml.empty()
-                                  ? "    server: " + envs("APISERVER_URL") + "\n    certificate-authority: " + envs("CA_FILE") + "\n"
-                                  : clusterYaml;
-        std::ofstream(path) << "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n" << cluster
-                            << "users:\n- name: u\n  user:\n" << userYaml << "contexts:\n- name: x\n  context: {cluster: c, user: u}\n"
+            ? "    server: " + envs("APISERVER_URL") + "\n    certificate-authority: " + envs("CA_FILE") + "\n"
+            : clusterYaml;
+        std::ofstream(path) << "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n"
+                            << cluster << "users:\n- name: u\n  user:\n"
+                            << userYaml << "contexts:\n- name: x\n  context: {cluster: c, user: u}\n"
                             << "current-context: x\n";
         return path;
     }
@@ -249,8 +252,8 @@ bool waitForStatus(kube::LiveCluster& lc, Pred pred, std::chrono::milliseconds t
 // The user the API server sees for a client (SelfSubjectReview, what `kubectl auth whoami` does).
 inline kube::Result<std::string> whoami(kube::ApiClient& client) {
     auto r = client.request("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews",
-                            "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"SelfSubjectReview\"}", "application/json",
-                            "ask who I am");
+                            "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"SelfSubjectReview\"}",
+                            "application/json", "ask who I am");
     if (!r) return std::move(r).error();
     auto pos = r->body.find("\"username\":\"");
     if (pos == std::string::npos) return kube::makeError(kube::ErrorCode::Protocol, "no username in " + r->body);

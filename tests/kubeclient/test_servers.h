@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <functional>
 #include <cstring>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -218,7 +218,7 @@ public:
         int status = 200;
         std::string body;
         std::vector<std::string> stream;  // when set: written one by one (a watch), then closed
-        int holdMs = 0;                    // keep a stream open this long after the chunks
+        int holdMs = 0;  // keep a stream open this long after the chunks
     };
     using Handler = std::function<Response(const std::string& method, const std::string& target)>;
 
@@ -277,15 +277,19 @@ private:
             requests_.push_back(method + ' ' + target);
         }
         Response r = handler_(method, target);
-        std::string out = "HTTP/1.1 " + std::to_string(r.status) + " X\r\nContent-Type: application/json\r\nConnection: close\r\n";
-        if (r.stream.empty()) out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n\r\n" + r.body;
-        else out += "\r\n";
+        std::string out =
+            "HTTP/1.1 " + std::to_string(r.status) + " X\r\nContent-Type: application/json\r\nConnection: close\r\n";
+        if (r.stream.empty())
+            out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n\r\n" + r.body;
+        else
+            out += "\r\n";
         (void)!sendQuiet(c, out.data(), out.size());
         for (const auto& chunk : r.stream) {
             (void)!sendQuiet(c, chunk.data(), chunk.size());
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
-        for (int waited = 0; waited < r.holdMs && !stopping_; waited += 20) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        for (int waited = 0; waited < r.holdMs && !stopping_; waited += 20)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
         ::shutdown(c, SHUT_RDWR);
         ::close(c);
     }

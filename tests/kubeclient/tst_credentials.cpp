@@ -30,17 +30,32 @@ std::string readFile(const std::string& path) {
 
 // A credential plugin as a script: it records its argv, environment and call count, then prints
 // what the test asks for. Run directly (shebang), never through `sh -c`.
-std::string makePlugin(const QTemporaryDir& dir, const std::string& output, int exitCode = 0, const std::string& stderrText = "") {
+std::string makePlugin(const QTemporaryDir& dir, const std::string& output, int exitCode = 0,
+                       const std::string& stderrText = "") {
     std::string counter = dir.filePath("calls").toStdString();
-    std::string script = "#!/bin/sh\n"
-                         "n=$(cat '" + counter + "' 2>/dev/null || echo 0); echo $((n+1)) > '" + counter + "'\n"
-                         "printf '%s\\n' \"$@\" > '" + dir.filePath("args").toStdString() + "'\n"
-                         "printf '%s' \"$KUBERNETES_EXEC_INFO\" > '" + dir.filePath("info").toStdString() + "'\n"
-                         "printf '%s' \"$PLUGIN_ENV\" > '" + dir.filePath("env").toStdString() + "'\n"
-                         "[ -n \"$SLEEP\" ] && sleep \"$SLEEP\"\n"
-                         "printf '%s' '" + stderrText + "' >&2\n"
-                         "cat '" + dir.filePath("out").toStdString() + "'\n"
-                         "exit " + std::to_string(exitCode) + "\n";
+    std::string script =
+        "#!/bin/sh\n"
+        "n=$(cat '" +
+        counter + "' 2>/dev/null || echo 0); echo $((n+1)) > '" + counter +
+        "'\n"
+        "printf '%s\\n' \"$@\" > '" +
+        dir.filePath("args").toStdString() +
+        "'\n"
+        "printf '%s' \"$KUBERNETES_EXEC_INFO\" > '" +
+        dir.filePath("info").toStdString() +
+        "'\n"
+        "printf '%s' \"$PLUGIN_ENV\" > '" +
+        dir.filePath("env").toStdString() +
+        "'\n"
+        "[ -n \"$SLEEP\" ] && sleep \"$SLEEP\"\n"
+        "printf '%s' '" +
+        stderrText +
+        "' >&2\n"
+        "cat '" +
+        dir.filePath("out").toStdString() +
+        "'\n"
+        "exit " +
+        std::to_string(exitCode) + "\n";
     writeFile(dir, "out", output);
     return writeFile(dir, "plugin.sh", script, 0755);
 }
@@ -69,7 +84,8 @@ ClientConfig execConfig(const std::string& command, const std::string& apiVersio
 
 std::string tokenJson(const std::string& token, const std::string& expiry = "",
                       const std::string& apiVersion = "client.authentication.k8s.io/v1") {
-    std::string s = "{\"kind\":\"ExecCredential\",\"apiVersion\":\"" + apiVersion + "\",\"status\":{\"token\":\"" + token + "\"";
+    std::string s =
+        "{\"kind\":\"ExecCredential\",\"apiVersion\":\"" + apiVersion + "\",\"status\":{\"token\":\"" + token + "\"";
     if (!expiry.empty()) s += ",\"expirationTimestamp\":\"" + expiry + "\"";
     return s + "}}";
 }
@@ -90,15 +106,26 @@ private slots:
         QTest::addColumn<QString>("error");  // empty = success
         const QString v1 = "client.authentication.k8s.io/v1";
         QTest::newRow("token") << QString::fromStdString(tokenJson("abc", "2030-01-02T03:04:05Z")) << "";
-        QTest::newRow("cert and key") << "{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\",\"status\":{\"clientCertificateData\":\"C\",\"clientKeyData\":\"K\"}}" << "";
-        QTest::newRow("no status") << "{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\"}" << "exec plugin didn't return a status field";
-        QTest::newRow("empty status") << "{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\",\"status\":{}}" << "exec plugin didn't return a token or cert/key pair";
-        QTest::newRow("cert only") << "{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\",\"status\":{\"clientCertificateData\":\"C\"}}" << "exec plugin returned only certificate or key, not both";
-        QTest::newRow("other version") << QString::fromStdString(tokenJson("abc", "", "client.authentication.k8s.io/v1beta1"))
-                                       << "exec plugin is configured to use API version client.authentication.k8s.io/v1, plugin returned version client.authentication.k8s.io/v1beta1";
-        QTest::newRow("bad expiry") << QString::fromStdString(tokenJson("abc", "tomorrow")) << "expirationTimestamp \"tomorrow\" is not RFC 3339";
-        QTest::newRow("not json") << "Please log in at https://login.example" << "decoding stdout: the plugin's output is not JSON";
-        QTest::newRow("wrong kind") << "{\"kind\":\"Status\",\"apiVersion\":\"v1\"}" << "expected kind ExecCredential";
+        QTest::newRow("cert and key")
+            << "{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\",\"status\":{\"clientCertificateData\":\"C\",\"clientKeyData\":\"K\"}}"
+            << "";
+        QTest::newRow("no status") << "{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\"}"
+                                   << "exec plugin didn't return a status field";
+        QTest::newRow("empty status")
+            << "{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\",\"status\":{}}"
+            << "exec plugin didn't return a token or cert/key pair";
+        QTest::newRow("cert only")
+            << "{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\",\"status\":{\"clientCertificateData\":\"C\"}}"
+            << "exec plugin returned only certificate or key, not both";
+        QTest::newRow("other version")
+            << QString::fromStdString(tokenJson("abc", "", "client.authentication.k8s.io/v1beta1"))
+            << "exec plugin is configured to use API version client.authentication.k8s.io/v1, plugin returned version client.authentication.k8s.io/v1beta1";
+        QTest::newRow("bad expiry") << QString::fromStdString(tokenJson("abc", "tomorrow"))
+                                    << "expirationTimestamp \"tomorrow\" is not RFC 3339";
+        QTest::newRow("not json") << "Please log in at https://login.example"
+                                  << "decoding stdout: the plugin's output is not JSON";
+        QTest::newRow("wrong kind") << "{\"kind\":\"Status\",\"apiVersion\":\"v1\"}"
+                                    << "expected kind ExecCredential";
         (void)v1;
     }
     void parseExecCredential() {
@@ -116,20 +143,27 @@ private slots:
     }
 
     void expiryIsParsed() {
-        auto r = hs::kube::parseExecCredential(tokenJson("t", "2030-01-02T03:04:05Z"), "client.authentication.k8s.io/v1");
+        auto r =
+            hs::kube::parseExecCredential(tokenJson("t", "2030-01-02T03:04:05Z"), "client.authentication.k8s.io/v1");
         QVERIFY(r.ok());
         QVERIFY(r->expiration);
-        QCOMPARE(std::chrono::duration_cast<std::chrono::seconds>(r->expiration->time_since_epoch()).count(), 1893553445LL);
+        QCOMPARE(std::chrono::duration_cast<std::chrono::seconds>(r->expiration->time_since_epoch()).count(),
+                 1893553445LL);
     }
 
     void execInfo() {
         ClientConfig c = execConfig("/x");
         c.cluster.execExtensionJson = "{\"audience\":\"hopscope\"}";
         std::string info = execInfoJson(*c.user.exec, c.cluster, false);
-        QCOMPARE(info, std::string("{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\",\"spec\":{\"cluster\":{\"server\":\"https://127.0.0.1:6443\",\"tls-server-name\":\"kubernetes\",\"certificate-authority-data\":\"LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCkNBCi0tLS0tRU5EIENFUlRJRklDQVRFLS0tLS0K\",\"config\":{\"audience\":\"hopscope\"}},\"interactive\":false}}"));
+        QCOMPARE(
+            info,
+            std::string(
+                "{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\",\"spec\":{\"cluster\":{\"server\":\"https://127.0.0.1:6443\",\"tls-server-name\":\"kubernetes\",\"certificate-authority-data\":\"LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCkNBCi0tLS0tRU5EIENFUlRJRklDQVRFLS0tLS0K\",\"config\":{\"audience\":\"hopscope\"}},\"interactive\":false}}"));
         c.user.exec->provideClusterInfo = false;
-        QCOMPARE(execInfoJson(*c.user.exec, c.cluster, true),
-                 std::string("{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\",\"spec\":{\"interactive\":true}}"));
+        QCOMPARE(
+            execInfoJson(*c.user.exec, c.cluster, true),
+            std::string(
+                "{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\",\"spec\":{\"interactive\":true}}"));
     }
 
     void interactiveModes() {
@@ -144,7 +178,8 @@ private slots:
         QCOMPARE(*execInteractive(e, true, true), true);
         auto r = execInteractive(e, false, true);
         QVERIFY(!r.ok());
-        QCOMPARE(r.error().message, std::string("exec plugin cannot support interactive mode: standard input is not a terminal"));
+        QCOMPARE(r.error().message,
+                 std::string("exec plugin cannot support interactive mode: standard input is not a terminal"));
     }
 
     void execRunsPluginAndCachesUntilExpiry() {
@@ -198,7 +233,9 @@ private slots:
 
     void execClientCertificate() {
         QTemporaryDir dir;
-        std::string plugin = makePlugin(dir, "{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\",\"status\":{\"clientCertificateData\":\"CERT\",\"clientKeyData\":\"KEY\"}}");
+        std::string plugin = makePlugin(
+            dir,
+            "{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\",\"status\":{\"clientCertificateData\":\"CERT\",\"clientKeyData\":\"KEY\"}}");
         auto auth = makeAuthenticator(execConfig(plugin));
         auto a = (*auth)->get(nullptr);
         QVERIFY(a.ok());
@@ -224,8 +261,9 @@ private slots:
         std::string plugin = makePlugin(dir, "", 3, "login expired, run `login` again");
         auto a = (*makeAuthenticator(execConfig(plugin)))->get(nullptr);
         QVERIFY(!a.ok());
-        QVERIFY2(a.error().message.find("failed with exit code 3: login expired, run `login` again") != std::string::npos,
-                 a.error().message.c_str());
+        QVERIFY2(
+            a.error().message.find("failed with exit code 3: login expired, run `login` again") != std::string::npos,
+            a.error().message.c_str());
     }
 
     void execTimeoutKillsThePlugin() {
@@ -303,9 +341,12 @@ private slots:
 
     void persistsRefreshedTokensInPlace() {
         QTemporaryDir dir;
-        std::string f = writeFile(dir, "config", "# my clusters\nusers:\n- name: other\n  user:\n    token: keep-me\n- name: oidc-user\n  user:\n    auth-provider:\n      name: oidc\n      config:\n        client-id: hopscope   # the client\n        idp-issuer-url: https://issuer.example\n        refresh-token: 'old-refresh'\ncontexts: []\n",
-                                  0600);
-        auto r = persistAuthProviderConfig(f, "oidc-user", {{"id-token", "new.id.token"}, {"refresh-token", "new-refresh"}});
+        std::string f = writeFile(
+            dir, "config",
+            "# my clusters\nusers:\n- name: other\n  user:\n    token: keep-me\n- name: oidc-user\n  user:\n    auth-provider:\n      name: oidc\n      config:\n        client-id: hopscope   # the client\n        idp-issuer-url: https://issuer.example\n        refresh-token: 'old-refresh'\ncontexts: []\n",
+            0600);
+        auto r =
+            persistAuthProviderConfig(f, "oidc-user", {{"id-token", "new.id.token"}, {"refresh-token", "new-refresh"}});
         QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
         std::string text = readFile(f);
         QVERIFY2(text.find("# my clusters") != std::string::npos, text.c_str());
@@ -313,7 +354,7 @@ private slots:
         QVERIFY2(text.find("refresh-token: \"new-refresh\"") != std::string::npos, text.c_str());
         QVERIFY2(text.find("        id-token: \"new.id.token\"") != std::string::npos, text.c_str());
         QVERIFY2(text.find("token: keep-me") != std::string::npos, text.c_str());
-        struct stat st{};
+        struct stat st {};
         ::stat(f.c_str(), &st);
         QCOMPARE(st.st_mode & 0777, mode_t(0600));
         // It still reads back as a kubeconfig with the new values.

@@ -248,38 +248,51 @@ current-context: x
         QTest::addColumn<QString>("cluster");
         QTest::addColumn<QString>("expected");
         const QString okCluster = "server: https://x";
-        QTest::newRow("insecure with CA") << "token: t"
-                                          << "server: https://x\n    insecure-skip-tls-verify: true\n    certificate-authority-data: Y2E="
-                                          << "specifying a root certificates file with the insecure flag is not allowed";
-        QTest::newRow("token and basic") << "token: t\n    username: u\n    password: p" << okCluster
-                                         << "more than one authentication method found for u; found [token basicAuth], only one is allowed";
-        QTest::newRow("cert without key") << "client-certificate-data: Y2VydA==" << okCluster
-                                          << "client-key-data or client-key must be specified for u to use the clientCert authentication method.";
+        QTest::newRow("insecure with CA")
+            << "token: t"
+            << "server: https://x\n    insecure-skip-tls-verify: true\n    certificate-authority-data: Y2E="
+            << "specifying a root certificates file with the insecure flag is not allowed";
+        QTest::newRow("token and basic")
+            << "token: t\n    username: u\n    password: p" << okCluster
+            << "more than one authentication method found for u; found [token basicAuth], only one is allowed";
+        QTest::newRow("cert without key")
+            << "client-certificate-data: Y2VydA==" << okCluster
+            << "client-key-data or client-key must be specified for u to use the clientCert authentication method.";
         QTest::newRow("exec and auth-provider")
             << "exec: {apiVersion: client.authentication.k8s.io/v1, command: x, interactiveMode: Never}\n    auth-provider: {name: oidc, config: {idp-issuer-url: https://i, client-id: c}}"
             << okCluster << "authProvider cannot be provided in combination with an exec plugin for u";
-        QTest::newRow("exec v1 without interactiveMode") << "exec: {apiVersion: client.authentication.k8s.io/v1, command: x}" << okCluster
-                                                         << "interactiveMode must be specified for u to use exec authentication plugin";
+        QTest::newRow("exec v1 without interactiveMode")
+            << "exec: {apiVersion: client.authentication.k8s.io/v1, command: x}" << okCluster
+            << "interactiveMode must be specified for u to use exec authentication plugin";
         QTest::newRow("exec without command") << "exec: {apiVersion: client.authentication.k8s.io/v1beta1}" << okCluster
                                               << "command must be specified for u to use exec authentication plugin";
-        QTest::newRow("exec bad interactiveMode") << "exec: {apiVersion: client.authentication.k8s.io/v1, command: x, interactiveMode: Sometimes}"
-                                                  << okCluster << "invalid interactiveMode for u: \"Sometimes\"";
+        QTest::newRow("exec bad interactiveMode")
+            << "exec: {apiVersion: client.authentication.k8s.io/v1, command: x, interactiveMode: Sometimes}"
+            << okCluster << "invalid interactiveMode for u: \"Sometimes\"";
         QTest::newRow("gcp removed") << "auth-provider: {name: gcp}" << okCluster << "gke-gcloud-auth-plugin";
         QTest::newRow("azure removed") << "auth-provider: {name: azure}" << okCluster << "kubelogin";
-        QTest::newRow("unknown provider") << "auth-provider: {name: custom}" << okCluster << "no Auth Provider found for name \"custom\"";
-        QTest::newRow("oidc without issuer") << "auth-provider: {name: oidc, config: {client-id: c}}" << okCluster << "Must provide idp-issuer-url";
-        QTest::newRow("no server") << "token: t" << "insecure-skip-tls-verify: true" << "no server found for cluster \"c\"";
-        QTest::newRow("unreadable CA") << "token: t" << "server: https://x\n    certificate-authority: /nonexistent/ca.pem"
+        QTest::newRow("unknown provider")
+            << "auth-provider: {name: custom}" << okCluster << "no Auth Provider found for name \"custom\"";
+        QTest::newRow("oidc without issuer")
+            << "auth-provider: {name: oidc, config: {client-id: c}}" << okCluster << "Must provide idp-issuer-url";
+        QTest::newRow("no server") << "token: t"
+                                   << "insecure-skip-tls-verify: true"
+                                   << "no server found for cluster \"c\"";
+        QTest::newRow("unreadable CA") << "token: t"
+                                       << "server: https://x\n    certificate-authority: /nonexistent/ca.pem"
                                        << "unable to read certificate-authority /nonexistent/ca.pem for c due to";
-        QTest::newRow("bad proxy") << "token: t" << "server: https://x\n    proxy-url: ftp://proxy" << "invalid 'proxy-url'";
+        QTest::newRow("bad proxy") << "token: t"
+                                   << "server: https://x\n    proxy-url: ftp://proxy"
+                                   << "invalid 'proxy-url'";
     }
     void validation() {
         QFETCH(QString, user);
         QFETCH(QString, cluster);
         QFETCH(QString, expected);
         QTemporaryDir dir;
-        std::string text = "clusters:\n- name: c\n  cluster:\n    " + cluster.toStdString() + "\nusers:\n- name: u\n  user:\n    " +
-                           user.toStdString() + "\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n";
+        std::string text = "clusters:\n- name: c\n  cluster:\n    " + cluster.toStdString() +
+            "\nusers:\n- name: u\n  user:\n    " + user.toStdString() +
+            "\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n";
         std::string f = write(dir, "config", text);
         auto cfg = loadKubeConfig(envRules(f));
         QVERIFY2(cfg.ok(), cfg.ok() ? "" : cfg.error().message.c_str());
@@ -295,12 +308,22 @@ current-context: x
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("where");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("yaml syntax") << "clusters:\n- name: a\n  cluster: {server: [\n" << ":4:" << "error loading config file";
-        QTest::newRow("bad base64") << "clusters:\n- name: a\n  cluster:\n    server: https://x\n    certificate-authority-data: '%%%'\n"
-                                    << ":5:33" << "illegal base64 data";
-        QTest::newRow("number as token") << "users:\n- name: u\n  user:\n    token: 12345\n" << ":4:12" << "quote it";
-        QTest::newRow("duplicate name") << "contexts:\n- name: x\n  context: {}\n- name: x\n  context: {}\n" << ":4:9" << "duplicate name \"x\"";
-        QTest::newRow("not a map") << "- a\n- b\n" << ":1:1" << "must be a map";
+        QTest::newRow("yaml syntax") << "clusters:\n- name: a\n  cluster: {server: [\n"
+                                     << ":4:"
+                                     << "error loading config file";
+        QTest::newRow("bad base64")
+            << "clusters:\n- name: a\n  cluster:\n    server: https://x\n    certificate-authority-data: '%%%'\n"
+            << ":5:33"
+            << "illegal base64 data";
+        QTest::newRow("number as token") << "users:\n- name: u\n  user:\n    token: 12345\n"
+                                         << ":4:12"
+                                         << "quote it";
+        QTest::newRow("duplicate name") << "contexts:\n- name: x\n  context: {}\n- name: x\n  context: {}\n"
+                                        << ":4:9"
+                                        << "duplicate name \"x\"";
+        QTest::newRow("not a map") << "- a\n- b\n"
+                                   << ":1:1"
+                                   << "must be a map";
     }
     void parseErrorsAreLocated() {
         QFETCH(QString, text);
@@ -326,14 +349,23 @@ current-context: x
     void authMethods_data() {
         QTest::addColumn<QString>("user");
         QTest::addColumn<QString>("method");
-        QTest::newRow("token") << "token: t" << "token";
-        QTest::newRow("token beats tokenFile") << "token: t\n    tokenFile: /x" << "token";
-        QTest::newRow("tokenFile") << "tokenFile: /x" << "tokenFile";
-        QTest::newRow("basic") << "username: u\n    password: p" << "basic";
-        QTest::newRow("cert") << "client-certificate-data: Y2VydA==\n    client-key-data: a2V5" << "clientCertificate";
-        QTest::newRow("exec") << "exec: {apiVersion: client.authentication.k8s.io/v1, command: x, interactiveMode: Never}" << "exec";
-        QTest::newRow("oidc") << "auth-provider: {name: oidc, config: {idp-issuer-url: https://i, client-id: c}}" << "oidc";
-        QTest::newRow("none") << "{}" << "none";
+        QTest::newRow("token") << "token: t"
+                               << "token";
+        QTest::newRow("token beats tokenFile") << "token: t\n    tokenFile: /x"
+                                               << "token";
+        QTest::newRow("tokenFile") << "tokenFile: /x"
+                                   << "tokenFile";
+        QTest::newRow("basic") << "username: u\n    password: p"
+                               << "basic";
+        QTest::newRow("cert") << "client-certificate-data: Y2VydA==\n    client-key-data: a2V5"
+                              << "clientCertificate";
+        QTest::newRow("exec")
+            << "exec: {apiVersion: client.authentication.k8s.io/v1, command: x, interactiveMode: Never}"
+            << "exec";
+        QTest::newRow("oidc") << "auth-provider: {name: oidc, config: {idp-issuer-url: https://i, client-id: c}}"
+                              << "oidc";
+        QTest::newRow("none") << "{}"
+                              << "none";
     }
     void authMethods() {
         QFETCH(QString, user);

@@ -30,11 +30,12 @@ std::string b64url(const std::string& s) {
 
 std::string jwt(std::int64_t exp, const std::string& sub) {
     return b64url(R"({"alg":"none","typ":"JWT"})") + '.' +
-           b64url("{\"iss\":\"hopscope-test\",\"sub\":\"" + sub + "\",\"exp\":" + std::to_string(exp) + "}") + ".c2ln";
+        b64url("{\"iss\":\"hopscope-test\",\"sub\":\"" + sub + "\",\"exp\":" + std::to_string(exp) + "}") + ".c2ln";
 }
 
 std::int64_t nowSeconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 }  // namespace
@@ -84,44 +85,54 @@ private slots:
     }
 
     void clientCertificateFromFiles() {
-        std::string kc = cluster.kubeconfig("cert-files", "    client-certificate: " + cluster.envs("CERT_USER_CERT_FILE") +
-                                                              "\n    client-key: " + cluster.envs("CERT_USER_KEY_FILE") + "\n");
+        std::string kc = cluster.kubeconfig("cert-files",
+                                            "    client-certificate: " + cluster.envs("CERT_USER_CERT_FILE") +
+                                                "\n    client-key: " + cluster.envs("CERT_USER_KEY_FILE") + "\n");
         QCOMPARE(userOf(kc), std::string("cert-user"));
     }
 
-    void clientCertificateFromData() { QCOMPARE(userOf(cluster.envs("CERT_USER_KUBECONFIG")), std::string("cert-user")); }
+    void clientCertificateFromData() {
+        QCOMPARE(userOf(cluster.envs("CERT_USER_KUBECONFIG")), std::string("cert-user"));
+    }
 
     void clientCertificateEcKey() {
-        std::string kc = cluster.kubeconfig("cert-ec", "    client-certificate-data: " + base64Encode(readFile(cluster.envs("CERT_USER_EC_CERT_FILE"))) +
-                                                           "\n    client-key-data: " + base64Encode(readFile(cluster.envs("CERT_USER_EC_KEY_FILE"))) + "\n");
+        std::string kc = cluster.kubeconfig(
+            "cert-ec",
+            "    client-certificate-data: " + base64Encode(readFile(cluster.envs("CERT_USER_EC_CERT_FILE"))) +
+                "\n    client-key-data: " + base64Encode(readFile(cluster.envs("CERT_USER_EC_KEY_FILE"))) + "\n");
         QCOMPARE(userOf(kc), std::string("cert-user-ec"));
     }
 
     void execV1WithClusterInfo() {
         std::string info = (cluster.tmp() + "/exec-info.json").toStdString();
         std::string args = (cluster.tmp() + "/exec-args").toStdString();
-        std::string kc = cluster.kubeconfig("exec-v1", "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: " +
-                                                            cluster.envs("EXEC_PLUGIN") +
-                                                            "\n      args: [--flag, two words]\n      interactiveMode: Never\n"
-                                                            "      provideClusterInfo: true\n      env:\n      - {name: HS_EXEC_INFO_FILE, value: " +
-                                                            info + "}\n      - {name: HS_EXEC_ARGS_FILE, value: " + args + "}\n");
+        std::string kc = cluster.kubeconfig(
+            "exec-v1",
+            "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: " +
+                cluster.envs("EXEC_PLUGIN") +
+                "\n      args: [--flag, two words]\n      interactiveMode: Never\n"
+                "      provideClusterInfo: true\n      env:\n      - {name: HS_EXEC_INFO_FILE, value: " +
+                info + "}\n      - {name: HS_EXEC_ARGS_FILE, value: " + args + "}\n");
         QCOMPARE(userOf(kc), std::string("exec-user"));
         std::string execInfo = readFile(info);
-        QVERIFY2(execInfo.find("\"apiVersion\":\"client.authentication.k8s.io/v1\"") != std::string::npos, execInfo.c_str());
+        QVERIFY2(execInfo.find("\"apiVersion\":\"client.authentication.k8s.io/v1\"") != std::string::npos,
+                 execInfo.c_str());
         QVERIFY2(execInfo.find("\"interactive\":false") != std::string::npos, execInfo.c_str());
-        QVERIFY2(execInfo.find("\"server\":\"" + cluster.envs("APISERVER_URL") + "\"") != std::string::npos, execInfo.c_str());
-        QVERIFY2(execInfo.find("\"certificate-authority-data\":\"" + base64Encode(readFile(cluster.envs("CA_FILE"))) + "\"") !=
-                     std::string::npos,
+        QVERIFY2(execInfo.find("\"server\":\"" + cluster.envs("APISERVER_URL") + "\"") != std::string::npos,
+                 execInfo.c_str());
+        QVERIFY2(execInfo.find("\"certificate-authority-data\":\"" + base64Encode(readFile(cluster.envs("CA_FILE"))) +
+                               "\"") != std::string::npos,
                  execInfo.c_str());
         QCOMPARE(readFile(args), std::string("--flag\ntwo words\n"));
     }
 
     void execV1beta1RefreshesAfter401() {
         std::string counter = (cluster.tmp() + "/calls-401").toStdString();
-        std::string kc = cluster.kubeconfig("exec-401", "    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: " +
-                                                             cluster.envs("EXEC_PLUGIN") +
-                                                             "\n      env:\n      - {name: HS_EXEC_COUNTER_FILE, value: " + counter +
-                                                             "}\n      - {name: HS_EXEC_INVALID_CALLS, value: \"1\"}\n");
+        std::string kc = cluster.kubeconfig(
+            "exec-401",
+            "    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: " +
+                cluster.envs("EXEC_PLUGIN") + "\n      env:\n      - {name: HS_EXEC_COUNTER_FILE, value: " + counter +
+                "}\n      - {name: HS_EXEC_INVALID_CALLS, value: \"1\"}\n");
         // The first credential is refused (401); the plugin runs again and the request succeeds.
         QCOMPARE(userOf(kc), std::string("exec-user"));
         QCOMPARE(std::atoi(readFile(counter).c_str()), 2);
@@ -129,10 +140,13 @@ private slots:
 
     void execCachedUntilExpiry() {
         std::string counter = (cluster.tmp() + "/calls-exp").toStdString();
-        std::string kc = cluster.kubeconfig("exec-exp", "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: " +
-                                                             cluster.envs("EXEC_PLUGIN") + "\n      interactiveMode: IfAvailable\n      env:\n"
-                                                             "      - {name: HS_EXEC_COUNTER_FILE, value: " + counter +
-                                                             "}\n      - {name: HS_EXEC_EXPIRES_IN, value: \"2\"}\n");
+        std::string kc =
+            cluster.kubeconfig("exec-exp",
+                               "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: " +
+                                   cluster.envs("EXEC_PLUGIN") +
+                                   "\n      interactiveMode: IfAvailable\n      env:\n"
+                                   "      - {name: HS_EXEC_COUNTER_FILE, value: " +
+                                   counter + "}\n      - {name: HS_EXEC_EXPIRES_IN, value: \"2\"}\n");
         auto client = ApiClient::create(*TestCluster::clientConfig(kc));
         QVERIFY(client.ok());
         QCOMPARE(*test::whoami(**client), std::string("exec-user"));
@@ -147,26 +161,36 @@ private slots:
     }
 
     void execClientCertificate() {
-        std::string kc = cluster.kubeconfig("exec-cert", "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: " +
-                                                              cluster.envs("EXEC_PLUGIN") + "\n      interactiveMode: Never\n      env:\n"
-                                                              "      - {name: HS_EXEC_CLIENT_CERT_FILE, value: " + cluster.envs("EXEC_CERT_FILE") +
-                                                              "}\n      - {name: HS_EXEC_CLIENT_KEY_FILE, value: " + cluster.envs("EXEC_KEY_FILE") + "}\n");
+        std::string kc = cluster.kubeconfig(
+            "exec-cert",
+            "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: " +
+                cluster.envs("EXEC_PLUGIN") +
+                "\n      interactiveMode: Never\n      env:\n"
+                "      - {name: HS_EXEC_CLIENT_CERT_FILE, value: " +
+                cluster.envs("EXEC_CERT_FILE") +
+                "}\n      - {name: HS_EXEC_CLIENT_KEY_FILE, value: " + cluster.envs("EXEC_KEY_FILE") + "}\n");
         QCOMPARE(userOf(kc), std::string("exec-cert-user"));
     }
 
     void execRejectedToken() {
-        std::string kc = cluster.kubeconfig("exec-bad", "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: " +
-                                                             cluster.envs("EXEC_PLUGIN") + "\n      interactiveMode: Never\n      env:\n"
-                                                             "      - {name: HS_EXEC_TOKEN, value: exec-token-invalid}\n");
+        std::string kc =
+            cluster.kubeconfig("exec-bad",
+                               "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: " +
+                                   cluster.envs("EXEC_PLUGIN") +
+                                   "\n      interactiveMode: Never\n      env:\n"
+                                   "      - {name: HS_EXEC_TOKEN, value: exec-token-invalid}\n");
         std::string r = userOf(kc);
         QVERIFY2(r.find("401 Unauthorized") != std::string::npos, r.c_str());
-        QVERIFY2(r.find("authenticates with exec plugin " + cluster.envs("EXEC_PLUGIN")) != std::string::npos, r.c_str());
+        QVERIFY2(r.find("authenticates with exec plugin " + cluster.envs("EXEC_PLUGIN")) != std::string::npos,
+                 r.c_str());
     }
 
     void execMissingPlugin() {
-        std::string kc = cluster.kubeconfig("exec-missing", "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
-                                                                 "      command: hopscope-test-missing-plugin\n      interactiveMode: Never\n"
-                                                                 "      installHint: run 'apt-get install hopscope-test-missing-plugin'\n");
+        std::string kc =
+            cluster.kubeconfig("exec-missing",
+                               "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
+                               "      command: hopscope-test-missing-plugin\n      interactiveMode: Never\n"
+                               "      installHint: run 'apt-get install hopscope-test-missing-plugin'\n");
         std::string r = userOf(kc);
         QVERIFY2(r.find("executable hopscope-test-missing-plugin not found") != std::string::npos, r.c_str());
         QVERIFY2(r.find("run 'apt-get install hopscope-test-missing-plugin'") != std::string::npos, r.c_str());
@@ -189,12 +213,15 @@ private slots:
         std::string r = userOf(cluster.kubeconfig("tls-noca", token, server));
         QVERIFY2(r.find("could not be verified") != std::string::npos, r.c_str());
         // insecure-skip-tls-verify accepts it.
-        QCOMPARE(userOf(cluster.kubeconfig("tls-insecure", token, server + "    insecure-skip-tls-verify: true\n")), std::string("admin"));
+        QCOMPARE(userOf(cluster.kubeconfig("tls-insecure", token, server + "    insecure-skip-tls-verify: true\n")),
+                 std::string("admin"));
         // tls-server-name: SNI and verification use it while the connection goes to 127.0.0.1.
         std::string ca = "    certificate-authority: " + cluster.envs("CA_FILE") + "\n";
-        QCOMPARE(userOf(cluster.kubeconfig("tls-sni", token, server + ca + "    tls-server-name: kubernetes.default.svc\n")),
-                 std::string("admin"));
-        r = userOf(cluster.kubeconfig("tls-wrong-name", token, server + ca + "    tls-server-name: wrong.example.com\n"));
+        QCOMPARE(
+            userOf(cluster.kubeconfig("tls-sni", token, server + ca + "    tls-server-name: kubernetes.default.svc\n")),
+            std::string("admin"));
+        r = userOf(
+            cluster.kubeconfig("tls-wrong-name", token, server + ca + "    tls-server-name: wrong.example.com\n"));
         QVERIFY2(r.find("could not be verified") != std::string::npos, r.c_str());
     }
 
@@ -202,11 +229,13 @@ private slots:
         test::ConnectProxy proxy;
         QVERIFY(proxy.start());
         std::string token = "    tokenFile: " + cluster.envs("ADMIN_TOKEN_FILE") + "\n";
-        std::string cluster1 = "    server: " + cluster.envs("APISERVER_URL") + "\n    certificate-authority: " + cluster.envs("CA_FILE") + "\n";
+        std::string cluster1 = "    server: " + cluster.envs("APISERVER_URL") +
+            "\n    certificate-authority: " + cluster.envs("CA_FILE") + "\n";
         // proxy-url in the kubeconfig.
-        QCOMPARE(userOf(cluster.kubeconfig("proxy-url", token,
-                                           cluster1 + "    proxy-url: http://127.0.0.1:" + std::to_string(proxy.port) + "\n")),
-                 std::string("admin"));
+        QCOMPARE(
+            userOf(cluster.kubeconfig(
+                "proxy-url", token, cluster1 + "    proxy-url: http://127.0.0.1:" + std::to_string(proxy.port) + "\n")),
+            std::string("admin"));
         QCOMPARE(proxy.tunnels.load(), 1);
         {
             std::lock_guard lock(proxy.mu);
@@ -241,17 +270,21 @@ private slots:
         issuer.idToken = newIdToken;
         QVERIFY(issuer.startOn(thread, cluster.env("SERVER_CERT_FILE"), cluster.env("SERVER_KEY_FILE")));
         std::string kc = cluster.kubeconfig(
-            "oidc", "    auth-provider:\n      name: oidc\n      config:\n        idp-issuer-url: https://127.0.0.1:" +
-                        std::to_string(issuer.port()) + "\n        client-id: hopscope\n        client-secret: client-s3cret\n"
-                        "        idp-certificate-authority: " + cluster.envs("CA_FILE") + "\n        id-token: " +
-                        jwt(nowSeconds() - 60, "oidc-user") + "\n        refresh-token: refresh-1\n");
+            "oidc",
+            "    auth-provider:\n      name: oidc\n      config:\n        idp-issuer-url: https://127.0.0.1:" +
+                std::to_string(issuer.port()) +
+                "\n        client-id: hopscope\n        client-secret: client-s3cret\n"
+                "        idp-certificate-authority: " +
+                cluster.envs("CA_FILE") + "\n        id-token: " + jwt(nowSeconds() - 60, "oidc-user") +
+                "\n        refresh-token: refresh-1\n");
         // The expired id-token is refreshed through discovery + the token endpoint.
         QCOMPARE(userOf(kc), std::string("oidc-user"));
         QCOMPARE(issuer.discoveries.load(), 1);
         QCOMPARE(issuer.tokenRequests.load(), 1);
         {
             std::lock_guard lock(issuer.mu);
-            QVERIFY2(issuer.lastTokenRequest.find("Authorization: Basic " + base64Encode("hopscope:client-s3cret")) != std::string::npos,
+            QVERIFY2(issuer.lastTokenRequest.find("Authorization: Basic " + base64Encode("hopscope:client-s3cret")) !=
+                         std::string::npos,
                      issuer.lastTokenRequest.c_str());
         }
         // The new tokens were written back into the kubeconfig, as client-go does...
@@ -261,7 +294,8 @@ private slots:
         // ...so the next client uses them without refreshing.
         QCOMPARE(userOf(kc), std::string("oidc-user"));
         QCOMPARE(issuer.tokenRequests.load(), 1);
-        QMetaObject::invokeMethod(issuerPtr, [issuerPtr] { delete issuerPtr; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            issuerPtr, [issuerPtr] { delete issuerPtr; }, Qt::BlockingQueuedConnection);
         thread.quit();
         thread.wait();
     }

@@ -41,17 +41,19 @@ class TestLiveFaults : public QObject {
         auto check = [](const Result<HttpResponse>& r) {
             if (!r) qWarning("change failed: %s", r.error().message.c_str());
         };
-        check(admin->request("POST", "/api/v1/namespaces/team-a/pods",
-                             "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"fault-" + std::to_string(n) +
-                                 "\",\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}",
-                             "application/json", "create a pod"));
+        check(admin->request(
+            "POST", "/api/v1/namespaces/team-a/pods",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"fault-" + std::to_string(n) +
+                "\",\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}",
+            "application/json", "create a pod"));
         check(admin->request("PATCH", "/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices/frontend-q4m8z",
                              "[{\"op\":\"replace\",\"path\":\"/endpoints/2/conditions/ready\",\"value\":" +
                                  std::string(n % 2 ? "true" : "false") + "}]",
                              "application/json-patch+json", "patch a slice"));
-        check(admin->request("PATCH", "/apis/networking.k8s.io/v1/namespaces/shop/ingresses/shop",
-                             "{\"metadata\":{\"annotations\":{\"hopscope.test/change\":\"" + std::to_string(n) + "\"}}}",
-                             "application/merge-patch+json", "annotate an ingress"));
+        check(
+            admin->request("PATCH", "/apis/networking.k8s.io/v1/namespaces/shop/ingresses/shop",
+                           "{\"metadata\":{\"annotations\":{\"hopscope.test/change\":\"" + std::to_string(n) + "\"}}}",
+                           "application/merge-patch+json", "annotate an ingress"));
     }
 
     std::string throughProxy(const FaultProxy& p, const QString& name) {
@@ -82,8 +84,9 @@ private slots:
         });
         QString out;
         QVERIFY2(cluster.script("stop-apiserver.sh", {"--kill"}, &out), qPrintable(out));
-        bool reconnecting = test::waitForStatus(*lc, [](const LiveStatus& st) { return st.state == ConnectionState::Reconnecting; },
-                                                std::chrono::seconds(30));
+        bool reconnecting = test::waitForStatus(
+            *lc, [](const LiveStatus& st) { return st.state == ConnectionState::Reconnecting; },
+            std::chrono::seconds(30));
         QVERIFY2(reconnecting, connectionStateName(lc->status().state));
         auto st = lc->status();
         QVERIFY2(!st.message.empty(), "a reconnecting client says why");
@@ -92,9 +95,11 @@ private slots:
         change();
         std::string diff = test::converge(*lc, cluster.admin(), std::chrono::seconds(90));
         QVERIFY2(diff.empty(), diff.c_str());
-        QVERIFY(test::waitForStatus(*lc, [](const LiveStatus& s) { return s.state == ConnectionState::Live; }, std::chrono::seconds(60)));
+        QVERIFY(test::waitForStatus(
+            *lc, [](const LiveStatus& s) { return s.state == ConnectionState::Live; }, std::chrono::seconds(60)));
         std::lock_guard lock(mu);
-        QVERIFY2(std::find(seen.begin(), seen.end(), ConnectionState::Reconnecting) != seen.end(), "observers saw the outage");
+        QVERIFY2(std::find(seen.begin(), seen.end(), ConnectionState::Reconnecting) != seen.end(),
+                 "observers saw the outage");
         QCOMPARE(seen.back(), ConnectionState::Live);
     }
 
@@ -126,8 +131,9 @@ private slots:
         QVERIFY(proxy.command("pause").rfind("OK", 0) == 0);
         change();
         // Nothing arrives and nothing fails on its own: the health probe notices.
-        bool noticed = test::waitForStatus(*lc, [](const LiveStatus& st) { return st.state == ConnectionState::Reconnecting; },
-                                           std::chrono::seconds(30));
+        bool noticed = test::waitForStatus(
+            *lc, [](const LiveStatus& st) { return st.state == ConnectionState::Reconnecting; },
+            std::chrono::seconds(30));
         QVERIFY2(noticed, "a stalled connection must be detected");
         QVERIFY(lc->client().http().stats().connectionsDropped > dropsBefore);
         QVERIFY(proxy.command("resume").rfind("OK", 0) == 0);
@@ -142,8 +148,9 @@ private slots:
         QVERIFY(lc);
         QVERIFY(proxy.command("refuse").rfind("OK", 0) == 0);
         QVERIFY(proxy.command("cut").rfind("OK", 0) == 0);
-        QVERIFY(test::waitForStatus(*lc, [](const LiveStatus& st) { return st.state == ConnectionState::Reconnecting; },
-                                    std::chrono::seconds(30)));
+        QVERIFY(test::waitForStatus(
+            *lc, [](const LiveStatus& st) { return st.state == ConnectionState::Reconnecting; },
+            std::chrono::seconds(30)));
         change();
         QVERIFY(proxy.command("accept").rfind("OK", 0) == 0);
         std::string diff = test::converge(*lc, cluster.admin(), std::chrono::seconds(120));

@@ -137,16 +137,24 @@ private slots:
         // Exactly what she cannot see, in the API server's words.
         for (const char* ns : {"team-b", "shop", "default", "paging-svc"}) {
             std::string want = std::string("cannot list pods in namespace ") + ns +
-                               ": User \"jane\" cannot list resource \"pods\" in API group \"\" in the namespace \"" + ns + "\"";
+                ": User \"jane\" cannot list resource \"pods\" in API group \"\" in the namespace \"" + ns + "\"";
             QVERIFY2(hasProblem(st, want), (want + "\nproblems:\n" + joined(st.problems)).c_str());
         }
-        QVERIFY2(hasProblem(st, "cannot list namespaces: User \"jane\" cannot list resource \"namespaces\" in API group \"\" at the cluster scope"),
-                 joined(st.problems).c_str());
-        QVERIFY2(hasProblem(st, "cannot get secret shop/shop-tls: User \"jane\" cannot get resource \"secrets\" in API group \"\" in the namespace \"shop\""),
-                 joined(st.problems).c_str());
+        QVERIFY2(
+            hasProblem(
+                st,
+                "cannot list namespaces: User \"jane\" cannot list resource \"namespaces\" in API group \"\" at the cluster scope"),
+            joined(st.problems).c_str());
+        QVERIFY2(
+            hasProblem(
+                st,
+                "cannot get secret shop/shop-tls: User \"jane\" cannot get resource \"secrets\" in API group \"\" in the namespace \"shop\""),
+            joined(st.problems).c_str());
         for (const auto& p : st.problems) QVERIFY2(p.find("namespace team-a:") == std::string::npos, p.c_str());
         // The cluster-wide refusal was replaced by the per-namespace ones.
-        QVERIFY(!hasProblem(st, "cannot list pods in all namespaces: User \"jane\" cannot list resource \"pods\" in API group \"\" at the cluster scope"));
+        QVERIFY(!hasProblem(
+            st,
+            "cannot list pods in all namespaces: User \"jane\" cannot list resource \"pods\" in API group \"\" at the cluster scope"));
 
         // Within one namespace (-n team-b): her pods there are refused, the rest is there.
         LiveOptions opt;
@@ -155,8 +163,11 @@ private slots:
         QVERIFY(lcb);
         QCOMPARE(lcb->snapshot()->services().size(), std::size_t(2));
         QCOMPARE(lcb->snapshot()->pods().size(), std::size_t(0));
-        QVERIFY2(hasProblem(lcb->status(), "cannot list pods in namespace team-b: User \"jane\" cannot list resource \"pods\" in API group \"\" in the namespace \"team-b\""),
-                 joined(lcb->status().problems).c_str());
+        QVERIFY2(
+            hasProblem(
+                lcb->status(),
+                "cannot list pods in namespace team-b: User \"jane\" cannot list resource \"pods\" in API group \"\" in the namespace \"team-b\""),
+            joined(lcb->status().problems).c_str());
     }
 
     void watchUpdatesReachSnapshots() {
@@ -164,19 +175,23 @@ private slots:
         QVERIFY(lc);
         Snap before = lc->snapshot();
         const std::string slice = "/apis/discovery.k8s.io/v1/namespaces/team-a/endpointslices/web-h8x2k";
-        mutate("PATCH", slice, "[{\"op\":\"replace\",\"path\":\"/endpoints/1/conditions/ready\",\"value\":false}]", "application/json-patch+json");
+        mutate("PATCH", slice, "[{\"op\":\"replace\",\"path\":\"/endpoints/1/conditions/ready\",\"value\":false}]",
+               "application/json-patch+json");
         Snap s = waitForSnapshot(*lc, [](const model::ClusterState& st) {
             const auto* es = st.endpointSlices().find("team-a", "web-h8x2k");
             return es && es->endpoints.size() == 2 && es->endpoints[1].conditions.ready == std::optional<bool>(false);
         });
         QVERIFY2(s, "the EndpointSlice change never reached a snapshot");
         // Immutable snapshots share every object that did not change.
-        QCOMPARE(s->services().findShared("shop", "frontend").get(), before->services().findShared("shop", "frontend").get());
-        QVERIFY(s->endpointSlices().findShared("team-a", "web-h8x2k").get() != before->endpointSlices().findShared("team-a", "web-h8x2k").get());
+        QCOMPARE(s->services().findShared("shop", "frontend").get(),
+                 before->services().findShared("shop", "frontend").get());
+        QVERIFY(s->endpointSlices().findShared("team-a", "web-h8x2k").get() !=
+                before->endpointSlices().findShared("team-a", "web-h8x2k").get());
         QVERIFY(s->generation() > before->generation());
 
-        mutate("POST", "/api/v1/namespaces/team-a/pods",
-               "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"web-2\",\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"registry.example/web:1\"}]}}");
+        mutate(
+            "POST", "/api/v1/namespaces/team-a/pods",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"web-2\",\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"registry.example/web:1\"}]}}");
         mutate("DELETE", "/api/v1/namespaces/shop/pods/cart-0", "{\"gracePeriodSeconds\":0}");
         mutate("PATCH", "/apis/networking.k8s.io/v1/namespaces/team-b/ingresses/b-ingress",
                "{\"metadata\":{\"annotations\":{\"hopscope.test/changed\":\"yes\"}}}", "application/merge-patch+json");
@@ -184,7 +199,7 @@ private slots:
         s = waitForSnapshot(*lc, [](const model::ClusterState& st) {
             const auto* ing = st.ingresses().find("team-b", "b-ingress");
             return st.pods().find("team-a", "web-2") && !st.pods().find("shop", "cart-0") && ing &&
-                   model::lookup(ing->meta.annotations, "hopscope.test/changed") && !st.ingresses().find("shop", "broken");
+                model::lookup(ing->meta.annotations, "hopscope.test/changed") && !st.ingresses().find("shop", "broken");
         });
         QVERIFY2(s, "create/delete/patch did not all reach a snapshot");
         QVERIFY(lc->lastPublishLatency() < std::chrono::seconds(1));
@@ -223,8 +238,10 @@ private slots:
                 if (o) names.insert(model::metaOf(*o).name);
             });
             QVERIFY2(page.ok(), page.ok() ? "" : page.error().message.c_str());
-            if (pages++ == 0) rv = page->resourceVersion;
-            else QCOMPARE(page->resourceVersion, rv);
+            if (pages++ == 0)
+                rv = page->resourceVersion;
+            else
+                QCOMPARE(page->resourceVersion, rv);
             QVERIFY(page->continueToken.empty() || page->remainingItemCount > 0);
             lo.continueToken = page->continueToken;
         } while (!lo.continueToken.empty());
@@ -249,7 +266,8 @@ private slots:
     void cliLiveSource() {
         std::string kc = cluster.envs("ADMIN_KUBECONFIG");
         auto live = runCli({"lint", "--kubeconfig", kc});
-        QVERIFY2(live.code == cli::kExitFindings, (live.out + live.err).c_str());  // the seeded ghost Service has no endpoints
+        QVERIFY2(live.code == cli::kExitFindings,
+                 (live.out + live.err).c_str());  // the seeded ghost Service has no endpoints
         QVERIFY2(live.out.find("[Service shop/ghost spec.selector]") != std::string::npos, live.out.c_str());
 
         // A snapshot loads offline with no problem of its own: lint finds exactly what it finds live.
@@ -286,14 +304,17 @@ private slots:
         QVERIFY2(want == have, test::describeDiff(want, have).c_str());
 
         // jane: partial visibility is reported, the snapshot still written.
-        auto janeSnap = runCli({"snapshot", "--kubeconfig", cluster.envs("JANE_KUBECONFIG"), "-o", dir.filePath("jane").toStdString()});
+        auto janeSnap = runCli(
+            {"snapshot", "--kubeconfig", cluster.envs("JANE_KUBECONFIG"), "-o", dir.filePath("jane").toStdString()});
         QCOMPARE(janeSnap.code, 0);
-        QVERIFY2(janeSnap.err.find("warning: cannot list pods in namespace default: User \"jane\"") != std::string::npos, janeSnap.err.c_str());
+        QVERIFY2(
+            janeSnap.err.find("warning: cannot list pods in namespace default: User \"jane\"") != std::string::npos,
+            janeSnap.err.c_str());
         QVERIFY2(janeSnap.err.find("more namespaces") != std::string::npos, janeSnap.err.c_str());
 
         // contexts over a KUBECONFIG chain: JSON as documented, no secret values.
         std::string chain = kc + ":" + cluster.envs("JANE_KUBECONFIG") + ":" + cluster.envs("EXEC_KUBECONFIG") + ":" +
-                            cluster.envs("CERT_USER_KUBECONFIG");
+            cluster.envs("CERT_USER_KUBECONFIG");
         ::setenv("KUBECONFIG", chain.c_str(), 1);
         auto ctx = runCli({"contexts", "--json"});
         ::unsetenv("KUBECONFIG");
@@ -301,8 +322,10 @@ private slots:
         QVERIFY2(ctx.out.find("\"currentContext\": \"admin@hopscope-test\"") != std::string::npos, ctx.out.c_str());
         for (const char* auth : {"\"auth\": \"token\"", "\"auth\": \"exec\"", "\"auth\": \"clientCertificate\""})
             QVERIFY2(ctx.out.find(auth) != std::string::npos, ctx.out.c_str());
-        QVERIFY2(ctx.out.find("\"definedIn\": \"" + cluster.envs("EXEC_KUBECONFIG") + "\"") != std::string::npos, ctx.out.c_str());
-        QVERIFY2(ctx.out.find("\"execCommand\": \"" + cluster.envs("EXEC_PLUGIN") + "\"") != std::string::npos, ctx.out.c_str());
+        QVERIFY2(ctx.out.find("\"definedIn\": \"" + cluster.envs("EXEC_KUBECONFIG") + "\"") != std::string::npos,
+                 ctx.out.c_str());
+        QVERIFY2(ctx.out.find("\"execCommand\": \"" + cluster.envs("EXEC_PLUGIN") + "\"") != std::string::npos,
+                 ctx.out.c_str());
         std::ifstream tok(cluster.envs("ADMIN_TOKEN_FILE"));
         std::string adminToken;
         tok >> adminToken;
@@ -322,11 +345,13 @@ private slots:
         // restarted API server's watch cache starts there, so resuming from the old one is 410.
         for (int i = 0; i < 3; ++i)
             mutate("POST", "/api/v1/namespaces/default/configmaps",
-                   "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"bump-" + std::to_string(i) + "\"}}");
+                   "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"bump-" + std::to_string(i) +
+                       "\"}}");
         QString out;
         QVERIFY2(cluster.script("restart-apiserver.sh", {}, &out), qPrintable(out));
-        mutate("POST", "/api/v1/namespaces/team-b/pods",
-               "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"after-restart\",\"labels\":{\"app\":\"backend\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}");
+        mutate(
+            "POST", "/api/v1/namespaces/team-b/pods",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"after-restart\",\"labels\":{\"app\":\"backend\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}");
         std::string diff = test::converge(*lc, cluster.admin());
         QVERIFY2(diff.empty(), diff.c_str());
         std::uint64_t relists = 0;
@@ -334,12 +359,13 @@ private slots:
             if (r.resource.resource == "pods") relists += r.relists;
         QVERIFY2(relists >= 1, "the pod reflector should have relisted after 410 Expired");
         // Every reflector is back (some were still in their retry backoff when the pods converged).
-        bool live = test::waitForStatus(*lc, [](const LiveStatus& st) { return st.state == ConnectionState::Live; },
-                                        std::chrono::seconds(60));
+        bool live = test::waitForStatus(
+            *lc, [](const LiveStatus& st) { return st.state == ConnectionState::Live; }, std::chrono::seconds(60));
         std::string why;
         for (const auto& r : lc->status().resources)
             if (r.phase != ReflectorPhase::Watching)
-                why += r.resource.resource + " " + reflectorPhaseName(r.phase) + (r.lastError ? ": " + r.lastError->message : "") + "\n";
+                why += r.resource.resource + " " + reflectorPhaseName(r.phase) +
+                    (r.lastError ? ": " + r.lastError->message : "") + "\n";
         QVERIFY2(live, why.c_str());
 
         // The same condition at the API level: an ERROR event with a 410 Status.

@@ -43,12 +43,14 @@ struct Sink : ReflectorSink {
     }
     int count(ReflectorDelta::Type t) {
         std::lock_guard lock(mu);
-        return static_cast<int>(std::count_if(deltas.begin(), deltas.end(), [&](const auto& d) { return d.type == t; }));
+        return static_cast<int>(
+            std::count_if(deltas.begin(), deltas.end(), [&](const auto& d) { return d.type == t; }));
     }
 };
 
 std::string svc(const std::string& name, const std::string& rv = "5") {
-    return "{\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"ns\",\"resourceVersion\":\"" + rv + "\"},\"spec\":{\"ports\":[{\"port\":80}]}}";
+    return "{\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"ns\",\"resourceVersion\":\"" + rv +
+        "\"},\"spec\":{\"ports\":[{\"port\":80}]}}";
 }
 std::string list(const std::vector<std::string>& items, const std::string& rv, const std::string& cont) {
     std::string s = "{\"kind\":\"ServiceList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"" + rv + "\"";
@@ -59,7 +61,7 @@ std::string list(const std::vector<std::string>& items, const std::string& rv, c
 }
 std::string status(int code, const std::string& reason, const std::string& msg) {
     return "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"" + msg +
-           "\",\"reason\":\"" + reason + "\",\"code\":" + std::to_string(code) + "}";
+        "\",\"reason\":\"" + reason + "\",\"code\":" + std::to_string(code) + "}";
 }
 bool has(const std::string& target, const std::string& part) { return target.find(part) != std::string::npos; }
 
@@ -93,7 +95,9 @@ private slots:
         test::StubApiServer server([&](const std::string&, const std::string& t) -> test::StubApiServer::Response {
             if (has(t, "continue=page2-old")) {
                 ++expired;
-                return {410, status(410, "Expired", "The provided continue parameter is too old to display a consistent list result.")};
+                return {410,
+                        status(410, "Expired",
+                               "The provided continue parameter is too old to display a consistent list result.")};
             }
             if (has(t, "continue=page2-new")) return {200, list({svc("c")}, "20", "")};
             // First list: a token that will have expired; the restarted list: a fresh one.
@@ -120,9 +124,10 @@ private slots:
     void serverWithoutWatchListGetsListAndWatch() {
         test::StubApiServer server([&](const std::string&, const std::string& t) -> test::StubApiServer::Response {
             if (has(t, "sendInitialEvents=true"))
-                return {422, status(422, "Invalid", "ListOptions.meta.k8s.io \\\"\\\" is invalid: sendInitialEvents: Forbidden")};
-            if (has(t, "watch=1"))
-                return {200, "", {"{\"type\":\"ADDED\",\"object\":" + svc("d", "11") + "}\n"}, 5000};
+                return {422,
+                        status(422, "Invalid",
+                               "ListOptions.meta.k8s.io \\\"\\\" is invalid: sendInitialEvents: Forbidden")};
+            if (has(t, "watch=1")) return {200, "", {"{\"type\":\"ADDED\",\"object\":" + svc("d", "11") + "}\n"}, 5000};
             return {200, list({svc("a")}, "10", "")};
         });
         QVERIFY(server.start());
@@ -145,11 +150,15 @@ private slots:
     void watchListWithBookmark() {
         test::StubApiServer server([&](const std::string&, const std::string& t) -> test::StubApiServer::Response {
             if (has(t, "sendInitialEvents=true"))
-                return {200, "", {"{\"type\":\"ADDED\",\"object\":" + svc("a") + "}\n{\"type\":\"ADDED\",\"object\":" + svc("b") + "}",
-                                  "\n{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Service\",\"metadata\":{\"resourceVersion\":\"12\","
-                                  "\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}}}}\n",
-                                  "{\"type\":\"DELETED\",\"object\":" + svc("a", "13") + "}\n"},
-                        5000};
+                return {
+                    200,
+                    "",
+                    {"{\"type\":\"ADDED\",\"object\":" + svc("a") + "}\n{\"type\":\"ADDED\",\"object\":" + svc("b") +
+                         "}",
+                     "\n{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Service\",\"metadata\":{\"resourceVersion\":\"12\","
+                     "\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}}}}\n",
+                     "{\"type\":\"DELETED\",\"object\":" + svc("a", "13") + "}\n"},
+                    5000};
             return {500, status(500, "InternalError", "unexpected request")};
         });
         QVERIFY(server.start());
@@ -171,7 +180,11 @@ private slots:
         std::atomic<int> lists{0};
         test::StubApiServer server([&](const std::string&, const std::string& t) -> test::StubApiServer::Response {
             if (has(t, "watch=1"))
-                return {200, "", {"{\"type\":\"ERROR\",\"object\":" + status(410, "Expired", "too old resource version: 10 (15)") + "}\n"}, 0};
+                return {200,
+                        "",
+                        {"{\"type\":\"ERROR\",\"object\":" +
+                         status(410, "Expired", "too old resource version: 10 (15)") + "}\n"},
+                        0};
             // The second list no longer has "a": the relist must remove it.
             return {200, ++lists == 1 ? list({svc("a"), svc("b")}, "10", "") : list({svc("b")}, "15", "")};
         });
@@ -181,7 +194,8 @@ private slots:
         o.useWatchList = false;
         Reflector r(1, clientFor(server.port), kServices, "", o, &sink);
         r.start();
-        auto second = sink.waitFor([](const ReflectorDelta& x) { return x.type == ReflectorDelta::Type::Replace && x.objects.size() == 1; });
+        auto second = sink.waitFor(
+            [](const ReflectorDelta& x) { return x.type == ReflectorDelta::Type::Replace && x.objects.size() == 1; });
         QVERIFY(second);
         QCOMPARE(names(*second), std::set<std::string>{"b"});
         r.stop();

@@ -9,7 +9,8 @@ class TestStatus : public QObject {
     Q_OBJECT
 private slots:
     void parsesStatus() {
-        auto st = parseStatus(R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",)"
+        auto st = parseStatus(
+            R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",)"
             R"("message":"pods is forbidden: User \u0022jane\u0022 cannot list resource \u0022pods\u0022 in API group \u0022\u0022 in the namespace \u0022team-b\u0022",)"
             R"("reason":"Forbidden","details":{"kind":"pods"},"code":403})");
         QVERIFY(st);
@@ -36,19 +37,26 @@ private slots:
             << R"({"kind":"Status","message":"nodes is forbidden: User \u0022jane\u0022 cannot list resource \u0022nodes\u0022 in API group \u0022\u0022 at the cluster scope","reason":"Forbidden","code":403})"
             << "list nodes" << int(ErrorCode::Forbidden)
             << R"(cannot list nodes: User "jane" cannot list resource "nodes" in API group "" at the cluster scope)";
-        QTest::newRow("unauthorized") << 401 << R"({"kind":"Status","message":"Unauthorized","reason":"Unauthorized","code":401})"
-                                      << "list pods in all namespaces" << int(ErrorCode::Unauthorized)
-                                      << "cannot list pods in all namespaces: the API server rejected the credentials (401 Unauthorized)";
+        QTest::newRow("unauthorized")
+            << 401 << R"({"kind":"Status","message":"Unauthorized","reason":"Unauthorized","code":401})"
+            << "list pods in all namespaces" << int(ErrorCode::Unauthorized)
+            << "cannot list pods in all namespaces: the API server rejected the credentials (401 Unauthorized)";
         QTest::newRow("expired continue")
-            << 410 << R"({"kind":"Status","message":"The provided continue parameter is too old to display a consistent list result.","reason":"Expired","code":410})"
+            << 410
+            << R"({"kind":"Status","message":"The provided continue parameter is too old to display a consistent list result.","reason":"Expired","code":410})"
             << "list services in all namespaces" << int(ErrorCode::Expired)
             << "cannot list services in all namespaces: the resource version is too old (410 Expired): The provided continue parameter is too old to display a consistent list result.";
-        QTest::newRow("not found") << 404 << R"({"kind":"Status","message":"secrets \u0022x\u0022 not found","reason":"NotFound","code":404})"
-                                   << "get secret shop/x" << int(ErrorCode::NotFound)
-                                   << R"(cannot get secret shop/x: not found (secrets "x" not found))";
-        QTest::newRow("throttled") << 429 << R"({"kind":"Status","message":"Too many requests","reason":"TooManyRequests","code":429,"details":{"retryAfterSeconds":1}})"
-                                   << "list pods" << int(ErrorCode::TooManyRequests) << "cannot list pods: 429 TooManyRequests: Too many requests";
-        QTest::newRow("proxy html") << 502 << "<html>\n<body>Bad Gateway</body></html>" << "list pods" << int(ErrorCode::Server)
+        QTest::newRow("not found")
+            << 404 << R"({"kind":"Status","message":"secrets \u0022x\u0022 not found","reason":"NotFound","code":404})"
+            << "get secret shop/x" << int(ErrorCode::NotFound)
+            << R"(cannot get secret shop/x: not found (secrets "x" not found))";
+        QTest::newRow("throttled")
+            << 429
+            << R"({"kind":"Status","message":"Too many requests","reason":"TooManyRequests","code":429,"details":{"retryAfterSeconds":1}})"
+            << "list pods" << int(ErrorCode::TooManyRequests)
+            << "cannot list pods: 429 TooManyRequests: Too many requests";
+        QTest::newRow("proxy html") << 502 << "<html>\n<body>Bad Gateway</body></html>"
+                                    << "list pods" << int(ErrorCode::Server)
                                     << "cannot list pods: 502: <html> <body>Bad Gateway</body></html>";
     }
     void messages() {

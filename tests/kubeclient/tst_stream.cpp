@@ -71,15 +71,18 @@ private slots:
             std::size_t pos = 0;
             while (pos < kList.size()) {
                 std::size_t len = std::uniform_int_distribution<std::size_t>(1, 40)(rng);
-                auto r = s.feed(std::string_view(kList).substr(pos, len), [&](std::string_view i) { items.emplace_back(i); });
+                auto r = s.feed(std::string_view(kList).substr(pos, len),
+                                [&](std::string_view i) { items.emplace_back(i); });
                 QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
                 pos += len;
             }
             QVERIFY(s.finish().ok());
             QCOMPARE(items.size(), std::size_t(3));
             QCOMPARE(items[1], std::string("{\"metadata\":{\"name\":\"b]\",\"namespace\":\"x\"}}"));
-            QCOMPARE(std::string(s.member("metadata")),
-                     std::string("{\"resourceVersion\":\"4711\",\"continue\":\"eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ\",\"remainingItemCount\":3}"));
+            QCOMPARE(
+                std::string(s.member("metadata")),
+                std::string(
+                    "{\"resourceVersion\":\"4711\",\"continue\":\"eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ\",\"remainingItemCount\":3}"));
             QCOMPARE(std::string(s.member("kind")), std::string("\"ServiceList\""));
         }
     }
@@ -88,9 +91,11 @@ private slots:
         QTest::addColumn<QString>("text");
         QTest::addColumn<int>("items");
         QTest::addColumn<bool>("complete");
-        QTest::newRow("empty items") << "{\"kind\":\"PodList\",\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[]}" << 0 << true;
+        QTest::newRow("empty items") << "{\"kind\":\"PodList\",\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[]}"
+                                     << 0 << true;
         QTest::newRow("null items") << "{\"kind\":\"PodList\",\"metadata\":{},\"items\":null}" << 0 << true;
-        QTest::newRow("metadata after items") << "{\"items\":[{\"a\":1},{\"b\":[2,3]}],\"metadata\":{\"resourceVersion\":\"9\"}}" << 2 << true;
+        QTest::newRow("metadata after items")
+            << "{\"items\":[{\"a\":1},{\"b\":[2,3]}],\"metadata\":{\"resourceVersion\":\"9\"}}" << 2 << true;
         QTest::newRow("whitespace") << "{\n \"items\" : [ {\"a\":1} ,\n {\"b\":2} ] \n}\n" << 2 << true;
         QTest::newRow("truncated") << "{\"items\":[{\"a\":1},{\"b\":" << 1 << false;
     }
@@ -116,12 +121,13 @@ private slots:
     void decodesItemsWithoutManagedFields() {
         ApiResource res{"", "v1", "pods", "Pod", true, hs::model::Kind::Pod};
         ObjectDecoder d;
-        auto o = d.decodeItem("{\"metadata\":{\"name\":\"web-0\",\"namespace\":\"team-a\",\"resourceVersion\":\"216\","
+        auto o = d.decodeItem(
+            "{\"metadata\":{\"name\":\"web-0\",\"namespace\":\"team-a\",\"resourceVersion\":\"216\","
             "\"labels\":{\"app\":\"web\"},\"managedFields\":[{\"manager\":\"x\",\"fieldsV1\":{\"f:spec\":{}}}]},"
             "\"spec\":{\"nodeName\":\"n1\",\"containers\":[{\"name\":\"c\",\"image\":\"i\",\"ports\":[{\"name\":\"http\",\"containerPort\":8080}]}]},"
             "\"status\":{\"phase\":\"Running\",\"podIP\":\"10.244.1.10\",\"podIPs\":[{\"ip\":\"10.244.1.10\"}],"
             "\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}",
-                              res);
+            res);
         QVERIFY2(o.ok(), o.ok() ? "" : o.error().message.c_str());
         auto pod = std::get<hs::model::Ptr<hs::model::Pod>>(*o);
         QCOMPARE(pod->meta.key(), std::string("team-a/web-0"));
@@ -135,9 +141,10 @@ private slots:
     void decodesWatchEvents() {
         ApiResource res{"networking.k8s.io", "v1", "ingresses", "Ingress", true, hs::model::Kind::Ingress};
         ObjectDecoder d;
-        auto bm = d.decodeEvent("{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Ingress\",\"apiVersion\":\"networking.k8s.io/v1\","
+        auto bm = d.decodeEvent(
+            "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Ingress\",\"apiVersion\":\"networking.k8s.io/v1\","
             "\"metadata\":{\"resourceVersion\":\"27400\",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}},\"spec\":{}}}",
-                                res);
+            res);
         QVERIFY(bm.ok());
         QCOMPARE(bm->type, WatchEventType::Bookmark);
         QCOMPARE(bm->resourceVersion, std::string("27400"));
@@ -147,9 +154,10 @@ private slots:
         QCOMPARE(err->type, WatchEventType::Error);
         QCOMPARE(err->status->code, 410);
         QCOMPARE(err->status->reason, std::string("Expired"));
-        auto del = d.decodeEvent("{\"type\":\"DELETED\",\"object\":{\"metadata\":{\"name\":\"web\",\"namespace\":\"shop\",\"resourceVersion\":\"99\"},"
+        auto del = d.decodeEvent(
+            "{\"type\":\"DELETED\",\"object\":{\"metadata\":{\"name\":\"web\",\"namespace\":\"shop\",\"resourceVersion\":\"99\"},"
             "\"spec\":{\"rules\":[{\"host\":\"a.example.com\"}]}}}",
-                                 res);
+            res);
         QVERIFY(del.ok());
         QCOMPARE(del->type, WatchEventType::Deleted);
         QCOMPARE(hs::model::metaOf(*del->object).key(), std::string("shop/web"));
@@ -161,9 +169,10 @@ private slots:
         std::string pem;
         // tls.crt is base64 of a (not parseable) PEM: the certificate facts report the error, the
         // key is never copied.
-        auto o = d.decodeSecret("{\"metadata\":{\"name\":\"s\",\"namespace\":\"n\",\"annotations\":{\"kubectl.kubernetes.io/last-applied-configuration\":\"KEY\"}},"
+        auto o = d.decodeSecret(
+            "{\"metadata\":{\"name\":\"s\",\"namespace\":\"n\",\"annotations\":{\"kubectl.kubernetes.io/last-applied-configuration\":\"KEY\"}},"
             "\"type\":\"kubernetes.io/tls\",\"data\":{\"tls.crt\":\"LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==\",\"tls.key\":\"U0VDUkVU\"}}",
-                                &pem);
+            &pem);
         QVERIFY(o.ok());
         auto s = std::get<hs::model::Ptr<hs::model::Secret>>(*o);
         QVERIFY(s->hadPrivateKey);

@@ -72,7 +72,8 @@ private slots:
 
     void concurrentReaders() {
         ClusterStateBuilder b;
-        for (int i = 0; i < 2000; ++i) b.add(pod("ns", "p" + std::to_string(i), {{"app", "a" + std::to_string(i % 10)}}, ""));
+        for (int i = 0; i < 2000; ++i)
+            b.add(pod("ns", "p" + std::to_string(i), {{"app", "a" + std::to_string(i % 10)}}, ""));
         std::shared_ptr<const ClusterState> st = b.build();
         std::atomic<int> found{0};
         std::vector<std::thread> ts;

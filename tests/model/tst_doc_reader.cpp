@@ -107,11 +107,20 @@ private slots:
         QTest::addColumn<int>("line");
         QTest::addColumn<QString>("code");
         QTest::addColumn<QString>("words");
-        QTest::newRow("unknown anchor") << "a: 1\nb: *nope\n" << 2 << "yaml.syntax" << "unknown anchor 'nope'";
-        QTest::newRow("tab indentation") << "a:\n\tb: 1\n" << 2 << "yaml.syntax" << "tab";
-        QTest::newRow("mapping value in plain scalar") << "a: b: c\n" << 1 << "yaml.syntax" << "mapping values are not allowed";
-        QTest::newRow("unclosed flow") << "a: [1, 2\nb: 3\n" << 2 << "yaml.syntax" << "";
-        QTest::newRow("control character") << QString("a: x\x01y\n") << 1 << "yaml.syntax" << "control characters";
+        QTest::newRow("unknown anchor") << "a: 1\nb: *nope\n"
+                                        << 2 << "yaml.syntax"
+                                        << "unknown anchor 'nope'";
+        QTest::newRow("tab indentation") << "a:\n\tb: 1\n"
+                                         << 2 << "yaml.syntax"
+                                         << "tab";
+        QTest::newRow("mapping value in plain scalar") << "a: b: c\n"
+                                                       << 1 << "yaml.syntax"
+                                                       << "mapping values are not allowed";
+        QTest::newRow("unclosed flow") << "a: [1, 2\nb: 3\n"
+                                       << 2 << "yaml.syntax"
+                                       << "";
+        QTest::newRow("control character") << QString("a: x\x01y\n") << 1 << "yaml.syntax"
+                                           << "control characters";
     }
     void goYamlErrorsAreLocated() {
         QFETCH(QString, text);

@@ -119,8 +119,9 @@ private slots:
         QCOMPARE(r.state->configMaps().size(), size_t(1));
         QCOMPARE(r.state->services().find("x", "a")->meta.sourcePath, std::string("items[0]"));
         // API-style typed list: items carry no kind
-        std::string typed = "apiVersion: networking.k8s.io/v1\nkind: IngressList\nitems:\n"
-                            "  - metadata: {name: i1, namespace: ns}\n    spec: {defaultBackend: {service: {name: s, port: {number: 80}}}}\n";
+        std::string typed =
+            "apiVersion: networking.k8s.io/v1\nkind: IngressList\nitems:\n"
+            "  - metadata: {name: i1, namespace: ns}\n    spec: {defaultBackend: {service: {name: s, port: {number: 80}}}}\n";
         r = loadText(typed);
         QCOMPARE(r.state->ingresses().size(), size_t(1));
         QVERIFY2(r.diagnostics.empty(), qPrintable(dump(r.diagnostics)));
@@ -128,9 +129,9 @@ private slots:
 
     void unknownKindsAreCountedNotErrors() {
         std::string text = std::string(kIngress) +
-                           "---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x.example.com}\n"
-                           "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n"
-                           "---\napiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: c}\n";
+            "---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x.example.com}\n"
+            "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n"
+            "---\napiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: c}\n";
         LoadResult r = loadText(text);
         QVERIFY2(r.diagnostics.empty(), qPrintable(dump(r.diagnostics)));
         QCOMPARE(r.stats.skippedKinds.size(), size_t(3));
@@ -227,12 +228,15 @@ spec:
         for (auto& c : garbage) c = static_cast<char>(rng());
         writeFile(dir.filePath("c-binary.yaml"), garbage);
         writeFile(dir.filePath("d-long.yaml"), "x: " + std::string(10 << 20, 'y'));
-        writeFile(dir.filePath("e-mixed.yaml"), "key: [unclosed\n---\n" + std::string(kIngress).replace(std::string(kIngress).find("name: web"), 9, "name: web2"));
+        writeFile(dir.filePath("e-mixed.yaml"),
+                  "key: [unclosed\n---\n" +
+                      std::string(kIngress).replace(std::string(kIngress).find("name: web"), 9, "name: web2"));
         writeFile(dir.filePath("f-scalar.json"), "42\n");
         QDir(dir.path()).mkdir(".git");
         writeFile(dir.filePath(".git/hidden.yaml"), "this: [is ignored");
         QDir(dir.path()).mkdir("sub");
-        writeFile(dir.filePath("sub/g.yml"), std::string(kIngress).replace(std::string(kIngress).find("name: web"), 9, "name: web3"));
+        writeFile(dir.filePath("sub/g.yml"),
+                  std::string(kIngress).replace(std::string(kIngress).find("name: web"), 9, "name: web3"));
         writeFile(dir.filePath("sub/readme.txt"), "not a manifest");
         LoadResult r = loadManifests({dir.path().toStdString()});
         QCOMPARE(r.stats.files, size_t(7));
@@ -260,12 +264,14 @@ spec:
         QTemporaryDir dir;
         for (int i = 0; i < 5000; ++i) {
             std::string n = std::to_string(i);
-            writeFile(dir.filePath(QString("m%1.yaml").arg(i)),
-                      "apiVersion: v1\nkind: Service\nmetadata: {name: s" + n + ", namespace: ns}\nspec:\n  selector: {app: a" + n +
-                          "}\n  ports: [{port: 80, targetPort: http}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d" + n +
-                          ", namespace: ns}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: a" + n +
-                          "}}\n  template:\n    metadata: {labels: {app: a" + n +
-                          "}}\n    spec: {containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}\n");
+            writeFile(
+                dir.filePath(QString("m%1.yaml").arg(i)),
+                "apiVersion: v1\nkind: Service\nmetadata: {name: s" + n +
+                    ", namespace: ns}\nspec:\n  selector: {app: a" + n +
+                    "}\n  ports: [{port: 80, targetPort: http}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d" +
+                    n + ", namespace: ns}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: a" + n +
+                    "}}\n  template:\n    metadata: {labels: {app: a" + n +
+                    "}}\n    spec: {containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}\n");
         }
         LoadResult r = loadManifests({dir.path().toStdString()});
         QVERIFY2(r.diagnostics.empty(), qPrintable(dump(r.diagnostics).left(2000)));

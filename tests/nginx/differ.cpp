@@ -43,19 +43,23 @@ std::string mutationClass(std::string m) {
 
 }  // namespace
 
-Differ::Differ(std::shared_ptr<const sim::RouteTable> table, const sim::nginx::Config& config, const sim::nginx::NginxExport& ex)
+Differ::Differ(std::shared_ptr<const sim::RouteTable> table, const sim::nginx::Config& config,
+               const sim::nginx::NginxExport& ex)
     : table_(std::move(table)), session_(table_->newSession(42)), config_(config), ex_(ex) {
-    for (std::size_t si = 0; si < config_.servers.size(); ++si) serverIdByName_[config_.servers[si].hostname] = ex_.serverIds[si];
+    for (std::size_t si = 0; si < config_.servers.size(); ++si)
+        serverIdByName_[config_.servers[si].hostname] = ex_.serverIds[si];
     for (const auto& l : ex_.locations) byKey_.emplace(keyOfExported(l), &l);
 }
 
 std::string Differ::keyOfDecision(const Decision& d) const {
     std::string ingress = d.ingress == "the controller" ? std::string() : d.ingress;
-    return d.server + " | " + d.location + " | " + ingress + " | " + (d.pathType.empty() ? d.path : normPath(d.path)) + " | " + d.pathType;
+    return d.server + " | " + d.location + " | " + ingress + " | " + (d.pathType.empty() ? d.path : normPath(d.path)) +
+        " | " + d.pathType;
 }
 
 std::string Differ::keyOfExported(const ExportedLocation& l) const {
-    return l.server + " | " + l.location + " | " + l.ingress + " | " + (l.pathType.empty() ? l.path : normPath(l.path)) + " | " + l.pathType;
+    return l.server + " | " + l.location + " | " + l.ingress + " | " +
+        (l.pathType.empty() ? l.path : normPath(l.path)) + " | " + l.pathType;
 }
 
 const Location* Differ::locationOfKey(const std::string& key) const {
@@ -92,9 +96,12 @@ Verdict Differ::compare(const TestRequest& t, std::size_t i, const HttpResponse&
     case Outcome::BadRequest: mk = Kind::Bad; break;
     case Outcome::Redirect: mk = Kind::Redirect; break;
     case Outcome::Denied:
-        if (d.status == 403) mk = Kind::Forbidden;
-        else if (modelLoc && modelLoc->ann && !modelLoc->ann->deniedReason.empty()) mk = Kind::Unavailable;
-        else mk = Kind::Proxied;  // a rate limit: Lua/limit_req, not rendered for the test
+        if (d.status == 403)
+            mk = Kind::Forbidden;
+        else if (modelLoc && modelLoc->ann && !modelLoc->ann->deniedReason.empty())
+            mk = Kind::Unavailable;
+        else
+            mk = Kind::Proxied;  // a rate limit: Lua/limit_req, not rendered for the test
         break;
     case Outcome::Routed:
     case Outcome::NoEndpoints:
@@ -106,11 +113,16 @@ Verdict Differ::compare(const TestRequest& t, std::size_t i, const HttpResponse&
     // nginx's answer.
     const std::string* echo = n.header(sim::nginx::kHeaderEcho);
     Kind nk = Kind::Other;
-    if (n.status == 400 || n.status == 414) nk = Kind::Bad;
-    else if (isRedirect(n.status)) nk = Kind::Redirect;
-    else if (n.status == 403) nk = Kind::Forbidden;
-    else if (n.status == 503 && !echo) nk = Kind::Unavailable;
-    else if (n.status == 200) nk = echo ? Kind::Proxied : Kind::Self;
+    if (n.status == 400 || n.status == 414)
+        nk = Kind::Bad;
+    else if (isRedirect(n.status))
+        nk = Kind::Redirect;
+    else if (n.status == 403)
+        nk = Kind::Forbidden;
+    else if (n.status == 503 && !echo)
+        nk = Kind::Unavailable;
+    else if (n.status == 200)
+        nk = echo ? Kind::Proxied : Kind::Self;
     const std::string* nLocId = n.header(sim::nginx::kHeaderLocation);
     const std::string* nServerId = n.header(sim::nginx::kHeaderServer);
     const ExportedLocation* nLoc = nLocId ? ex_.location(*nLocId) : nullptr;
@@ -122,18 +134,20 @@ Verdict Differ::compare(const TestRequest& t, std::size_t i, const HttpResponse&
     if (nk == mk && nk == Kind::Bad && n.status != d.status)
         diffs.push_back("rejection status " + std::to_string(n.status) + " vs " + std::to_string(d.status));
     if (nk == mk && nk == Kind::Redirect) {
-        if (n.status != d.status) diffs.push_back("redirect status " + std::to_string(n.status) + " vs " + std::to_string(d.status));
+        if (n.status != d.status)
+            diffs.push_back("redirect status " + std::to_string(n.status) + " vs " + std::to_string(d.status));
         std::string nl = nRedirect ? *nRedirect : std::string("(none)");
         // nginx builds its own 301 (the trailing slash) with the listener's scheme, plain HTTP here.
-        bool schemeOnly = t.https && n.status == 301 && nl.rfind("http://", 0) == 0 && d.redirectLocation.rfind("https://", 0) == 0 &&
-                          nl.substr(7) == d.redirectLocation.substr(8);
+        bool schemeOnly = t.https && n.status == 301 && nl.rfind("http://", 0) == 0 &&
+            d.redirectLocation.rfind("https://", 0) == 0 && nl.substr(7) == d.redirectLocation.substr(8);
         if (nl != d.redirectLocation && !schemeOnly) diffs.push_back("redirect Location");
     }
     if (nk == mk && nk != Kind::Bad && nk != Kind::Other) {
         std::string modelServer = d.server.empty() ? std::string() : serverIdByName_[d.server];
         if (!nServerId || *nServerId != modelServer) diffs.push_back("server");
         std::string nKey = nLoc ? keyOfExported(*nLoc) : std::string();
-        if (nKey != modelKey) diffs.push_back(modelKey.empty() || nKey.empty() ? "location (one side has none)" : "location");
+        if (nKey != modelKey)
+            diffs.push_back(modelKey.empty() || nKey.empty() ? "location (one side has none)" : "location");
         if (nk == Kind::Proxied && n.body != expectedUri) diffs.push_back("upstream URI");
     }
     if (nk == Kind::Other && mk == Kind::Other) diffs.push_back("both answered something unexpected");
@@ -148,14 +162,18 @@ Verdict Differ::compare(const TestRequest& t, std::size_t i, const HttpResponse&
     s << "    nginx:    " << (n.status ? std::to_string(n.status) : "no answer: " + n.error);
     if (nRedirect) s << " Location: " << *nRedirect;
     if (nServerId) s << "  server " << *nServerId;
-    if (nLoc) s << "  location " << nLoc->id << " `" << nLoc->written << "` (" << (nLoc->ingress.empty() ? "controller" : nLoc->ingress)
-                << " " << normPath(nLoc->path) << ")";
-    else if (nLocId) s << "  location " << *nLocId << " (unknown id)";
+    if (nLoc)
+        s << "  location " << nLoc->id << " `" << nLoc->written << "` ("
+          << (nLoc->ingress.empty() ? "controller" : nLoc->ingress) << " " << normPath(nLoc->path) << ")";
+    else if (nLocId)
+        s << "  location " << *nLocId << " (unknown id)";
     if (echo) s << "  upstream URI " << n.body;
     s << "\n    hopscope: " << sim::outcomeName(d.outcome) << " " << d.status;
     if (!d.redirectLocation.empty()) s << " Location: " << d.redirectLocation;
     if (!d.server.empty()) s << "  server " << serverIdByName_[d.server] << " (" << d.server << ")";
-    if (!d.location.empty()) s << "  location `" << d.location << "` (" << (d.ingress.empty() ? "controller" : d.ingress) << " " << d.path << ")";
+    if (!d.location.empty())
+        s << "  location `" << d.location << "` (" << (d.ingress.empty() ? "controller" : d.ingress) << " " << d.path
+          << ")";
     if (mk == Kind::Proxied) s << "  upstream URI " << expectedUri;
     s << "\n    differs: ";
     for (std::size_t k = 0; k < diffs.size(); ++k) s << (k ? ", " : "") << diffs[k];
@@ -174,7 +192,8 @@ void Report::add(const std::string& set, const Verdict& v) {
 std::string Report::text(std::size_t maxGroups, std::size_t examples) const {
     std::vector<std::pair<std::string, const Group*>> sorted;
     for (const auto& [k, g] : groups_) sorted.emplace_back(k, &g);
-    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second->count > b.second->count; });
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto& a, const auto& b) { return a.second->count > b.second->count; });
     std::ostringstream s;
     s << total_ << " disagreement(s) in " << groups_.size() << " group(s)\n";
     std::size_t shown = 0;

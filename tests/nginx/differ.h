@@ -20,13 +20,14 @@ namespace hs::test {
 
 struct Verdict {
     bool agree = true;
-    std::string group;   // what differs, for grouping ("location", "status 301 vs 200", ...)
+    std::string group;  // what differs, for grouping ("location", "status 301 vs 200", ...)
     std::string detail;  // the request, nginx's answer and Hopscope's decision, readable
 };
 
 class Differ {
 public:
-    Differ(std::shared_ptr<const sim::RouteTable> table, const sim::nginx::Config& config, const sim::nginx::NginxExport& ex);
+    Differ(std::shared_ptr<const sim::RouteTable> table, const sim::nginx::Config& config,
+           const sim::nginx::NginxExport& ex);
 
     // The model's Request for a test request (the i-th: replays advance the clock 10 s per
     // request so rate limits never fire).

@@ -25,7 +25,8 @@ namespace {
 bool iequal(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
     return true;
 }
 
@@ -64,7 +65,8 @@ int freeLoopbackPort() {
     a.sin_port = 0;
     int port = 0;
     socklen_t len = sizeof a;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
         port = ntohs(a.sin_port);
     ::close(fd);
     return port;
@@ -174,8 +176,7 @@ bool HttpClient::readResponse(HttpResponse& r, bool& closeAfter) {
             if (n == 0) break;
         }
     } else {
-        while (fill()) {
-        }
+        while (fill()) {}
         r.body = std::move(buf_);
         buf_.clear();
         closeAfter = true;
@@ -218,7 +219,8 @@ QString findNginx() {
     QByteArray env = qgetenv("HOPSCOPE_NGINX");
     if (!env.isEmpty()) return QFile::exists(QString::fromLocal8Bit(env)) ? QString::fromLocal8Bit(env) : QString();
     QString p = QStandardPaths::findExecutable("nginx");
-    if (p.isEmpty()) p = QStandardPaths::findExecutable("nginx", {"/usr/sbin", "/usr/local/sbin", "/usr/local/nginx/sbin"});
+    if (p.isEmpty())
+        p = QStandardPaths::findExecutable("nginx", {"/usr/sbin", "/usr/local/sbin", "/usr/local/nginx/sbin"});
     return p;
 }
 
@@ -230,21 +232,24 @@ std::string checkNginxConfig(const QString& binary, const std::string& config) {
     // into the scratch prefix so the check runs without root too. Nothing else is changed.
     std::string text = config;
     if (auto http = text.find("\nhttp {\n"); http != std::string::npos)
-        text.insert(http + 9, "    access_log off;\n    client_body_temp_path client_body;\n    proxy_temp_path proxy;\n"
-                              "    fastcgi_temp_path fastcgi;\n    uwsgi_temp_path uwsgi;\n    scgi_temp_path scgi;\n");
+        text.insert(http + 9,
+                    "    access_log off;\n    client_body_temp_path client_body;\n    proxy_temp_path proxy;\n"
+                    "    fastcgi_temp_path fastcgi;\n    uwsgi_temp_path uwsgi;\n    scgi_temp_path scgi;\n");
     std::ofstream(QFile::encodeName(conf).constData(), std::ios::binary) << text;
     QProcess p;
     p.setProcessChannelMode(QProcess::MergedChannels);
     // Likewise the pid file, which the readable export does not name.
-    p.start(binary, {"-t", "-q", "-p", dir.path() + "/", "-c", conf, "-e", dir.filePath("error.log"), "-g",
-                     "pid " + dir.filePath("nginx.pid") + ";"});
+    p.start(binary,
+            {"-t", "-q", "-p", dir.path() + "/", "-c", conf, "-e", dir.filePath("error.log"), "-g",
+             "pid " + dir.filePath("nginx.pid") + ";"});
     if (!p.waitForFinished(30000)) return "nginx -t did not finish";
     if (p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0) return {};
     return p.readAll().toStdString() + readFile(dir.filePath("error.log"));
 }
 
 bool NginxInstance::start(const QString& binary,
-                          const std::function<std::string(int port, const std::string& echoSocket)>& render, std::string& error) {
+                          const std::function<std::string(int port, const std::string& echoSocket)>& render,
+                          std::string& error) {
     if (!dir_.isValid()) {
         error = "cannot create a temporary directory";
         return false;

@@ -96,9 +96,12 @@ private:
     bool quantifier(int& lo, int& hi) {
         if (i_ >= p_.size()) return true;
         char c = p_[i_];
-        if (c == '?') lo = 0, hi = 1, ++i_;
-        else if (c == '*') lo = 0, hi = 3, ++i_;
-        else if (c == '+') lo = 1, hi = 3, ++i_;
+        if (c == '?')
+            lo = 0, hi = 1, ++i_;
+        else if (c == '*')
+            lo = 0, hi = 3, ++i_;
+        else if (c == '+')
+            lo = 1, hi = 3, ++i_;
         else if (c == '{') {
             std::size_t close = p_.find('}', i_);
             if (close == std::string::npos) return true;  // a literal '{' (PCRE)
@@ -106,14 +109,17 @@ private:
             auto comma = body.find(',');
             if (body.empty() || !std::isdigit(static_cast<unsigned char>(body[0]))) return true;
             lo = std::atoi(body.c_str());
-            hi = comma == std::string::npos ? lo : (comma + 1 < body.size() ? std::atoi(body.c_str() + comma + 1) : lo + 3);
+            hi = comma == std::string::npos ? lo
+                                            : (comma + 1 < body.size() ? std::atoi(body.c_str() + comma + 1) : lo + 3);
             i_ = close + 1;
         }
         if (i_ < p_.size() && (p_[i_] == '?' || p_[i_] == '+')) ++i_;  // lazy / possessive
         return true;
     }
 
-    static char pickFrom(const std::string& set, SeedRng& rng) { return set.empty() ? 'x' : set[rng.below(set.size())]; }
+    static char pickFrom(const std::string& set, SeedRng& rng) {
+        return set.empty() ? 'x' : set[rng.below(set.size())];
+    }
 
     bool atom(std::string& out) {
         char c = p_[i_++];
@@ -123,11 +129,13 @@ private:
         case '.': out += pickFrom("abcXYZ019-_~/", rng_); return true;
         case '(': {
             if (i_ + 1 < p_.size() && p_[i_] == '?') {
-                if (p_[i_ + 1] == ':') i_ += 2;
+                if (p_[i_ + 1] == ':')
+                    i_ += 2;
                 else if (p_[i_ + 1] == 'i' && i_ + 2 < p_.size() && p_[i_ + 2] == ')') {
                     i_ += 3;
                     return true;
-                } else return false;
+                } else
+                    return false;
             }
             if (!alternation(out)) return false;
             if (i_ >= p_.size() || p_[i_] != ')') return false;
@@ -138,11 +146,16 @@ private:
         case '\\': {
             if (i_ >= p_.size()) return false;
             char e = p_[i_++];
-            if (e == 'd') out += pickFrom("0123456789", rng_);
-            else if (e == 'w') out += pickFrom("aZ9_", rng_);
-            else if (e == 's') out += ' ';
-            else if (std::isalnum(static_cast<unsigned char>(e))) return false;
-            else out += e;
+            if (e == 'd')
+                out += pickFrom("0123456789", rng_);
+            else if (e == 'w')
+                out += pickFrom("aZ9_", rng_);
+            else if (e == 's')
+                out += ' ';
+            else if (std::isalnum(static_cast<unsigned char>(e)))
+                return false;
+            else
+                out += e;
             return true;
         }
         case ')':
@@ -161,9 +174,12 @@ private:
             char a = p_[i_++];
             if (a == '\\' && i_ < p_.size()) {
                 char e = p_[i_++];
-                if (e == 'd') members += "0123456789";
-                else if (e == 'w') members += "abcXYZ_09";
-                else members += e;
+                if (e == 'd')
+                    members += "0123456789";
+                else if (e == 'w')
+                    members += "abcXYZ_09";
+                else
+                    members += e;
                 continue;
             }
             if (i_ + 1 < p_.size() && p_[i_] == '-' && p_[i_ + 1] != ']') {
@@ -216,8 +232,8 @@ std::string encodeForTarget(const std::string& path) {
     std::string out;
     for (char ch : path) {
         auto c = static_cast<unsigned char>(ch);
-        if (c <= 0x20 || c >= 0x7f || ch == '%' || ch == '?' || ch == '#' || ch == '"' || ch == '<' || ch == '>' || ch == '\\' ||
-            ch == '^' || ch == '`' || ch == '{' || ch == '|' || ch == '}')
+        if (c <= 0x20 || c >= 0x7f || ch == '%' || ch == '?' || ch == '#' || ch == '"' || ch == '<' || ch == '>' ||
+            ch == '\\' || ch == '^' || ch == '`' || ch == '{' || ch == '|' || ch == '}')
             out += hex2(c);
         else
             out += ch;
@@ -265,7 +281,8 @@ std::vector<std::pair<std::string, std::string>> mutatePath(const std::string& t
     {
         std::string all = "/";
         for (std::size_t i = 1; i < path.size(); ++i)
-            all += path[i] == '/' || path[i] == '%' ? std::string(1, path[i]) : hex2(static_cast<unsigned char>(path[i]));
+            all +=
+                path[i] == '/' || path[i] == '%' ? std::string(1, path[i]) : hex2(static_cast<unsigned char>(path[i]));
         add("pct-all", all);
     }
     if (auto s2 = path.find('/', 1); s2 != std::string::npos) {
@@ -293,7 +310,8 @@ std::vector<std::pair<std::string, std::string>> mutatePath(const std::string& t
     // slashes
     add("double-slash", "/" + path);
     add("double-slash", base + "/x");
-    if (auto s2 = path.find('/', 1); s2 != std::string::npos) add("double-slash", path.substr(0, s2) + "/" + path.substr(s2));
+    if (auto s2 = path.find('/', 1); s2 != std::string::npos)
+        add("double-slash", path.substr(0, s2) + "/" + path.substr(s2));
     // query, fragment, odd characters
     add("query", path + "?a=1&b=/c/../d");
     add("query", path + "?");
@@ -350,14 +368,17 @@ std::vector<HostVariant> hostVariants(const Server& s, SeedRng& rng) {
 
 const std::vector<std::string>& globalPaths() {
     static const std::vector<std::string> p = {
-        "/", "/index.html", "/healthz", "/healthz/x", "/nginx_status", "/.well-known/acme-challenge/tok",
-        "/..", "/../x", "/a/../..", "/%2e%2e", "/%2E./x", "//", "///x", "/a%2fb", "/%zz", "/a%", "/%00",
-        "/%41PI", "/?", "/?a=b", "/#frag", "/./", "/a/./b/../c", "/a//b", "/%2F", "/%5C", "/a%3Fb",
+        "/",    "/index.html", "/healthz", "/healthz/x", "/nginx_status", "/.well-known/acme-challenge/tok",
+        "/..",  "/../x",       "/a/../..", "/%2e%2e",    "/%2E./x",       "//",
+        "///x", "/a%2fb",      "/%zz",     "/a%",        "/%00",          "/%41PI",
+        "/?",   "/?a=b",       "/#frag",   "/./",        "/a/./b/../c",   "/a//b",
+        "/%2F", "/%5C",        "/a%3Fb",
     };
     return p;
 }
 
-const char* kClientIps[] = {"203.0.113.10", "10.0.0.7", "10.0.0.99", "192.168.100.5", "192.168.1.5", "127.0.0.1", "10.200.1.1"};
+const char* kClientIps[] = {"203.0.113.10", "10.0.0.7",  "10.0.0.99", "192.168.100.5",
+                            "192.168.1.5",  "127.0.0.1", "10.200.1.1"};
 
 }  // namespace
 
@@ -433,11 +454,16 @@ std::vector<TestRequest> generateRequests(const Config& c, const GeneratorOption
         const char* scheme = rng.chance(20) ? "HTTPS://" : "http://";
         finish({"unknown.test", true, scheme + h.host + t, false, {}, "absolute-form+" + m});
     }
-    const std::vector<HostVariant> odd = {{"unknown.test", "host-unknown"}, {"UNKNOWN.test:80", "host-unknown"},
-                                          {"127.0.0.1", "host-ip"},         {"[::1]", "host-ipv6"},
-                                          {"[::1]:8080", "host-ipv6"},      {"localhost", "host-unknown"},
-                                          {"a..b", "host-bad"},             {"-", "host-unknown"},
-                                          {":80", "host-bad"},              {".", "host-bad"}};
+    const std::vector<HostVariant> odd = {{"unknown.test", "host-unknown"},
+                                          {"UNKNOWN.test:80", "host-unknown"},
+                                          {"127.0.0.1", "host-ip"},
+                                          {"[::1]", "host-ipv6"},
+                                          {"[::1]:8080", "host-ipv6"},
+                                          {"localhost", "host-unknown"},
+                                          {"a..b", "host-bad"},
+                                          {"-", "host-unknown"},
+                                          {":80", "host-bad"},
+                                          {".", "host-bad"}};
     allHosts.insert(allHosts.end(), odd.begin(), odd.end());
     for (std::size_t k = 0; k < o.crossSamples && !allPaths.empty(); ++k) {
         const HostVariant& h = allHosts[rng.below(allHosts.size())];
@@ -446,7 +472,8 @@ std::vector<TestRequest> generateRequests(const Config& c, const GeneratorOption
     }
     // no Host header at all (HTTP/1.0)
     for (const auto& g : globalPaths()) finish({"", false, g, false, {}, "no-host"});
-    for (std::size_t k = 0; k < 20 && !allPaths.empty(); ++k) finish({"", false, allPaths[rng.below(allPaths.size())].second, false, {}, "no-host"});
+    for (std::size_t k = 0; k < 20 && !allPaths.empty(); ++k)
+        finish({"", false, allPaths[rng.below(allPaths.size())].second, false, {}, "no-host"});
     return out;
 }
 

@@ -16,10 +16,10 @@
 namespace hs::test {
 
 struct TestRequest {
-    std::string host;      // the Host header as sent
-    bool hasHost = true;   // false: an HTTP/1.0 request without Host
-    std::string target;    // the request-target, raw
-    bool https = false;    // sent as if over TLS (X-Test-Scheme: https)
+    std::string host;  // the Host header as sent
+    bool hasHost = true;  // false: an HTTP/1.0 request without Host
+    std::string target;  // the request-target, raw
+    bool https = false;  // sent as if over TLS (X-Test-Scheme: https)
     std::string clientIp = "203.0.113.10";
     std::string mutation;  // which mutation produced it ("pct-slash", "host-upper", ...)
 };

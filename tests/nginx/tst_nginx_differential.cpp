@@ -97,15 +97,16 @@ private slots:
     void initTestCase() {
         nginx_ = test::findNginx();
         if (nginx_.isEmpty())
-            QSKIP("no nginx binary (install the Debian package nginx-light, or set HOPSCOPE_NGINX): the differential test needs a real nginx");
+            QSKIP(
+                "no nginx binary (install the Debian package nginx-light, or set HOPSCOPE_NGINX): the differential test needs a real nginx");
         qInfo("nginx: %s", qPrintable(nginx_));
     }
 
     void cleanupTestCase() {
         fixtures_.clear();  // stops every nginx
         if (compared_)
-            qInfo("differential test: %zu requests compared, %zu disagreement(s), agreement %.3f%%", compared_, disagreed_,
-                  100.0 * static_cast<double>(compared_ - disagreed_) / static_cast<double>(compared_));
+            qInfo("differential test: %zu requests compared, %zu disagreement(s), agreement %.3f%%", compared_,
+                  disagreed_, 100.0 * static_cast<double>(compared_ - disagreed_) / static_cast<double>(compared_));
     }
 
     // The readable export (no --for-test) must be a configuration a stock nginx accepts.
@@ -149,16 +150,22 @@ private slots:
         QVERIFY(out.find("X-Hs-Loc") == std::string::npos);
         QVERIFY(out.find("listen 127.0.0.1:8181;") != std::string::npos);  // the default backend's stand-in
 
-        QCOMPARE(run({"export-nginx", "--demo", "--for-test", "--listen-port", "18181", "--echo-socket", "/tmp/hs-echo.sock"}, out, err), 0);
+        QCOMPARE(run({"export-nginx", "--demo", "--for-test", "--listen-port", "18181", "--echo-socket",
+                      "/tmp/hs-echo.sock"},
+                     out, err),
+                 0);
         QVERIFY(out.find("listen 127.0.0.1:18181 default_server;") != std::string::npos);
         QVERIFY(out.find("server unix:/tmp/hs-echo.sock;") != std::string::npos);
         QVERIFY(out.find("add_header X-Hs-Loc s") != std::string::npos);
 
         QTemporaryDir dir;
         std::string file = dir.filePath("nginx.conf").toStdString();
-        QCOMPARE(run({"export-nginx", "-f", std::string(HS_SOURCE_DIR) + "/tests/nginx/manifests/regex", "-o", file}, out, err), 0);
+        QCOMPARE(run({"export-nginx", "-f", std::string(HS_SOURCE_DIR) + "/tests/nginx/manifests/regex", "-o", file},
+                     out, err),
+                 0);
         QVERIFY(out.empty());
-        QVERIFY2(err.find("warning: server re-edge.test: location ~* \"^/bad(\" left out") != std::string::npos, err.c_str());
+        QVERIFY2(err.find("warning: server re-edge.test: location ~* \"^/bad(\" left out") != std::string::npos,
+                 err.c_str());
         QVERIFY(QFile::exists(QString::fromStdString(file)));
 
         QCOMPARE(run({"export-nginx", "--demo", "--listen-port", "0"}, out, err), 2);
@@ -182,7 +189,8 @@ private slots:
                 for (int k = 0; k < 20; ++k) {
                     auto sample = test::sampleRegex(l.path, rng);
                     QVERIFY2(sample, ("no sample for " + l.path).c_str());
-                    QVERIFY2(re.match(QString::fromStdString(*sample)).hasMatch(), (*sample + " does not match ^" + l.path).c_str());
+                    QVERIFY2(re.match(QString::fromStdString(*sample)).hasMatch(),
+                             (*sample + " does not match ^" + l.path).c_str());
                     ++sampled;
                 }
             }
@@ -238,56 +246,121 @@ private slots:
         QTest::addColumn<bool>("https");
         QTest::addColumn<QString>("client");
         // ROUTING.md test vectors
-        QTest::newRow("vector: Exact /foo/ answers 301 for /foo") << "paths" << "exact.test" << "/bar" << false << "203.0.113.10";
-        QTest::newRow("vector: Prefix /aaa/bbb/ answers 301 for /aaa/bbb") << "paths" << "prefix.test" << "/aaa/bbb" << false << "203.0.113.10";
-        QTest::newRow("vector: Prefix /aaa/bb does not take /aaa/bbb") << "paths" << "prefix.test" << "/aaa/bbb/x" << false << "203.0.113.10";
-        QTest::newRow("vector: Prefix /foo + Exact /foo, /foo is Exact") << "paths" << "mixed.test" << "/foo" << false << "203.0.113.10";
-        QTest::newRow("vector: ImplementationSpecific /foo takes /foobar") << "paths" << "impl.test" << "/foobar" << false << "203.0.113.10";
-        QTest::newRow("vector: wildcard covers one label only") << "paths" << "baz.bar.wild.test" << "/w" << false << "203.0.113.10";
-        QTest::newRow("vector: host with a server never falls back to hostless rules") << "paths" << "exact.test" << "/b" << false << "203.0.113.10";
-        QTest::newRow("vector: regex /foo/.* takes /FOO/x") << "regex" << "regex.test" << "/FOO/x" << false << "203.0.113.10";
-        QTest::newRow("vector: first regex in order wins") << "regex" << "regex.test" << "/foo/bar/bar" << false << "203.0.113.10";
-        QTest::newRow("vector: rewrite /something -> /") << "regex" << "rewrite.test" << "/something" << false << "203.0.113.10";
-        QTest::newRow("vector: rewrite /something/new -> /new") << "regex" << "rewrite.test" << "/something/new?x=1" << false << "203.0.113.10";
-        QTest::newRow("vector: app-root 302") << "redirects" << "app.test" << "/" << false << "203.0.113.10";
-        QTest::newRow("vector: TLS host 3xx drops trailing slash") << "redirects" << "tls.test" << "/path/" << false << "203.0.113.10";
-        QTest::newRow("vector: preserve-trailing-slash") << "redirects" << "tls.test" << "/keep/" << false << "203.0.113.10";
-        QTest::newRow("vector: ACME challenge is exempt") << "redirects" << "tls.test" << "/.well-known/acme-challenge/t" << false << "203.0.113.10";
-        QTest::newRow("vector: permanent-redirect code 999 -> 301") << "redirects" << "perm999.test" << "/x" << false << "203.0.113.10";
-        QTest::newRow("vector: temporal wins over permanent") << "redirects" << "temp.test" << "/x" << true << "203.0.113.10";
-        QTest::newRow("vector: allow list 192.168.1.5 -> 403") << "redirects" << "acl.test" << "/allow" << true << "192.168.1.5";
-        QTest::newRow("vector: allow list 10.0.0.7 proxied") << "redirects" << "acl.test" << "/allow" << true << "10.0.0.7";
+        QTest::newRow("vector: Exact /foo/ answers 301 for /foo") << "paths"
+                                                                  << "exact.test"
+                                                                  << "/bar" << false << "203.0.113.10";
+        QTest::newRow("vector: Prefix /aaa/bbb/ answers 301 for /aaa/bbb") << "paths"
+                                                                           << "prefix.test"
+                                                                           << "/aaa/bbb" << false << "203.0.113.10";
+        QTest::newRow("vector: Prefix /aaa/bb does not take /aaa/bbb") << "paths"
+                                                                       << "prefix.test"
+                                                                       << "/aaa/bbb/x" << false << "203.0.113.10";
+        QTest::newRow("vector: Prefix /foo + Exact /foo, /foo is Exact") << "paths"
+                                                                         << "mixed.test"
+                                                                         << "/foo" << false << "203.0.113.10";
+        QTest::newRow("vector: ImplementationSpecific /foo takes /foobar") << "paths"
+                                                                           << "impl.test"
+                                                                           << "/foobar" << false << "203.0.113.10";
+        QTest::newRow("vector: wildcard covers one label only") << "paths"
+                                                                << "baz.bar.wild.test"
+                                                                << "/w" << false << "203.0.113.10";
+        QTest::newRow("vector: host with a server never falls back to hostless rules")
+            << "paths"
+            << "exact.test"
+            << "/b" << false << "203.0.113.10";
+        QTest::newRow("vector: regex /foo/.* takes /FOO/x") << "regex"
+                                                            << "regex.test"
+                                                            << "/FOO/x" << false << "203.0.113.10";
+        QTest::newRow("vector: first regex in order wins") << "regex"
+                                                           << "regex.test"
+                                                           << "/foo/bar/bar" << false << "203.0.113.10";
+        QTest::newRow("vector: rewrite /something -> /") << "regex"
+                                                         << "rewrite.test"
+                                                         << "/something" << false << "203.0.113.10";
+        QTest::newRow("vector: rewrite /something/new -> /new") << "regex"
+                                                                << "rewrite.test"
+                                                                << "/something/new?x=1" << false << "203.0.113.10";
+        QTest::newRow("vector: app-root 302") << "redirects"
+                                              << "app.test"
+                                              << "/" << false << "203.0.113.10";
+        QTest::newRow("vector: TLS host 3xx drops trailing slash") << "redirects"
+                                                                   << "tls.test"
+                                                                   << "/path/" << false << "203.0.113.10";
+        QTest::newRow("vector: preserve-trailing-slash") << "redirects"
+                                                         << "tls.test"
+                                                         << "/keep/" << false << "203.0.113.10";
+        QTest::newRow("vector: ACME challenge is exempt") << "redirects"
+                                                          << "tls.test"
+                                                          << "/.well-known/acme-challenge/t" << false << "203.0.113.10";
+        QTest::newRow("vector: permanent-redirect code 999 -> 301") << "redirects"
+                                                                    << "perm999.test"
+                                                                    << "/x" << false << "203.0.113.10";
+        QTest::newRow("vector: temporal wins over permanent") << "redirects"
+                                                              << "temp.test"
+                                                              << "/x" << true << "203.0.113.10";
+        QTest::newRow("vector: allow list 192.168.1.5 -> 403") << "redirects"
+                                                               << "acl.test"
+                                                               << "/allow" << true << "192.168.1.5";
+        QTest::newRow("vector: allow list 10.0.0.7 proxied") << "redirects"
+                                                             << "acl.test"
+                                                             << "/allow" << true << "10.0.0.7";
         // Model bugs the differential test exposed, one row each (docs/nginx-fidelity.md lists them).
         QTest::newRow("bug 1: Host with a double trailing dot is a 400, was routed to the host")
-            << "demo" << "shop.example.com.." << "/api" << false << "203.0.113.10";
-        QTest::newRow("bug 1: Host ':80' (empty name) is a 400, was the catch-all")
-            << "demo" << ":80" << "/" << false << "203.0.113.10";
+            << "demo"
+            << "shop.example.com.."
+            << "/api" << false << "203.0.113.10";
+        QTest::newRow("bug 1: Host ':80' (empty name) is a 400, was the catch-all") << "demo"
+                                                                                    << ":80"
+                                                                                    << "/" << false << "203.0.113.10";
         QTest::newRow("bug 2: a default-backend / with its creator's allow list answers 403, was 404")
-            << "redirects" << "acl.test" << "/" << false << "192.168.1.5";
+            << "redirects"
+            << "acl.test"
+            << "/" << false << "192.168.1.5";
         QTest::newRow("bug 3: a rewritten URI goes upstream escaped (/a%20b, was /a b)")
-            << "regex" << "rewrite.test" << "/api/v2/a%20b" << false << "203.0.113.10";
-        QTest::newRow("bug 3: a rewritten URI escapes a decoded ? (%3F)")
-            << "regex" << "rewrite.test" << "/q/a%3Fb?z=2" << false << "203.0.113.10";
+            << "regex"
+            << "rewrite.test"
+            << "/api/v2/a%20b" << false << "203.0.113.10";
+        QTest::newRow("bug 3: a rewritten URI escapes a decoded ? (%3F)") << "regex"
+                                                                          << "rewrite.test"
+                                                                          << "/q/a%3Fb?z=2" << false << "203.0.113.10";
         QTest::newRow("bug 4: a redirecting rewrite keeps the request's arguments, dropped them")
-            << "regex" << "absrw.test" << "/go/X?x=1" << false << "203.0.113.10";
+            << "regex"
+            << "absrw.test"
+            << "/go/X?x=1" << false << "203.0.113.10";
         QTest::newRow("bug 4: a redirecting rewrite escapes captures of an encoded path, was unescaped")
-            << "regex" << "absrw.test" << "/go/a%20b" << false << "203.0.113.10";
+            << "regex"
+            << "absrw.test"
+            << "/go/a%20b" << false << "203.0.113.10";
         QTest::newRow("bug 4: a redirecting rewrite with its own arguments appends the request's after &")
-            << "regex" << "absrw.test" << "/goq/a/c+d?x=1" << false << "203.0.113.10";
+            << "regex"
+            << "absrw.test"
+            << "/goq/a/c+d?x=1" << false << "203.0.113.10";
         QTest::newRow("bug 5: a final ? in rewrite-target drops the request's arguments, was /na/x?&y=1")
-            << "regex" << "rewrite.test" << "/noargs/x?y=1" << false << "203.0.113.10";
+            << "regex"
+            << "rewrite.test"
+            << "/noargs/x?y=1" << false << "203.0.113.10";
         QTest::newRow("bug 6: a request line over nginx's 8k buffer is a 414, was routed")
-            << "demo" << "shop.example.com" << QString("/") + QString(8177, 'a') << false << "203.0.113.10";
+            << "demo"
+            << "shop.example.com" << QString("/") + QString(8177, 'a') << false << "203.0.113.10";
         QTest::newRow("bug 6: a request line of exactly 8192 bytes is still routed")
-            << "demo" << "shop.example.com" << QString("/") + QString(8176, 'a') << false << "203.0.113.10";
+            << "demo"
+            << "shop.example.com" << QString("/") + QString(8176, 'a') << false << "203.0.113.10";
         QTest::newRow("bug 7: an absolute-form target routes by its host, was a 400")
-            << "demo" << "unknown.test" << "http://shop.example.com/api/x?y=1" << false << "203.0.113.10";
+            << "demo"
+            << "unknown.test"
+            << "http://shop.example.com/api/x?y=1" << false << "203.0.113.10";
         QTest::newRow("bug 7: an absolute-form target with an upper-case scheme and a port")
-            << "demo" << "blog.example.com" << "HTTPS://Shop.Example.com:8443/admin" << true << "10.1.1.1";
+            << "demo"
+            << "blog.example.com"
+            << "HTTPS://Shop.Example.com:8443/admin" << true << "10.1.1.1";
         QTest::newRow("bug 7: an absolute-form host with '_' is a 400 (Host headers may have it)")
-            << "demo" << "unknown.test" << "http://a_b.tenants.example.com/" << false << "203.0.113.10";
+            << "demo"
+            << "unknown.test"
+            << "http://a_b.tenants.example.com/" << false << "203.0.113.10";
         QTest::newRow("spec: the HTTPS redirect for an IPv6-literal Host drops the port, kept it")
-            << "redirects" << "[::1]:8080" << "/secure/x" << false << "203.0.113.10";
+            << "redirects"
+            << "[::1]:8080"
+            << "/secure/x" << false << "203.0.113.10";
     }
     void fixedCases() {
         QFETCH(QString, set);

@@ -3,12 +3,12 @@
 // in-process, temporary files.
 
 #include "app/cli/cli.h"
-#include "tests/cli/run_cli.h"
 #include "model/json_writer.h"
 #include "resources/demo.h"
 #include "resources/demo/traces/demo_traffic.h"
 #include "simulator/replay/engine.h"
 #include "simulator/trace/trace_reader.h"
+#include "tests/cli/run_cli.h"
 
 #include <QTemporaryDir>
 

@@ -29,10 +29,11 @@ replay::DiffReport diffDemo(const std::string& log) {
     return replay::diffTrace(*opened.reader, hs::testing::demoTable(), afterTable(), {});
 }
 
-const replay::DiffGroup* findGroup(const replay::DiffReport& r, const std::string& beforeService, const std::string& afterService,
-                                   const std::string& beforeOutcome = "routed") {
+const replay::DiffGroup* findGroup(const replay::DiffReport& r, const std::string& beforeService,
+                                   const std::string& afterService, const std::string& beforeOutcome = "routed") {
     for (const auto& g : r.groups)
-        if (g.before.service == beforeService && g.after.service == afterService && g.before.outcome == beforeOutcome) return &g;
+        if (g.before.service == beforeService && g.after.service == afterService && g.before.outcome == beforeOutcome)
+            return &g;
     return nullptr;
 }
 
@@ -58,7 +59,8 @@ private slots:
         QVERIFY2(search, "no group shop/storefront → shop/api");
         QVERIFY(std::find(search->changed.begin(), search->changed.end(), "rule") != search->changed.end());
         QCOMPARE(search->after.rule, std::string("Ingress shop/search Prefix /search"));
-        QVERIFY2(search->examples[0].request.find("/search?q=") != std::string::npos, search->examples[0].request.c_str());
+        QVERIFY2(search->examples[0].request.find("/search?q=") != std::string::npos,
+                 search->examples[0].request.c_str());
         QVERIFY2(search->examples[0].where.rfind("demo.log:", 0) == 0, search->examples[0].where.c_str());
         // www.example.com/ is no longer redirected
         const auto* www = findGroup(r, "", "blog/blog-web", "redirect");
@@ -107,20 +109,26 @@ private slots:
 
         auto text = runCli({"diff", "--demo", "--against", demoDir(), afterFile(), "--trace", trace});
         QCOMPARE(text.code, 1);
-        QVERIFY2(text.out.find("⇒") != std::string::npos && text.out.find("e.g. ") != std::string::npos, text.out.c_str());
+        QVERIFY2(text.out.find("⇒") != std::string::npos && text.out.find("e.g. ") != std::string::npos,
+                 text.out.c_str());
     }
 
     void cliErrors_data() {
         QTest::addColumn<QStringList>("words");
         QTest::addColumn<QString>("message");
-        QTest::newRow("nothing to compare with") << QStringList{"diff", "--demo", "--trace", "TRACE"} << "give what to compare with";
+        QTest::newRow("nothing to compare with")
+            << QStringList{"diff", "--demo", "--trace", "TRACE"} << "give what to compare with";
         QTest::newRow("no trace") << QStringList{"diff", "--demo", "--against", "DEMO"} << "--trace FILE is required";
-        QTest::newRow("missing trace") << QStringList{"diff", "--demo", "--against", "DEMO", "--trace", "/nonexistent.log"}
+        QTest::newRow("missing trace") << QStringList{"diff", "--demo",  "--against",
+                                                      "DEMO", "--trace", "/nonexistent.log"}
                                        << "No such file";
-        QTest::newRow("missing manifests") << QStringList{"diff", "--demo", "--against", "/nonexistent/", "--trace", "TRACE"} << "";
-        QTest::newRow("unknown profile") << QStringList{"diff", "--demo", "--against-profile", "traefik", "--trace", "TRACE"}
+        QTest::newRow("missing manifests")
+            << QStringList{"diff", "--demo", "--against", "/nonexistent/", "--trace", "TRACE"} << "";
+        QTest::newRow("unknown profile") << QStringList{"diff",    "--demo",  "--against-profile",
+                                                        "traefik", "--trace", "TRACE"}
                                          << "unknown profile";
-        QTest::newRow("empty trace") << QStringList{"diff", "--demo", "--against", "DEMO", "--trace", "EMPTY"} << "is empty";
+        QTest::newRow("empty trace") << QStringList{"diff", "--demo", "--against", "DEMO", "--trace", "EMPTY"}
+                                     << "is empty";
     }
     void cliErrors() {
         QFETCH(QStringList, words);
@@ -131,9 +139,12 @@ private slots:
         std::vector<std::string> w;
         for (const auto& s : words) {
             std::string v = s.toStdString();
-            if (v == "TRACE") v = trace;
-            else if (v == "EMPTY") v = empty;
-            else if (v == "DEMO") v = demoDir();
+            if (v == "TRACE")
+                v = trace;
+            else if (v == "EMPTY")
+                v = empty;
+            else if (v == "DEMO")
+                v = demoDir();
             w.push_back(v);
         }
         auto r = runCli(w);
@@ -145,7 +156,8 @@ private slots:
         auto gw = sim::compileRouteTable(demo::load().state, {sim::Profile::GatewayApi});
         QTemporaryDir dir;
         std::string trace = hs::testing::writeFile(dir, "demo.log", demoLog(2000));
-        auto r = runCli({"diff", "--demo", "--profile", "ingress-nginx", "--against-profile", "gateway-api", "--trace", trace, "--json"});
+        auto r = runCli({"diff", "--demo", "--profile", "ingress-nginx", "--against-profile", "gateway-api", "--trace",
+                         trace, "--json"});
         if (!gw) {
             // the gateway-api profile is being written on its own branch: until it is merged the
             // command says so clearly

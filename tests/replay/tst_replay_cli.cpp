@@ -19,9 +19,11 @@ private slots:
         QTemporaryDir dir;
         std::string trace = hs::testing::writeFile(dir, "access.log.gz", hs::testing::gzip(demoLog(3000)));
         std::string summary = dir.filePath("s.json").toStdString(), decisions = dir.filePath("d.jsonl").toStdString();
-        auto r = runCli({"replay", "--demo", "--trace", trace, "--summary", summary, "--decisions", decisions, "--seed", "5"});
+        auto r = runCli(
+            {"replay", "--demo", "--trace", trace, "--summary", summary, "--decisions", decisions, "--seed", "5"});
         QVERIFY2(r.code == 0, (r.out + r.err).c_str());
-        for (const char* part : {"Replay of", "ingress-nginx, gzip, 3000 lines", "Outcomes", "Latency", "Pod", "Verify (upstream, canary, answer, endpoint): 3000 of 3000"})
+        for (const char* part : {"Replay of", "ingress-nginx, gzip, 3000 lines", "Outcomes", "Latency", "Pod",
+                                 "Verify (upstream, canary, answer, endpoint): 3000 of 3000"})
             QVERIFY2(r.out.find(part) != std::string::npos, (std::string(part) + " missing in\n" + r.out).c_str());
         QJsonParseError e;
         auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(hs::testing::readFile(summary)), &e);
@@ -44,13 +46,15 @@ private slots:
         auto r = runCli({"replay", "--demo", "--trace", trace, "--format", "ingress-nginx", "--quiet"});
         QVERIFY2(r.code == 0, r.err.c_str());
         QVERIFY2(r.err.find("warning: " + trace + ":21: ") != std::string::npos, r.err.c_str());
-        auto strict = runCli({"replay", "--demo", "--trace", trace, "--format", "ingress-nginx", "--strict", "--quiet"});
+        auto strict =
+            runCli({"replay", "--demo", "--trace", trace, "--format", "ingress-nginx", "--strict", "--quiet"});
         QCOMPARE(strict.code, 2);
         // only the first --max-problems are printed
         std::string many = demoLog(5);
         for (int i = 0; i < 30; ++i) many += "junk\n";
         std::string manyPath = hs::testing::writeFile(dir, "many.log", many);
-        auto limited = runCli({"replay", "--demo", "--trace", manyPath, "--format", "ingress-nginx", "--quiet", "--max-problems", "3"});
+        auto limited = runCli(
+            {"replay", "--demo", "--trace", manyPath, "--format", "ingress-nginx", "--quiet", "--max-problems", "3"});
         QCOMPARE(std::count(limited.err.begin(), limited.err.end(), '\n'), 4);
         QVERIFY2(limited.err.find("… and 27 more") != std::string::npos, limited.err.c_str());
     }
@@ -62,12 +66,13 @@ private slots:
         QTest::addColumn<QString>("message");
         QTest::newRow("empty file") << "" << QStringList{} << 2 << "is empty";
         QTest::newRow("unknown format") << "hello\nworld\n" << QStringList{} << 2 << "cannot tell the format";
-        QTest::newRow("no requests at all") << "junk\n" << QStringList{"--format", "ingress-nginx"} << 2 << "none of the 1 lines";
+        QTest::newRow("no requests at all") << "junk\n"
+                                            << QStringList{"--format", "ingress-nginx"} << 2 << "none of the 1 lines";
         QTest::newRow("bad --format") << "{}\n" << QStringList{"--format", "xml"} << 2 << "unknown --format";
         QTest::newRow("bad --speed") << "{}\n" << QStringList{"--speed", "fast"} << 2 << "--speed";
         QTest::newRow("bad --log-format") << "{}\n" << QStringList{"--log-format", "$a$b"} << 2 << "--log-format";
-        QTest::newRow("verify without records") << "{\"url\":\"https://shop.example.com/\"}\n" << QStringList{"--verify"} << 2
-                                                << "records none";
+        QTest::newRow("verify without records") << "{\"url\":\"https://shop.example.com/\"}\n"
+                                                << QStringList{"--verify"} << 2 << "records none";
         QTest::newRow("unknown option") << "{}\n" << QStringList{"--frobnicate"} << 2 << "unknown option";
     }
     void inputErrors() {
@@ -107,8 +112,10 @@ private slots:
         std::string trace = hs::testing::writeFile(dir, "t.log", log);
         auto automatic = runCli({"replay", "--demo", "--trace", trace});
         QCOMPARE(automatic.code, 0);  // reported, not a failure unless asked for
-        QVERIFY2(automatic.out.find("upstream: recorded shop-admin-http, simulated shop-storefront-http: 1 request(s)") != std::string::npos,
-                 automatic.out.c_str());
+        QVERIFY2(
+            automatic.out.find("upstream: recorded shop-admin-http, simulated shop-storefront-http: 1 request(s)") !=
+                std::string::npos,
+            automatic.out.c_str());
         auto asked = runCli({"replay", "--demo", "--trace", trace, "--verify", "--quiet"});
         QCOMPARE(asked.code, 1);
     }

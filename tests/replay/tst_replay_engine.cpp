@@ -19,18 +19,27 @@ namespace {
 // A small JSON Lines trace over the demo: 40 requests in 20 seconds, a few of every kind.
 std::string smallTrace() {
     const char* urls[] = {
-        "https://shop.example.com/",          "https://shop.example.com/products/7", "https://shop.example.com/api/v2/orders",
-        "http://shop.example.com/cart/",      "https://shop.example.com/checkout",    "https://shop.example.com/admin",
-        "https://blog.example.com/api/posts/3", "https://blog.example.com/feed.xml",  "http://www.example.com/",
-        "https://acme.tenants.example.com/",  "https://unknown.example.org/",         "http://old-blog.example.com/x",
+        "https://shop.example.com/",
+        "https://shop.example.com/products/7",
+        "https://shop.example.com/api/v2/orders",
+        "http://shop.example.com/cart/",
+        "https://shop.example.com/checkout",
+        "https://shop.example.com/admin",
+        "https://blog.example.com/api/posts/3",
+        "https://blog.example.com/feed.xml",
+        "http://www.example.com/",
+        "https://acme.tenants.example.com/",
+        "https://unknown.example.org/",
+        "http://old-blog.example.com/x",
     };
     std::string out;
     for (int i = 0; i < 40; ++i) {
         char line[512];
-        std::snprintf(line, sizeof line,
-                      "{\"time\":\"2026-11-25T10:00:%02d.%03dZ\",\"method\":\"GET\",\"url\":\"%s\",\"client\":\"203.0.113.%d\"%s}\n",
-                      i / 2, (i % 2) * 500 + i, urls[i % std::size(urls)], 10 + i % 7,
-                      i % 9 == 0 ? ",\"headers\":{\"X-Canary\":\"always\"}" : "");
+        std::snprintf(
+            line, sizeof line,
+            "{\"time\":\"2026-11-25T10:00:%02d.%03dZ\",\"method\":\"GET\",\"url\":\"%s\",\"client\":\"203.0.113.%d\"%s}\n",
+            i / 2, (i % 2) * 500 + i, urls[i % std::size(urls)], 10 + i % 7,
+            i % 9 == 0 ? ",\"headers\":{\"X-Canary\":\"always\"}" : "");
         out += line;
     }
     return out;
@@ -94,7 +103,8 @@ metadata:
   name: web
   namespace: app
   annotations:
-)" + annotations + R"(
+)" + annotations +
+        R"(
 spec:
   ingressClassName: nginx
   rules:
@@ -148,8 +158,10 @@ private slots:
         QTest::addColumn<QString>("golden");
         QTest::addColumn<QString>("trace");
         QTest::addColumn<int>("seed");
-        QTest::newRow("JSON Lines, seed 7") << "small-seed7.summary.json" << "small" << 7;
-        QTest::newRow("demo log 2000 lines, seed 1") << "demo2000-seed1.summary.json" << "demo" << 1;
+        QTest::newRow("JSON Lines, seed 7") << "small-seed7.summary.json"
+                                            << "small" << 7;
+        QTest::newRow("demo log 2000 lines, seed 1") << "demo2000-seed1.summary.json"
+                                                     << "demo" << 1;
     }
     void goldenSummaries() {
         QFETCH(QString, golden);
@@ -192,9 +204,10 @@ private slots:
     }
 
     void timestampsGoingBackwards() {
-        std::string text = "{\"time\":\"2026-11-25T10:00:05Z\",\"url\":\"https://shop.example.com/a\"}\n"
-                           "{\"time\":\"2026-11-25T10:00:02Z\",\"url\":\"https://shop.example.com/b\"}\n"
-                           "{\"time\":\"2026-11-25T10:00:06Z\",\"url\":\"https://shop.example.com/c\"}\n";
+        std::string text =
+            "{\"time\":\"2026-11-25T10:00:05Z\",\"url\":\"https://shop.example.com/a\"}\n"
+            "{\"time\":\"2026-11-25T10:00:02Z\",\"url\":\"https://shop.example.com/b\"}\n"
+            "{\"time\":\"2026-11-25T10:00:06Z\",\"url\":\"https://shop.example.com/c\"}\n";
         std::vector<std::string> problems;
         replay::ReplayOptions o;
         o.onProblem = [&](const std::string& p) { problems.push_back(p); };
@@ -202,7 +215,8 @@ private slots:
         QCOMPARE(r.requests, std::uint64_t(3));
         QCOMPARE(r.outOfOrder, std::uint64_t(1));
         QCOMPARE(problems.size(), std::size_t(1));
-        QVERIFY2(problems[0].find("back.jsonl:2: timestamp") != std::string::npos && problems[0].find("3s before") != std::string::npos,
+        QVERIFY2(problems[0].find("back.jsonl:2: timestamp") != std::string::npos &&
+                     problems[0].find("3s before") != std::string::npos,
                  problems[0].c_str());
         QCOMPARE(qint64(r.simulatedNs / 1000000000), qint64(1));  // 10:00:05 → 10:00:06 plus the last response
     }
@@ -210,8 +224,8 @@ private slots:
     void hostsTheClusterDoesNotServe() {
         std::string text;
         for (int i = 0; i < 20; ++i)
-            text += "{\"url\":\"https://nobody-" + std::to_string(i) + ".example.net/x\",\"time\":\"2026-11-25T10:00:0" +
-                    std::to_string(i % 10) + "Z\"}\n";
+            text += "{\"url\":\"https://nobody-" + std::to_string(i) +
+                ".example.net/x\",\"time\":\"2026-11-25T10:00:0" + std::to_string(i % 10) + "Z\"}\n";
         // the demo has a catch-all default backend (tenants/fallback)
         auto r = replayText(text);
         QCOMPARE(r.requests, std::uint64_t(20));
@@ -238,8 +252,10 @@ private slots:
         QFETCH(qint64, maxSimulatedMs);
         QFETCH(qint64, minSimulatedMs);
         replay::ReplayOptions o;
-        if (speed == "max") o.backToBack = true;
-        else o.speed = speed.toDouble();
+        if (speed == "max")
+            o.backToBack = true;
+        else
+            o.speed = speed.toDouble();
         auto r = replayText(steadyTrace(101, 10), o, tableFrom(twoPodCluster("    x: y")));
         qint64 ms = r.simulatedNs / 1000000;
         QVERIFY2(ms <= maxSimulatedMs && ms >= minSimulatedMs, qPrintable(QString("simulated %1 ms").arg(ms)));
@@ -247,7 +263,8 @@ private slots:
     }
 
     void podQueuesAndLimits() {
-        auto sl = replay::parseScenario("defaults: {serviceTime: 100ms, concurrency: 1, queueLimit: 2}\n", "q.yaml", "");
+        auto sl =
+            replay::parseScenario("defaults: {serviceTime: 100ms, concurrency: 1, queueLimit: 2}\n", "q.yaml", "");
         QVERIFY(sl.scenario);
         // 10 requests at the same instant to a single Pod: 1 served, 2 wait, 7 turned away
         std::string text;
@@ -269,9 +286,10 @@ private slots:
 
     void ewmaLearnsFromSimulatedLatencies() {
         auto table = tableFrom(twoPodCluster("    nginx.ingress.kubernetes.io/load-balance: ewma"));
-        auto sl = replay::parseScenario("pods:\n  app/web-0: {serviceTime: 400ms}\n  app/web-1: {serviceTime: 2ms}\n"
-                                        "defaults: {concurrency: 100}\n",
-                                        "ewma.yaml", "");
+        auto sl = replay::parseScenario(
+            "pods:\n  app/web-0: {serviceTime: 400ms}\n  app/web-1: {serviceTime: 2ms}\n"
+            "defaults: {concurrency: 100}\n",
+            "ewma.yaml", "");
         QVERIFY(sl.scenario);
         replay::ReplayOptions o;
         o.scenario = &*sl.scenario;
@@ -303,8 +321,9 @@ private slots:
 
     void nonUtf8InTheDecisionLog() {
         std::string text = "{\"url\":\"https://shop.example.com/ok\"}\n";
-        text += "192.0.2.1 - - [25/Nov/2026:08:00:01 +0000] \"GET /\xFF\xFE/x HTTP/1.1\" 200 0 \"-\" \"\xC3\x28\" 1 0.001 [shop-storefront-http] [] "
-                "10.244.1.21:8080 0 0.001 200 abc\n";
+        text +=
+            "192.0.2.1 - - [25/Nov/2026:08:00:01 +0000] \"GET /\xFF\xFE/x HTTP/1.1\" 200 0 \"-\" \"\xC3\x28\" 1 0.001 [shop-storefront-http] [] "
+            "10.244.1.21:8080 0 0.001 200 abc\n";
         std::ostringstream decisions;
         replay::ReplayOptions o;
         o.decisions = &decisions;

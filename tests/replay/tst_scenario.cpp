@@ -72,7 +72,8 @@ private slots:
         QFETCH(QString, text);
         QFETCH(qint64, ns);
         auto d = replay::parseDuration(text.toStdString());
-        if (ns < 0) QVERIFY(!d);
+        if (ns < 0)
+            QVERIFY(!d);
         else {
             QVERIFY(d);
             QCOMPARE(qint64(*d), ns);
@@ -86,7 +87,8 @@ private slots:
         QTest::addColumn<double>("p99Ms");
         QTest::newRow("constant") << "5ms" << 5.0 << 5.0;
         QTest::newRow("lognormal") << "{distribution: lognormal, median: 20ms, p99: 200ms}" << 20.0 << 200.0;
-        QTest::newRow("exponential") << "{distribution: exponential, mean: 10ms}" << 10.0 * std::log(2.0) << 10.0 * std::log(100.0);
+        QTest::newRow("exponential") << "{distribution: exponential, mean: 10ms}" << 10.0 * std::log(2.0)
+                                     << 10.0 * std::log(100.0);
         QTest::newRow("uniform") << "{distribution: uniform, min: 10ms, max: 30ms}" << 20.0 << 29.8;
     }
     void distributionsHaveTheirShape() {
@@ -107,16 +109,26 @@ private slots:
     void parseErrors_data() {
         QTest::addColumn<QString>("yaml");
         QTest::addColumn<QString>("message");  // "line: fragment"
-        QTest::newRow("unknown top key") << "defaults: {}\nevnts: []\n" << "2: unknown key `evnts`";
-        QTest::newRow("bad duration") << "defaults:\n  serviceTime: fast\n" << "2: `fast` is not a duration";
-        QTest::newRow("unknown distribution") << "defaults:\n  serviceTime: {distribution: pareto}\n" << "2: unknown distribution `pareto`";
-        QTest::newRow("missing p99") << "defaults:\n  serviceTime: {distribution: lognormal, median: 5ms}\n" << "2: the lognormal distribution needs `p99`";
-        QTest::newRow("event without at") << "events:\n  - podUnready: shop/api-0\n" << "2: missing `at`";
-        QTest::newRow("event without what") << "events:\n  - at: 5m\n" << "2: the event says only when";
-        QTest::newRow("unknown event") << "events:\n  - at: 5m\n    explode: shop/api-0\n" << "3: unknown event `explode`";
-        QTest::newRow("not ns/name") << "events:\n  - at: 5m\n    podDeleted: api-0\n" << "3: expected namespace/name";
-        QTest::newRow("concurrency zero") << "services:\n  shop/api: {concurrency: 0}\n" << "2: expected a whole number";
-        QTest::newRow("YAML syntax") << "defaults: [unclosed\n" << "";
+        QTest::newRow("unknown top key") << "defaults: {}\nevnts: []\n"
+                                         << "2: unknown key `evnts`";
+        QTest::newRow("bad duration") << "defaults:\n  serviceTime: fast\n"
+                                      << "2: `fast` is not a duration";
+        QTest::newRow("unknown distribution") << "defaults:\n  serviceTime: {distribution: pareto}\n"
+                                              << "2: unknown distribution `pareto`";
+        QTest::newRow("missing p99") << "defaults:\n  serviceTime: {distribution: lognormal, median: 5ms}\n"
+                                     << "2: the lognormal distribution needs `p99`";
+        QTest::newRow("event without at") << "events:\n  - podUnready: shop/api-0\n"
+                                          << "2: missing `at`";
+        QTest::newRow("event without what") << "events:\n  - at: 5m\n"
+                                            << "2: the event says only when";
+        QTest::newRow("unknown event") << "events:\n  - at: 5m\n    explode: shop/api-0\n"
+                                       << "3: unknown event `explode`";
+        QTest::newRow("not ns/name") << "events:\n  - at: 5m\n    podDeleted: api-0\n"
+                                     << "3: expected namespace/name";
+        QTest::newRow("concurrency zero") << "services:\n  shop/api: {concurrency: 0}\n"
+                                          << "2: expected a whole number";
+        QTest::newRow("YAML syntax") << "defaults: [unclosed\n"
+                                     << "";
     }
     void parseErrors() {
         QFETCH(QString, yaml);
@@ -135,10 +147,11 @@ private slots:
     }
 
     void settingsApplyByPattern() {
-        auto r = run("defaults: {serviceTime: 1ms, concurrency: 4}\n"
-                     "services:\n  shop/*: {serviceTime: 7ms}\n"
-                     "pods:\n  \"shop/api-*\": {concurrency: 9, serviceTime: 3ms}\n",
-                     apiTrace() + "{\"timeNs\":1795600070000000000,\"url\":\"https://shop.example.com/\"}\n");
+        auto r =
+            run("defaults: {serviceTime: 1ms, concurrency: 4}\n"
+                "services:\n  shop/*: {serviceTime: 7ms}\n"
+                "pods:\n  \"shop/api-*\": {concurrency: 9, serviceTime: 3ms}\n",
+                apiTrace() + "{\"timeNs\":1795600070000000000,\"url\":\"https://shop.example.com/\"}\n");
         for (const auto& p : r.result.pods) {
             if (p.name.rfind("shop/api-", 0) == 0) {
                 QCOMPARE(p.concurrency, 9);
@@ -151,27 +164,31 @@ private slots:
     }
 
     void podUnreadyAndReady() {
-        auto r = run("events:\n  - {at: 20s, podUnready: shop/api-0}\n  - {at: 40s, podReady: shop/api-0}\n", apiTrace());
+        auto r =
+            run("events:\n  - {at: 20s, podUnready: shop/api-0}\n  - {at: 40s, podReady: shop/api-0}\n", apiTrace());
         QVERIFY(podsBetween(r, 1, 40).count("shop/api-0"));
         QVERIFY2(!podsBetween(r, 42, 80).count("shop/api-0"), "an unready Pod still got requests");
         QVERIFY(podsBetween(r, 82, 121).count("shop/api-0"));
         QCOMPARE(r.result.events.size(), std::size_t(2));
-        QVERIFY2(r.result.events[0].effect.find("1 endpoint(s) of Pod shop/api-0 marked not ready") != std::string::npos,
-                 r.result.events[0].effect.c_str());
+        QVERIFY2(
+            r.result.events[0].effect.find("1 endpoint(s) of Pod shop/api-0 marked not ready") != std::string::npos,
+            r.result.events[0].effect.c_str());
         QCOMPARE(r.result.events[0].beforeLine, std::uint64_t(41));
     }
 
     void podDeletedAndAdded() {
-        auto r = run("events:\n  - {at: 10s, podDeleted: shop/api-1}\n  - {at: 30s, podAdded: {name: shop/api-new, like: shop/api-2}}\n",
-                     apiTrace());
+        auto r = run(
+            "events:\n  - {at: 10s, podDeleted: shop/api-1}\n  - {at: 30s, podAdded: {name: shop/api-new, like: shop/api-2}}\n",
+            apiTrace());
         QVERIFY(!podsBetween(r, 22, 121).count("shop/api-1"));
         QVERIFY(!podsBetween(r, 1, 60).count("shop/api-new"));
         QVERIFY2(podsBetween(r, 62, 121).count("shop/api-new"), "the added Pod got no requests");
     }
 
     void serviceScaled() {
-        auto r = run("events:\n  - {at: 20s, scale: {service: shop/api, replicas: 5}}\n  - {at: 40s, scale: {service: shop/api, replicas: 1}}\n",
-                     apiTrace());
+        auto r = run(
+            "events:\n  - {at: 20s, scale: {service: shop/api, replicas: 5}}\n  - {at: 40s, scale: {service: shop/api, replicas: 1}}\n",
+            apiTrace());
         auto during = podsBetween(r, 42, 80);
         during.erase("shop/api-canary-0");
         QCOMPARE(int(during.size()), 5);
@@ -215,12 +232,14 @@ spec:
             if (service == "shop/api-canary") service = "shop/api";
             QCOMPARE(service, want);
         }
-        QVERIFY2(r.result.events[0].effect.find("1 object(s) applied") != std::string::npos, r.result.events[0].effect.c_str());
+        QVERIFY2(r.result.events[0].effect.find("1 object(s) applied") != std::string::npos,
+                 r.result.events[0].effect.c_str());
     }
 
     void serviceTimeEvent() {
-        auto r = run("defaults: {serviceTime: 2ms}\nevents:\n  - {at: 30s, serviceTime: {pod: \"shop/api-*\", serviceTime: 900ms}}\n",
-                     apiTrace());
+        auto r = run(
+            "defaults: {serviceTime: 2ms}\nevents:\n  - {at: 30s, serviceTime: {pod: \"shop/api-*\", serviceTime: 900ms}}\n",
+            apiTrace());
         for (const auto& p : r.result.pods)
             if (p.name.rfind("shop/api-", 0) == 0 && p.name != "shop/api-canary-0") {
                 QCOMPARE(p.serviceTime, std::string("constant 900ms"));
@@ -230,10 +249,12 @@ spec:
     }
 
     void eventsThatCannotApply() {
-        auto r = run("events:\n  - {at: 10s, podDeleted: shop/nope}\n  - {at: 2h, podDeleted: shop/api-0}\n", apiTrace());
+        auto r =
+            run("events:\n  - {at: 10s, podDeleted: shop/nope}\n  - {at: 2h, podDeleted: shop/api-0}\n", apiTrace());
         QCOMPARE(r.result.requests, std::uint64_t(120));
         QCOMPARE(r.result.events.size(), std::size_t(2));
-        QVERIFY2(r.result.events[0].error.find("no Pod shop/nope") != std::string::npos, r.result.events[0].error.c_str());
+        QVERIFY2(r.result.events[0].error.find("no Pod shop/nope") != std::string::npos,
+                 r.result.events[0].error.c_str());
         QVERIFY2(r.result.events[1].error.find("not reached") != std::string::npos, r.result.events[1].error.c_str());
     }
 };

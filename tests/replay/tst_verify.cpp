@@ -12,7 +12,8 @@ using hs::testing::replayText;
 namespace {
 
 // Replaces `from` by `to` in the first `times` lines that contain both `from` and `when`.
-std::string tamper(const std::string& text, const std::string& from, const std::string& to, int times, const std::string& when = "") {
+std::string tamper(const std::string& text, const std::string& from, const std::string& to, int times,
+                   const std::string& when = "") {
     std::string out;
     std::size_t start = 0;
     int done = 0;
@@ -61,7 +62,8 @@ private slots:
         QCOMPARE(r.requests, std::uint64_t(requests));
         QCOMPARE(v.compared, r.requests);
         std::string groups;
-        for (const auto& g : v.groups) groups += g.check + ": " + g.recorded + " vs " + g.simulated + " ×" + std::to_string(g.count) + "\n";
+        for (const auto& g : v.groups)
+            groups += g.check + ": " + g.recorded + " vs " + g.simulated + " ×" + std::to_string(g.count) + "\n";
         QVERIFY2(v.agreed == v.compared, groups.c_str());
         QVERIFY(v.canaryByWeight > 0);
         QCOMPARE(v.checks, (std::vector<std::string>{"upstream", "canary", "answer", "endpoint"}));
@@ -105,7 +107,8 @@ private slots:
             "203.0.113.7 blog.example.com [25/Nov/2026:08:00:01 +0000] \"GET /api/posts/1 HTTP/1.1\" 200 [blog-blog-api-http] [] 10.244.62.119:3000\n"
             "203.0.113.7 www.example.com [25/Nov/2026:08:00:02 +0000] \"GET / HTTP/1.1\" 302 [-] [] -\n";
         trace::TraceOptions t;
-        t.logFormat = "$remote_addr $host [$time_local] \"$request\" $status [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr";
+        t.logFormat =
+            "$remote_addr $host [$time_local] \"$request\" $status [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr";
         auto r = replayText(text, {}, hs::testing::demoTable(), t);
         QCOMPARE(r.hostsInferred, std::uint64_t(0));
         QVERIFY(r.hosts.empty());

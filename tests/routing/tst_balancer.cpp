@@ -142,12 +142,15 @@ private slots:
             QCOMPARE(a.index, a2.index);  // same key, same endpoint
             ++counts[a.index];
             b3->pick(input(r), rng, s, c);
-            if (a.index == 3) ++onRemoved;
-            else if (a.index != c.index) ++moved;
+            if (a.index == 3)
+                ++onRemoved;
+            else if (a.index != c.index)
+                ++moved;
         }
         QCOMPARE(moved, 0);  // only keys of the removed endpoint move
         QVERIFY(onRemoved > 0);
-        for (auto [idx, n] : counts) QVERIFY2(n > 500 && n < 1500, qPrintable(QString("endpoint %1 got %2 of 4000").arg(idx).arg(n)));
+        for (auto [idx, n] : counts)
+            QVERIFY2(n > 500 && n < 1500, qPrintable(QString("endpoint %1 got %2 of 4000").arg(idx).arg(n)));
     }
 
     void hashSubsetsPadTheLastSetFromTheStart() {
@@ -171,7 +174,7 @@ private slots:
                 picked.insert(out.index);
             }
             bool inOne = std::includes(set1.begin(), set1.end(), picked.begin(), picked.end()) ||
-                         std::includes(set2.begin(), set2.end(), picked.begin(), picked.end());
+                std::includes(set2.begin(), set2.end(), picked.begin(), picked.end());
             QVERIFY2(inOne, qPrintable(QString("user %1 spread over more than one subset").arg(user)));
         }
     }
@@ -235,8 +238,10 @@ private slots:
             QCOMPARE(o3.index, first.index);
             if (eps4[o4.index].hostPort != eps3[o3.index].hostPort) ++moved;
         }
-        if (expectMoves) QVERIFY2(moved > sessions / 10 && moved < sessions / 2, qPrintable(QString("moved %1").arg(moved)));
-        else QCOMPARE(moved, 0);
+        if (expectMoves)
+            QVERIFY2(moved > sessions / 10 && moved < sessions / 2, qPrintable(QString("moved %1").arg(moved)));
+        else
+            QCOMPARE(moved, 0);
     }
 
     void weightedShares() {
@@ -252,15 +257,24 @@ private slots:
     void variableExpressions_data() {
         QTest::addColumn<QString>("expr");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("request_uri") << "$request_uri" << "/a/b?x=1&user=7";
-        QTest::newRow("uri") << "$uri" << "/a/b";
-        QTest::newRow("remote_addr") << "$remote_addr" << "198.51.100.4";
-        QTest::newRow("header") << "$http_x_user" << "alice";
-        QTest::newRow("cookie") << "$cookie_session" << "s1";
-        QTest::newRow("arg") << "$arg_user" << "7";
-        QTest::newRow("host") << "$host" << "h.test";
-        QTest::newRow("concatenation") << "u-$http_x_user-${arg_user}" << "u-alice-7";
-        QTest::newRow("missing") << "$http_x_none" << "";
+        QTest::newRow("request_uri") << "$request_uri"
+                                     << "/a/b?x=1&user=7";
+        QTest::newRow("uri") << "$uri"
+                             << "/a/b";
+        QTest::newRow("remote_addr") << "$remote_addr"
+                                     << "198.51.100.4";
+        QTest::newRow("header") << "$http_x_user"
+                                << "alice";
+        QTest::newRow("cookie") << "$cookie_session"
+                                << "s1";
+        QTest::newRow("arg") << "$arg_user"
+                             << "7";
+        QTest::newRow("host") << "$host"
+                              << "h.test";
+        QTest::newRow("concatenation") << "u-$http_x_user-${arg_user}"
+                                       << "u-alice-7";
+        QTest::newRow("missing") << "$http_x_none"
+                                 << "";
     }
     void variableExpressions() {
         QFETCH(QString, expr);

@@ -39,25 +39,44 @@ private slots:
         QTest::addColumn<QString>("outcome");
         QTest::addColumn<int>("status");
         QTest::addColumn<QString>("service");
-        QTest::newRow("storefront over https") << "https://shop.example.com/" << "routed" << 0 << "shop/storefront";
-        QTest::newRow("http to a TLS host redirects") << "http://shop.example.com/cart/" << "redirect" << 308 << "";
-        QTest::newRow("api") << "https://shop.example.com/api/v2/orders" << "routed" << 0 << "shop/api";
-        QTest::newRow("apiary is not api") << "https://shop.example.com/apiary" << "routed" << 0 << "shop/storefront";
-        QTest::newRow("exact healthz") << "https://shop.example.com/healthz" << "routed" << 0 << "shop/storefront";
-        QTest::newRow("checkout rescued by default-backend") << "https://shop.example.com/checkout" << "default-backend" << 0 << "shop/maintenance";
-        QTest::newRow("admin from outside") << "https://shop.example.com/admin/users" << "denied" << 403 << "";
-        QTest::newRow("payments external") << "http://pay.shop.example.com/charge" << "routed" << 0 << "shop/payments";
-        QTest::newRow("blog api rewrite") << "https://blog.example.com/api/posts/1" << "routed" << 0 << "blog/blog-api";
-        QTest::newRow("old blog") << "http://old-blog.example.com/anything" << "redirect" << 301 << "";
-        QTest::newRow("www app-root") << "http://www.example.com/" << "redirect" << 302 << "";
-        QTest::newRow("tenant wildcard") << "https://acme.tenants.example.com/" << "routed" << 0 << "tenants/tenant-router";
-        QTest::newRow("two labels miss the wildcard") << "https://a.b.tenants.example.com/" << "routed" << 0 << "tenants/fallback";
-        QTest::newRow("dashboard over http is forced to https") << "http://dashboard.tenants.example.com/" << "redirect" << 308 << "";
-        QTest::newRow("hostless status on an unknown host") << "http://203.0.113.9/status" << "routed" << 0 << "tenants/status-page";
-        QTest::newRow("internal class not served") << "http://grafana.internal.example.com/" << "routed" << 0 << "tenants/fallback";
-        QTest::newRow("legacy class annotation served") << "http://metrics.example.com/" << "denied" << 403 << "";
-        QTest::newRow("temporal redirect") << "http://docs.example.com/x" << "redirect" << 302 << "";
-        QTest::newRow("controller health check") << "http://nowhere.example.org/healthz" << "default-backend" << 200 << "";
+        QTest::newRow("storefront over https") << "https://shop.example.com/"
+                                               << "routed" << 0 << "shop/storefront";
+        QTest::newRow("http to a TLS host redirects") << "http://shop.example.com/cart/"
+                                                      << "redirect" << 308 << "";
+        QTest::newRow("api") << "https://shop.example.com/api/v2/orders"
+                             << "routed" << 0 << "shop/api";
+        QTest::newRow("apiary is not api") << "https://shop.example.com/apiary"
+                                           << "routed" << 0 << "shop/storefront";
+        QTest::newRow("exact healthz") << "https://shop.example.com/healthz"
+                                       << "routed" << 0 << "shop/storefront";
+        QTest::newRow("checkout rescued by default-backend") << "https://shop.example.com/checkout"
+                                                             << "default-backend" << 0 << "shop/maintenance";
+        QTest::newRow("admin from outside") << "https://shop.example.com/admin/users"
+                                            << "denied" << 403 << "";
+        QTest::newRow("payments external") << "http://pay.shop.example.com/charge"
+                                           << "routed" << 0 << "shop/payments";
+        QTest::newRow("blog api rewrite") << "https://blog.example.com/api/posts/1"
+                                          << "routed" << 0 << "blog/blog-api";
+        QTest::newRow("old blog") << "http://old-blog.example.com/anything"
+                                  << "redirect" << 301 << "";
+        QTest::newRow("www app-root") << "http://www.example.com/"
+                                      << "redirect" << 302 << "";
+        QTest::newRow("tenant wildcard") << "https://acme.tenants.example.com/"
+                                         << "routed" << 0 << "tenants/tenant-router";
+        QTest::newRow("two labels miss the wildcard") << "https://a.b.tenants.example.com/"
+                                                      << "routed" << 0 << "tenants/fallback";
+        QTest::newRow("dashboard over http is forced to https") << "http://dashboard.tenants.example.com/"
+                                                                << "redirect" << 308 << "";
+        QTest::newRow("hostless status on an unknown host") << "http://203.0.113.9/status"
+                                                            << "routed" << 0 << "tenants/status-page";
+        QTest::newRow("internal class not served") << "http://grafana.internal.example.com/"
+                                                   << "routed" << 0 << "tenants/fallback";
+        QTest::newRow("legacy class annotation served") << "http://metrics.example.com/"
+                                                        << "denied" << 403 << "";
+        QTest::newRow("temporal redirect") << "http://docs.example.com/x"
+                                           << "redirect" << 302 << "";
+        QTest::newRow("controller health check") << "http://nowhere.example.org/healthz"
+                                                 << "default-backend" << 200 << "";
     }
     void demoJourneys() {
         QFETCH(QString, url);
@@ -95,12 +114,13 @@ private slots:
             s->route(p.request, d, {false});
             canary += d.canary;
         }
-        QVERIFY2(canary > n * 8 / 100 && canary < n * 12 / 100, qPrintable(QString("canary share %1 of %2").arg(canary).arg(n)));
+        QVERIFY2(canary > n * 8 / 100 && canary < n * 12 / 100,
+                 qPrintable(QString("canary share %1 of %2").arg(canary).arg(n)));
     }
 
     void fastModeAgreesWithExplainMode() {
-        const char* urls[] = {"https://shop.example.com/api/v2", "http://blog.example.com/API/x?y=1", "http://www.example.com/",
-                              "https://shop.example.com/checkout", "http://unknown/"};
+        const char* urls[] = {"https://shop.example.com/api/v2", "http://blog.example.com/API/x?y=1",
+                              "http://www.example.com/", "https://shop.example.com/checkout", "http://unknown/"};
         for (const char* u : urls) {
             auto p = sim::parseUrl(u);
             auto a = demoTable()->newSession(5), b = demoTable()->newSession(5);
@@ -115,8 +135,8 @@ private slots:
     void decisionJsonContract() {
         sim::Decision d = route("https://shop.example.com/api/v2/orders");
         QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(sim::decisionJson(d))).object();
-        for (const char* key : {"outcome", "status", "ingress", "host", "path", "pathType", "service", "servicePort", "endpoint",
-                                "pod", "node", "canary", "upstreamPath", "location", "hops"})
+        for (const char* key : {"outcome", "status", "ingress", "host", "path", "pathType", "service", "servicePort",
+                                "endpoint", "pod", "node", "canary", "upstreamPath", "location", "hops"})
             QVERIFY2(o.contains(key), key);
         QCOMPARE(o["outcome"].toString(), QString("routed"));
         QVERIFY(o["status"].isNull());
@@ -127,8 +147,7 @@ private slots:
     }
 
     void demoProfileLintIsQuiet() {
-        for (const auto& d : demoTable()->lint())
-            QVERIFY2(d.severity == model::Severity::Info, d.format().c_str());
+        for (const auto& d : demoTable()->lint()) QVERIFY2(d.severity == model::Severity::Info, d.format().c_str());
     }
 
     void conflictAndOrphanCanaryAreLinted() {
@@ -137,7 +156,8 @@ private slots:
         auto lint = table->lint();
         bool conflict = false, orphan = false;
         for (const auto& d : lint) {
-            conflict |= d.code == "nginx.path.conflict" && d.message.find("older Ingress shop/old") != std::string::npos && d.loc.line > 0;
+            conflict |= d.code == "nginx.path.conflict" &&
+                d.message.find("older Ingress shop/old") != std::string::npos && d.loc.line > 0;
             orphan |= d.code == "nginx.canary.orphan";
         }
         QVERIFY(conflict);
@@ -146,21 +166,30 @@ private slots:
         QCOMPARE(d.ingress, std::string("shop/old"));
         bool explained = false;
         for (const auto& h : d.hops)
-            for (const auto& rj : h.rejected) explained |= rj.why.find("older") != std::string::npos || rj.what.find("shop/new") != std::string::npos;
+            for (const auto& rj : h.rejected)
+                explained |= rj.why.find("older") != std::string::npos || rj.what.find("shop/new") != std::string::npos;
         (void)explained;
     }
 
     void hostileRequestsGetDecisions_data() {
         QTest::addColumn<QString>("url");
         QTest::addColumn<QString>("host");
-        QTest::newRow("no host") << "/api" << "";
-        QTest::newRow("ipv6 host") << "http://[::1]/" << "";
-        QTest::newRow("bad host chars") << "http://shop.example.com/" << "a/b";
-        QTest::newRow("dotdot host") << "http://shop.example.com/" << "a..b";
-        QTest::newRow("percent path") << "https://shop.example.com/%61pi/%2F%2F" << "";
-        QTest::newRow("dot dot above root") << "https://shop.example.com/../../etc/passwd" << "";
-        QTest::newRow("bad escape") << "https://shop.example.com/%zz" << "";
-        QTest::newRow("absolute form host header differs") << "https://shop.example.com/api" << "blog.example.com";
+        QTest::newRow("no host") << "/api"
+                                 << "";
+        QTest::newRow("ipv6 host") << "http://[::1]/"
+                                   << "";
+        QTest::newRow("bad host chars") << "http://shop.example.com/"
+                                        << "a/b";
+        QTest::newRow("dotdot host") << "http://shop.example.com/"
+                                     << "a..b";
+        QTest::newRow("percent path") << "https://shop.example.com/%61pi/%2F%2F"
+                                      << "";
+        QTest::newRow("dot dot above root") << "https://shop.example.com/../../etc/passwd"
+                                            << "";
+        QTest::newRow("bad escape") << "https://shop.example.com/%zz"
+                                    << "";
+        QTest::newRow("absolute form host header differs") << "https://shop.example.com/api"
+                                                           << "blog.example.com";
         QTest::newRow("64k path") << QString("https://shop.example.com/") + QString(65536, 'a') << "";
     }
     void hostileRequestsGetDecisions() {

@@ -15,15 +15,42 @@ private slots:
         QTest::addColumn<QString>("host");
         QTest::addColumn<QString>("target");
         QTest::addColumn<bool>("ok");
-        QTest::newRow("https with port") << "https://Shop.example.com:8443/api?x=1" << "https" << "Shop.example.com:8443" << "/api?x=1" << true;
-        QTest::newRow("no scheme") << "shop.example.com/api" << "http" << "shop.example.com" << "/api" << true;
-        QTest::newRow("no path") << "http://a.test" << "http" << "a.test" << "/" << true;
-        QTest::newRow("only a path") << "/x/y" << "http" << "" << "/x/y" << true;
-        QTest::newRow("ipv6") << "http://[2001:db8::1]:8080/p" << "http" << "[2001:db8::1]:8080" << "/p" << true;
-        QTest::newRow("fragment dropped") << "http://a.test/p#frag" << "http" << "a.test" << "/p" << true;
-        QTest::newRow("space rejected") << "http://a.test/a b" << "" << "" << "" << false;
-        QTest::newRow("ftp rejected") << "ftp://a.test/" << "" << "" << "" << false;
-        QTest::newRow("empty") << "" << "" << "" << "" << false;
+        QTest::newRow("https with port") << "https://Shop.example.com:8443/api?x=1"
+                                         << "https"
+                                         << "Shop.example.com:8443"
+                                         << "/api?x=1" << true;
+        QTest::newRow("no scheme") << "shop.example.com/api"
+                                   << "http"
+                                   << "shop.example.com"
+                                   << "/api" << true;
+        QTest::newRow("no path") << "http://a.test"
+                                 << "http"
+                                 << "a.test"
+                                 << "/" << true;
+        QTest::newRow("only a path") << "/x/y"
+                                     << "http"
+                                     << ""
+                                     << "/x/y" << true;
+        QTest::newRow("ipv6") << "http://[2001:db8::1]:8080/p"
+                              << "http"
+                              << "[2001:db8::1]:8080"
+                              << "/p" << true;
+        QTest::newRow("fragment dropped") << "http://a.test/p#frag"
+                                          << "http"
+                                          << "a.test"
+                                          << "/p" << true;
+        QTest::newRow("space rejected") << "http://a.test/a b"
+                                        << ""
+                                        << ""
+                                        << "" << false;
+        QTest::newRow("ftp rejected") << "ftp://a.test/"
+                                      << ""
+                                      << ""
+                                      << "" << false;
+        QTest::newRow("empty") << ""
+                               << ""
+                               << ""
+                               << "" << false;
     }
     void parseUrls() {
         QFETCH(QString, url);
@@ -65,20 +92,34 @@ private slots:
         QTest::addColumn<QString>("raw");
         QTest::addColumn<QString>("uri");
         QTest::addColumn<int>("error");
-        QTest::newRow("plain") << "/a/b" << "/a/b" << int(UriError::None);
-        QTest::newRow("merge slashes") << "//a///b" << "/a/b" << int(UriError::None);
-        QTest::newRow("dot") << "/a/./b" << "/a/b" << int(UriError::None);
-        QTest::newRow("dot dot") << "/a/b/../c" << "/a/c" << int(UriError::None);
-        QTest::newRow("trailing dot dot") << "/a/b/.." << "/a/" << int(UriError::None);
-        QTest::newRow("trailing dot") << "/a/." << "/a/" << int(UriError::None);
-        QTest::newRow("decoded") << "/a%2Fb/%41" << "/a/b/A" << int(UriError::None);
-        QTest::newRow("encoded dot dot") << "/a/%2e%2e/b" << "/b" << int(UriError::None);
-        QTest::newRow("above root") << "/../a" << "" << int(UriError::AboveRoot);
-        QTest::newRow("bad escape") << "/a%zz" << "" << int(UriError::BadPercentEncoding);
-        QTest::newRow("truncated escape") << "/a%4" << "" << int(UriError::BadPercentEncoding);
-        QTest::newRow("nul") << "/a%00b" << "" << int(UriError::NulByte);
-        QTest::newRow("not absolute") << "a/b" << "" << int(UriError::NotAbsolute);
-        QTest::newRow("dots in names") << "/a/...b/.c" << "/a/...b/.c" << int(UriError::None);
+        QTest::newRow("plain") << "/a/b"
+                               << "/a/b" << int(UriError::None);
+        QTest::newRow("merge slashes") << "//a///b"
+                                       << "/a/b" << int(UriError::None);
+        QTest::newRow("dot") << "/a/./b"
+                             << "/a/b" << int(UriError::None);
+        QTest::newRow("dot dot") << "/a/b/../c"
+                                 << "/a/c" << int(UriError::None);
+        QTest::newRow("trailing dot dot") << "/a/b/.."
+                                          << "/a/" << int(UriError::None);
+        QTest::newRow("trailing dot") << "/a/."
+                                      << "/a/" << int(UriError::None);
+        QTest::newRow("decoded") << "/a%2Fb/%41"
+                                 << "/a/b/A" << int(UriError::None);
+        QTest::newRow("encoded dot dot") << "/a/%2e%2e/b"
+                                         << "/b" << int(UriError::None);
+        QTest::newRow("above root") << "/../a"
+                                    << "" << int(UriError::AboveRoot);
+        QTest::newRow("bad escape") << "/a%zz"
+                                    << "" << int(UriError::BadPercentEncoding);
+        QTest::newRow("truncated escape") << "/a%4"
+                                          << "" << int(UriError::BadPercentEncoding);
+        QTest::newRow("nul") << "/a%00b"
+                             << "" << int(UriError::NulByte);
+        QTest::newRow("not absolute") << "a/b"
+                                      << "" << int(UriError::NotAbsolute);
+        QTest::newRow("dots in names") << "/a/...b/.c"
+                                       << "/a/...b/.c" << int(UriError::None);
     }
     void normalize() {
         QFETCH(QString, raw);

@@ -3,8 +3,8 @@
 // (RLIMIT_FSIZE, always available) — leaves the old file byte for byte as it was, and no
 // temporary file behind; the CLI writers that use the helper report the failure and exit non-zero.
 #include "app/cli/cli.h"
-#include "tests/cli/run_cli.h"
 #include "model/atomic_file.h"
+#include "tests/cli/run_cli.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -79,7 +79,8 @@ private slots:
         auto r = hs::model::writeFileAtomic(p, "{\"ok\": true}\n");
         QVERIFY2(r.ok(), r.error.c_str());
         QCOMPARE(readAll(p), std::string("{\"ok\": true}\n"));
-        QVERIFY2(strayFiles(p.parent_path(), {"report.json"}).isEmpty(), qPrintable(strayFiles(p.parent_path(), {"report.json"}).join(", ")));
+        QVERIFY2(strayFiles(p.parent_path(), {"report.json"}).isEmpty(),
+                 qPrintable(strayFiles(p.parent_path(), {"report.json"}).join(", ")));
     }
 
     void replaceKeepsPermissions() {
@@ -90,7 +91,7 @@ private slots:
         auto r = hs::model::writeFileAtomic(p, "new\n");
         QVERIFY2(r.ok(), r.error.c_str());
         QCOMPARE(readAll(p), std::string("new\n"));
-        struct stat st{};
+        struct stat st {};
         QCOMPARE(::stat(p.c_str(), &st), 0);
         QCOMPARE(st.st_mode & 07777, 0640u);
     }
@@ -142,7 +143,8 @@ private slots:
         QVERIFY2(!r.ok(), "a write past RLIMIT_FSIZE reported success");
         QVERIFY2(r.error.find(p.string()) != std::string::npos, r.error.c_str());
         QCOMPARE(readAll(p), old);
-        QVERIFY2(strayFiles(p.parent_path(), {"snapshot.yaml"}).isEmpty(), qPrintable(strayFiles(p.parent_path(), {"snapshot.yaml"}).join(", ")));
+        QVERIFY2(strayFiles(p.parent_path(), {"snapshot.yaml"}).isEmpty(),
+                 qPrintable(strayFiles(p.parent_path(), {"snapshot.yaml"}).join(", ")));
     }
 
     // A real full disk: a 64 KiB tmpfs. Needs root and permission to mount (CI runs as root;
@@ -190,7 +192,8 @@ private slots:
         QVERIFY2(r.code == 0, r.err.c_str());
         std::string now = readAll(p);
         QVERIFY(now.size() > 1024);
-        QVERIFY2(now.find("http {") != std::string::npos || now.find("server {") != std::string::npos, now.substr(0, 200).c_str());
+        QVERIFY2(now.find("http {") != std::string::npos || now.find("server {") != std::string::npos,
+                 now.substr(0, 200).c_str());
     }
 };
 

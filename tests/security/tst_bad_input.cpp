@@ -68,33 +68,59 @@ private slots:
         QTest::addColumn<QString>("name");
         QTest::addColumn<QByteArray>("bad");
         QTest::addColumn<QString>("message");  // part of the error expected, empty = any error
-        QTest::addColumn<bool>("error");       // false: only warnings (the document still loads)
-        auto row = [](const char* tag, const char* file, const std::string& bad, const char* message, bool error = true) {
+        QTest::addColumn<bool>("error");  // false: only warnings (the document still loads)
+        auto row = [](const char* tag, const char* file, const std::string& bad, const char* message,
+                      bool error = true) {
             QTest::newRow(tag) << QString(file) << QByteArray::fromStdString(bad) << QString(message) << error;
         };
-        row("yaml billion laughs", "m.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\n" + billionLaughs("data"), "expands");
-        row("yaml deep flow nesting", "m.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: " + repeat("[", 100000) + repeat("]", 100000) + "\n", "");
-        row("yaml deep block nesting", "m.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata:\n" + [] {
-            std::string s;
-            for (int i = 0; i < 400; ++i) s += std::string(static_cast<std::size_t>(2 * i + 2), ' ') + "k" + std::to_string(i) + ":\n";
-            return s;
-        }(), "");
-        row("yaml alias to itself", "m.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: loop, labels: *m}\n", "cycle");
-        row("yaml alias cycle, nested", "m.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: n}\ndata: &d\n  a: {b: [1, *d]}\n", "cycle");
-        row("yaml invalid utf-8", "m.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \"caf\xc3\x28\"}\ndata: {k: \"\xff\xfe\"}\n", "");
-        row("yaml truncated", "m.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: cut, namespace: x}\nspec:\n  ports: [{port: 80, ", "");
-        row("yaml duplicate keys", "m.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  name: dup\n", "", false);
+        row("yaml billion laughs", "m.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\n" + billionLaughs("data"), "expands");
+        row("yaml deep flow nesting", "m.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: " + repeat("[", 100000) +
+                repeat("]", 100000) + "\n",
+            "");
+        row(
+            "yaml deep block nesting", "m.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata:\n" +
+                [] {
+                    std::string s;
+                    for (int i = 0; i < 400; ++i)
+                        s += std::string(static_cast<std::size_t>(2 * i + 2), ' ') + "k" + std::to_string(i) + ":\n";
+                    return s;
+                }(),
+            "");
+        row("yaml alias to itself", "m.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: loop, labels: *m}\n", "cycle");
+        row("yaml alias cycle, nested", "m.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: n}\ndata: &d\n  a: {b: [1, *d]}\n", "cycle");
+        row("yaml invalid utf-8", "m.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \"caf\xc3\x28\"}\ndata: {k: \"\xff\xfe\"}\n", "");
+        row("yaml truncated", "m.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: cut, namespace: x}\nspec:\n  ports: [{port: 80, ", "");
+        row("yaml duplicate keys", "m.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  name: dup\n", "",
+            false);
         row("binary", "m.yaml", binary(), "");
-        row("json deep nesting", "m.json", "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"d\"},\"data\":" + repeat("[", 100000) + repeat("]", 100000) + "}", "");
-        row("json truncated", "m.json", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"x\"", "");
-        row("json invalid utf-8", "m.json", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"\xc3\x28\"}}", "");
+        row("json deep nesting", "m.json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"d\"},\"data\":" +
+                repeat("[", 100000) + repeat("]", 100000) + "}",
+            "");
+        row("json truncated", "m.json", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"x\"",
+            "");
+        row("json invalid utf-8", "m.json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"\xc3\x28\"}}", "");
         // Regression: a JSON document simdjson refuses in stage 1 (unclosed string, raw control
         // character in a string) crashed the loader asking the unset document for its location
         // (model/doc_reader.cpp; found by fuzz_manifest).
-        row("json unescaped control character", "m.json", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"a\tb\x01\"}}", "");
-        row("json unclosed string", "m.json", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"x}}\n", "");
-        row("json lone surrogate", "m.json", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"\\ud800\"}}", "");
-        row("json list of lists", "m.json", "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[" + kGoodNamespace.substr(0, 0) + "]}]}", "", false);
+        row("json unescaped control character", "m.json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"a\tb\x01\"}}", "");
+        row("json unclosed string", "m.json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"x}}\n", "");
+        row("json lone surrogate", "m.json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"\\ud800\"}}", "");
+        row("json list of lists", "m.json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[" +
+                kGoodNamespace.substr(0, 0) + "]}]}",
+            "", false);
     }
     void manifests() {
         QFETCH(QString, name);
@@ -117,8 +143,10 @@ private slots:
             QVERIFY2(hasError(r.diagnostics, message.toStdString()), dump(r.diagnostics).c_str());
             bool located = false;
             for (const auto& d : r.diagnostics)
-                if (d.severity == hs::model::Severity::Error && d.loc.file && *d.loc.file == name.toStdString()) located = true;
-            QVERIFY2(located || json, ("the error should name " + name.toStdString() + ":\n" + dump(r.diagnostics)).c_str());
+                if (d.severity == hs::model::Severity::Error && d.loc.file && *d.loc.file == name.toStdString())
+                    located = true;
+            QVERIFY2(located || json,
+                     ("the error should name " + name.toStdString() + ":\n" + dump(r.diagnostics)).c_str());
         } else {
             QVERIFY2(!hasError(r.diagnostics), dump(r.diagnostics).c_str());
         }
@@ -183,15 +211,26 @@ spec: {selector: {app: a}, ports: [{port: 80, targetPort: nowhere}]}
         QTest::addColumn<QString>("message");
         const std::string head = "apiVersion: v1\nkind: Config\n";
         QTest::newRow("empty") << QByteArray() << true << QString();
-        QTest::newRow("billion laughs") << QByteArray::fromStdString(head + billionLaughs("preferences")) << false << QString("expands");
-        QTest::newRow("deep nesting") << QByteArray::fromStdString(head + "clusters: " + repeat("[", 50000) + repeat("]", 50000) + "\n") << false << QString();
+        QTest::newRow("billion laughs") << QByteArray::fromStdString(head + billionLaughs("preferences")) << false
+                                        << QString("expands");
+        QTest::newRow("deep nesting") << QByteArray::fromStdString(head + "clusters: " + repeat("[", 50000) +
+                                                                   repeat("]", 50000) + "\n")
+                                      << false << QString();
         QTest::newRow("binary") << QByteArray::fromStdString(binary()) << false << QString();
-        QTest::newRow("truncated") << QByteArray::fromStdString(head + "clusters:\n- name: c\n  cluster: {server: \"https://x") << false << QString();
-        QTest::newRow("wrong types") << QByteArray::fromStdString(head + "clusters: 5\nusers: {a: b}\ncontexts: \"x\"\n") << false << QString();
+        QTest::newRow("truncated") << QByteArray::fromStdString(head +
+                                                                "clusters:\n- name: c\n  cluster: {server: \"https://x")
+                                   << false << QString();
+        QTest::newRow("wrong types") << QByteArray::fromStdString(head +
+                                                                  "clusters: 5\nusers: {a: b}\ncontexts: \"x\"\n")
+                                     << false << QString();
         QTest::newRow("not a map") << QByteArray::fromStdString("- a\n- b\n") << false << QString("must be a map");
-        QTest::newRow("invalid utf-8") << QByteArray::fromStdString(head + "current-context: \"\xc3\x28\xff\"\n") << false << QString("invalid UTF-8");
-        QTest::newRow("duplicate keys") << QByteArray::fromStdString(head + "current-context: a\ncurrent-context: b\n") << true << QString();
-        QTest::newRow("huge scalar") << QByteArray::fromStdString(head + "current-context: " + std::string(8 << 20, 'x') + "\n") << true << QString();
+        QTest::newRow("invalid utf-8") << QByteArray::fromStdString(head + "current-context: \"\xc3\x28\xff\"\n")
+                                       << false << QString("invalid UTF-8");
+        QTest::newRow("duplicate keys") << QByteArray::fromStdString(head + "current-context: a\ncurrent-context: b\n")
+                                        << true << QString();
+        QTest::newRow("huge scalar") << QByteArray::fromStdString(
+                                            head + "current-context: " + std::string(8 << 20, 'x') + "\n")
+                                     << true << QString();
     }
     void kubeconfig() {
         QFETCH(QByteArray, text);
@@ -215,7 +254,8 @@ spec: {selector: {app: a}, ports: [{port: 80, targetPort: nowhere}]}
     void scenario_data() {
         QTest::addColumn<QByteArray>("text");
         QTest::newRow("billion laughs") << QByteArray::fromStdString(billionLaughs("services"));
-        QTest::newRow("deep nesting") << QByteArray::fromStdString("events: " + repeat("[", 50000) + repeat("]", 50000) + "\n");
+        QTest::newRow("deep nesting") << QByteArray::fromStdString("events: " + repeat("[", 50000) +
+                                                                   repeat("]", 50000) + "\n");
         QTest::newRow("binary") << QByteArray::fromStdString(binary());
         QTest::newRow("wrong types") << QByteArray::fromStdString("services: 5\nevents: {at: x}\n");
     }
@@ -232,15 +272,30 @@ spec: {selector: {app: a}, ports: [{port: 80, targetPort: nowhere}]}
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<bool>("readable");  // false: openTraceBytes itself refuses the input
         const std::string ok = "{\"url\": \"https://shop.example.com/a\"}\n";
-        QTest::newRow("jsonl deep nesting") << "jsonl" << QByteArray::fromStdString("{\"url\": " + repeat("[", 100000) + "\n" + ok) << true;
-        QTest::newRow("jsonl duplicate keys") << "jsonl" << QByteArray::fromStdString("{\"url\": \"/a\", \"url\": \"/b\"}\n" + ok) << true;
-        QTest::newRow("jsonl invalid utf-8") << "jsonl" << QByteArray::fromStdString("{\"url\": \"https://shop.example.com/\xff\xfe\"}\n" + ok) << true;
-        QTest::newRow("jsonl wrong types") << "jsonl" << QByteArray::fromStdString("{\"url\": 5, \"headers\": 7, \"time\": [1]}\n" + ok) << true;
-        QTest::newRow("har deep nesting") << "har" << QByteArray::fromStdString("{\"log\": {\"entries\": " + repeat("[", 100000) + "}}") << true;
-        QTest::newRow("har truncated") << "har" << QByteArray::fromStdString("{\"log\": {\"version\": \"1.2\", \"entries\": [{\"request\": {\"method\": \"GET\", \"url\": \"https://a/") << true;
-        QTest::newRow("har wrong types") << "har" << QByteArray::fromStdString("{\"log\": {\"entries\": [{\"request\": 5}, 7, {\"request\": {\"url\": [], \"headers\": {}}}]}}") << true;
-        QTest::newRow("csv invalid utf-8") << "csv" << QByteArray::fromStdString("method,url\nGET,https://shop.example.com/\xff\n") << true;
-        QTest::newRow("csv unterminated quote") << "csv" << QByteArray::fromStdString("method,url\nGET,\"https://shop.example.com/\n") << true;
+        QTest::newRow("jsonl deep nesting")
+            << "jsonl" << QByteArray::fromStdString("{\"url\": " + repeat("[", 100000) + "\n" + ok) << true;
+        QTest::newRow("jsonl duplicate keys")
+            << "jsonl" << QByteArray::fromStdString("{\"url\": \"/a\", \"url\": \"/b\"}\n" + ok) << true;
+        QTest::newRow("jsonl invalid utf-8")
+            << "jsonl" << QByteArray::fromStdString("{\"url\": \"https://shop.example.com/\xff\xfe\"}\n" + ok) << true;
+        QTest::newRow("jsonl wrong types")
+            << "jsonl" << QByteArray::fromStdString("{\"url\": 5, \"headers\": 7, \"time\": [1]}\n" + ok) << true;
+        QTest::newRow("har deep nesting")
+            << "har" << QByteArray::fromStdString("{\"log\": {\"entries\": " + repeat("[", 100000) + "}}") << true;
+        QTest::newRow("har truncated")
+            << "har"
+            << QByteArray::fromStdString(
+                   "{\"log\": {\"version\": \"1.2\", \"entries\": [{\"request\": {\"method\": \"GET\", \"url\": \"https://a/")
+            << true;
+        QTest::newRow("har wrong types")
+            << "har"
+            << QByteArray::fromStdString(
+                   "{\"log\": {\"entries\": [{\"request\": 5}, 7, {\"request\": {\"url\": [], \"headers\": {}}}]}}")
+            << true;
+        QTest::newRow("csv invalid utf-8")
+            << "csv" << QByteArray::fromStdString("method,url\nGET,https://shop.example.com/\xff\n") << true;
+        QTest::newRow("csv unterminated quote")
+            << "csv" << QByteArray::fromStdString("method,url\nGET,\"https://shop.example.com/\n") << true;
         QTest::newRow("binary, detected") << "auto" << QByteArray::fromStdString(binary()) << false;
         QTest::newRow("empty") << "auto" << QByteArray() << false;
     }
@@ -280,8 +335,10 @@ spec: {selector: {app: a}, ports: [{port: 80, targetPort: nowhere}]}
     void watchEventWithoutMetadata_data() {
         QTest::addColumn<QByteArray>("event");
         QTest::addColumn<bool>("ok");
-        QTest::newRow("bookmark without metadata") << QByteArray(R"({"type":"BOOKMARK","object":{"kind":"Pod"}})") << true;
-        QTest::newRow("bookmark, metadata not an object") << QByteArray(R"({"type":"BOOKMARK","object":{"kind":"Pod","metadata":7}})") << true;
+        QTest::newRow("bookmark without metadata")
+            << QByteArray(R"({"type":"BOOKMARK","object":{"kind":"Pod"}})") << true;
+        QTest::newRow("bookmark, metadata not an object")
+            << QByteArray(R"({"type":"BOOKMARK","object":{"kind":"Pod","metadata":7}})") << true;
         QTest::newRow("added without metadata") << QByteArray(R"({"type":"ADDED","object":{"kind":"Pod"}})") << false;
     }
     void watchEventWithoutMetadata() {
@@ -301,10 +358,14 @@ spec: {selector: {app: a}, ports: [{port: 80, targetPort: nowhere}]}
 
     void apiJson_data() {
         QTest::addColumn<QByteArray>("body");
-        QTest::newRow("deep nesting") << QByteArray::fromStdString("{\"kind\":\"PodList\",\"items\":[{\"metadata\":" + repeat("[", 100000) + repeat("]", 100000) + "}]}");
-        QTest::newRow("truncated") << QByteArray::fromStdString("{\"kind\":\"PodList\",\"items\":[{\"metadata\":{\"name\":\"a\"");
-        QTest::newRow("invalid utf-8") << QByteArray::fromStdString("{\"kind\":\"PodList\",\"items\":[{\"metadata\":{\"name\":\"\xc3\x28\"}}]}");
-        QTest::newRow("wrong types") << QByteArray::fromStdString("{\"kind\":\"PodList\",\"items\":[{\"metadata\":5},[],\"x\",{\"metadata\":{\"name\":[1]}}]}");
+        QTest::newRow("deep nesting") << QByteArray::fromStdString(
+            "{\"kind\":\"PodList\",\"items\":[{\"metadata\":" + repeat("[", 100000) + repeat("]", 100000) + "}]}");
+        QTest::newRow("truncated") << QByteArray::fromStdString(
+            "{\"kind\":\"PodList\",\"items\":[{\"metadata\":{\"name\":\"a\"");
+        QTest::newRow("invalid utf-8") << QByteArray::fromStdString(
+            "{\"kind\":\"PodList\",\"items\":[{\"metadata\":{\"name\":\"\xc3\x28\"}}]}");
+        QTest::newRow("wrong types") << QByteArray::fromStdString(
+            "{\"kind\":\"PodList\",\"items\":[{\"metadata\":5},[],\"x\",{\"metadata\":{\"name\":[1]}}]}");
         QTest::newRow("items not a list") << QByteArray::fromStdString("{\"kind\":\"PodList\",\"items\":{\"a\":1}}");
         QTest::newRow("binary") << QByteArray::fromStdString(binary());
         QTest::newRow("empty") << QByteArray();
@@ -316,8 +377,10 @@ spec: {selector: {app: a}, ports: [{port: 80, targetPort: nowhere}]}
         hs::kube::ListStreamSplitter split;
         std::size_t decoded = 0, refused = 0;
         auto fed = split.feed(body.toStdString(), [&](std::string_view item) {
-            if (dec.decodeItem(item, pods)) ++decoded;
-            else ++refused;
+            if (dec.decodeItem(item, pods))
+                ++decoded;
+            else
+                ++refused;
         });
         auto finished = fed ? split.finish() : hs::kube::Result<void>();
         bool good = fed && finished;

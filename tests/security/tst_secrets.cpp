@@ -5,10 +5,10 @@
 // loaded state, exported configurations, or the app's output and settings. TLS keys never reach
 // ClusterState at all.
 #include "app/cli/cli.h"
-#include "tests/cli/run_cli.h"
 #include "kubeclient/object_decoder.h"
 #include "model/loader.h"
 #include "model/manifest_writer.h"
+#include "tests/cli/run_cli.h"
 
 #include <QProcess>
 #include <QTemporaryDir>
@@ -58,7 +58,8 @@ bool openssl(const QStringList& args, QString& why) {
     QProcess p;
     p.start(QStringLiteral("openssl"), args);
     if (!p.waitForFinished(60'000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
-        why = QStringLiteral("openssl %1: %2 %3").arg(args.join(' '), p.errorString(), QString::fromUtf8(p.readAllStandardError()));
+        why = QStringLiteral("openssl %1: %2 %3")
+                  .arg(args.join(' '), p.errorString(), QString::fromUtf8(p.readAllStandardError()));
         return false;
     }
     return true;
@@ -95,12 +96,14 @@ private slots:
         dir_ = tmp_.path().toStdString();
         QString why;
         QString d = QString::fromStdString(dir_.string());
-        QVERIFY2(openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
-                          d + "/tls.key", "-out", d + "/tls.crt", "-subj", "/CN=shop.example.com", "-days", "2",
-                          "-addext", "subjectAltName=DNS:shop.example.com"},
+        QVERIFY2(openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                          "-keyout", d + "/tls.key", "-out", d + "/tls.crt", "-subj", "/CN=shop.example.com", "-days",
+                          "2", "-addext", "subjectAltName=DNS:shop.example.com"},
                          why),
                  qPrintable(why));
-        QVERIFY2(openssl({"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-out", d + "/client.key"}, why),
+        QVERIFY2(openssl({"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-out",
+                          d + "/client.key"},
+                         why),
                  qPrintable(why));
         tlsKeyPem_ = readAll(dir_ / "tls.key");
         tlsCertPem_ = readAll(dir_ / "tls.crt");
@@ -116,83 +119,102 @@ private slots:
         for (const auto& l : pemBodyLines(clientKeyPem_)) needles_.push_back({"a line of the client key", l});
 
         manifests_ = dir_ / "manifests";
-        writeFile(manifests_ / "app.yaml", "apiVersion: v1\n"
-        "kind: Namespace\n"
-        "metadata: {name: shop}\n"
-        "---\n"
-        "apiVersion: apps/v1\n"
-        "kind: Deployment\n"
-        "metadata: {name: web, namespace: shop}\n"
-        "spec:\n"
-        "  replicas: 2\n"
-        "  selector: {matchLabels: {app: web}}\n"
-        "  template:\n"
-        "    metadata: {labels: {app: web}}\n"
-        "    spec:\n"
-        "      containers: [{name: web, image: example/web, ports: [{name: http, containerPort: 8080}]}]\n"
-        "---\n"
-        "apiVersion: v1\n"
-        "kind: Service\n"
-        "metadata: {name: web, namespace: shop}\n"
-        "spec:\n"
-        "  selector: {app: web}\n"
-        "  ports: [{name: http, port: 80, targetPort: 8080}]\n"
-        "---\n"
-        "apiVersion: networking.k8s.io/v1\n"
-        "kind: IngressClass\n"
-        "metadata: {name: nginx}\n"
-        "spec: {controller: k8s.io/ingress-nginx}\n"
-        "---\n"
-        "apiVersion: networking.k8s.io/v1\n"
-        "kind: Ingress\n"
-        "metadata:\n"
-        "  name: web\n"
-        "  namespace: shop\n"
-        "  annotations:\n"
-        "    nginx.ingress.kubernetes.io/auth-secret: basic-auth\n"
-        "spec:\n"
-        "  ingressClassName: nginx\n"
-        "  tls: [{hosts: [shop.example.com], secretName: shop-tls}]\n"
-        "  rules:\n"
-        "    - host: shop.example.com\n"
-        "      http:\n"
-        "        paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]\n");
+        writeFile(
+            manifests_ / "app.yaml",
+            "apiVersion: v1\n"
+            "kind: Namespace\n"
+            "metadata: {name: shop}\n"
+            "---\n"
+            "apiVersion: apps/v1\n"
+            "kind: Deployment\n"
+            "metadata: {name: web, namespace: shop}\n"
+            "spec:\n"
+            "  replicas: 2\n"
+            "  selector: {matchLabels: {app: web}}\n"
+            "  template:\n"
+            "    metadata: {labels: {app: web}}\n"
+            "    spec:\n"
+            "      containers: [{name: web, image: example/web, ports: [{name: http, containerPort: 8080}]}]\n"
+            "---\n"
+            "apiVersion: v1\n"
+            "kind: Service\n"
+            "metadata: {name: web, namespace: shop}\n"
+            "spec:\n"
+            "  selector: {app: web}\n"
+            "  ports: [{name: http, port: 80, targetPort: 8080}]\n"
+            "---\n"
+            "apiVersion: networking.k8s.io/v1\n"
+            "kind: IngressClass\n"
+            "metadata: {name: nginx}\n"
+            "spec: {controller: k8s.io/ingress-nginx}\n"
+            "---\n"
+            "apiVersion: networking.k8s.io/v1\n"
+            "kind: Ingress\n"
+            "metadata:\n"
+            "  name: web\n"
+            "  namespace: shop\n"
+            "  annotations:\n"
+            "    nginx.ingress.kubernetes.io/auth-secret: basic-auth\n"
+            "spec:\n"
+            "  ingressClassName: nginx\n"
+            "  tls: [{hosts: [shop.example.com], secretName: shop-tls}]\n"
+            "  rules:\n"
+            "    - host: shop.example.com\n"
+            "      http:\n"
+            "        paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]\n");
         // kubectl's last-applied annotation repeats the Secret, key included (as JSON text).
         std::string lastApplied = "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"stringData\":{\"tls.key\":\"" +
-                                  QByteArray::fromStdString(tlsKeyPem_).replace("\n", "\\n").toStdString() + "\"}}";
-        std::string secretYaml = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: shop-tls\n  namespace: shop\n  annotations:\n"
-                                 "    kubectl.kubernetes.io/last-applied-configuration: '" + lastApplied + "'\n"
-                                 "type: kubernetes.io/tls\ndata:\n  tls.crt: " + base64(tlsCertPem_) + "\n  tls.key: " +
-                                 base64(tlsKeyPem_) + "\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: basic-auth, namespace: shop}\n"
-                                 "type: Opaque\nstringData:\n  auth: \"admin:" + kPassword + "\"\n  token: " + kToken + "\n";
+            QByteArray::fromStdString(tlsKeyPem_).replace("\n", "\\n").toStdString() + "\"}}";
+        std::string secretYaml =
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: shop-tls\n  namespace: shop\n  annotations:\n"
+            "    kubectl.kubernetes.io/last-applied-configuration: '" +
+            lastApplied +
+            "'\n"
+            "type: kubernetes.io/tls\ndata:\n  tls.crt: " +
+            base64(tlsCertPem_) + "\n  tls.key: " + base64(tlsKeyPem_) +
+            "\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: basic-auth, namespace: shop}\n"
+            "type: Opaque\nstringData:\n  auth: \"admin:" +
+            kPassword + "\"\n  token: " + kToken + "\n";
         writeFile(manifests_ / "secrets.yaml", secretYaml);
         // The same key inside a List (JSON), next to an object that is not a Secret.
         std::string keyJson = QByteArray::fromStdString(tlsKeyPem_).replace("\n", "\\n").toStdString();
-        writeFile(manifests_ / "list.json", "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[\n"
-        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"settings\",\"namespace\":\"shop\"},\"data\":{\"mode\":\"fast\"}},\n"
-        "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"other-tls\",\"namespace\":\"shop\"},\"type\":\"kubernetes.io/tls\",\n"
-        " \"stringData\":{\"tls.crt\":\"" + QByteArray::fromStdString(tlsCertPem_).replace("\n", "\\n").toStdString() +
-                                                  "\",\"tls.key\":\"" + keyJson + "\"}}]}\n");
+        writeFile(
+            manifests_ / "list.json",
+            "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[\n"
+            "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"settings\",\"namespace\":\"shop\"},\"data\":{\"mode\":\"fast\"}},\n"
+            "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"other-tls\",\"namespace\":\"shop\"},\"type\":\"kubernetes.io/tls\",\n"
+            " \"stringData\":{\"tls.crt\":\"" +
+                QByteArray::fromStdString(tlsCertPem_).replace("\n", "\\n").toStdString() + "\",\"tls.key\":\"" +
+                keyJson + "\"}}]}\n");
 
         // A kubeconfig whose server refuses connections (port 9 on loopback): the live code paths
         // run up to their error messages.
         kubeconfig_ = dir_ / "kubeconfig";
-        writeFile(kubeconfig_, "apiVersion: v1\nkind: Config\ncurrent-context: token\nclusters:\n- name: c\n  cluster:\n"
-                               "    server: https://127.0.0.1:9\n    certificate-authority-data: " + base64(tlsCertPem_) + "\n"
-                               "users:\n- name: token-user\n  user:\n    token: " + kToken + "\n"
-                               "- name: cert-user\n  user:\n    client-certificate-data: " + base64(tlsCertPem_) +
-                                   "\n    client-key-data: " + base64(clientKeyPem_) + "\n"
-                               "- name: basic-user\n  user:\n    username: admin\n    password: " + kPassword + "\n"
-                               "contexts:\n- name: token\n  context: {cluster: c, user: token-user}\n"
-                               "- name: cert\n  context: {cluster: c, user: cert-user}\n"
-                               "- name: basic\n  context: {cluster: c, user: basic-user}\n");
+        writeFile(kubeconfig_,
+                  "apiVersion: v1\nkind: Config\ncurrent-context: token\nclusters:\n- name: c\n  cluster:\n"
+                  "    server: https://127.0.0.1:9\n    certificate-authority-data: " +
+                      base64(tlsCertPem_) +
+                      "\n"
+                      "users:\n- name: token-user\n  user:\n    token: " +
+                      kToken +
+                      "\n"
+                      "- name: cert-user\n  user:\n    client-certificate-data: " +
+                      base64(tlsCertPem_) + "\n    client-key-data: " + base64(clientKeyPem_) +
+                      "\n"
+                      "- name: basic-user\n  user:\n    username: admin\n    password: " +
+                      kPassword +
+                      "\n"
+                      "contexts:\n- name: token\n  context: {cluster: c, user: token-user}\n"
+                      "- name: cert\n  context: {cluster: c, user: cert-user}\n"
+                      "- name: basic\n  context: {cluster: c, user: basic-user}\n");
 
         trace_ = dir_ / "access.jsonl";
         std::string t;
         for (int i = 0; i < 20; ++i)
             t += "{\"time\": \"2026-11-25T10:00:0" + std::to_string(i % 10) +
-                 ".000Z\", \"method\": \"GET\", \"url\": \"https://shop.example.com/api/" + std::to_string(i) +
-                 "\", \"headers\": {\"Authorization\": \"Bearer " + kBearer + "\", \"Cookie\": \"session=" + kToken + "\"}}" + "\n";
+                ".000Z\", \"method\": \"GET\", \"url\": \"https://shop.example.com/api/" + std::to_string(i) +
+                "\", \"headers\": {\"Authorization\": \"Bearer " + kBearer + "\", \"Cookie\": \"session=" + kToken +
+                "\"}}" + "\n";
         writeFile(trace_, t);
     }
 
@@ -204,12 +226,14 @@ private slots:
         int secrets = 0;
         for (const auto& s : r.state->secrets().all()) {
             ++secrets;
-            for (const auto& [k, v] : s->meta.annotations) QVERIFY2(leak(v).empty(), (s->meta.name + ": annotation " + k).c_str());
+            for (const auto& [k, v] : s->meta.annotations)
+                QVERIFY2(leak(v).empty(), (s->meta.name + ": annotation " + k).c_str());
             QVERIFY2(!s->meta.source || leak(s->meta.source->text).empty(), (s->meta.name + ": source text").c_str());
         }
         QCOMPARE(secrets, 3);
         for (const auto& cm : r.state->configMaps().all())
-            QVERIFY2(!cm->meta.source || leak(cm->meta.source->text).empty(), "the ConfigMap in the Secret's List kept its text");
+            QVERIFY2(!cm->meta.source || leak(cm->meta.source->text).empty(),
+                     "the ConfigMap in the Secret's List kept its text");
         auto tls = r.state->secrets().find("shop", "shop-tls");
         QVERIFY(tls);
         QVERIFY(tls->hadPrivateKey);
@@ -229,8 +253,10 @@ private slots:
     // A Secret read from the API server keeps the certificate only.
     void liveSecretDecodeDropsKey() {
         hs::kube::ObjectDecoder dec;
-        std::string json = "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"t\",\"namespace\":\"shop\"},\"type\":\"kubernetes.io/tls\",\n"
-        "\"data\":{\"tls.crt\":\"" + base64(tlsCertPem_) + "\",\"tls.key\":\"" + base64(tlsKeyPem_) + "\"}}";
+        std::string json =
+            "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"t\",\"namespace\":\"shop\"},\"type\":\"kubernetes.io/tls\",\n"
+            "\"data\":{\"tls.crt\":\"" +
+            base64(tlsCertPem_) + "\",\"tls.key\":\"" + base64(tlsKeyPem_) + "\"}}";
         std::string pem;
         auto obj = dec.decodeSecret(json, &pem);
         QVERIFY2(obj, obj ? "" : obj.error().message.c_str());
@@ -249,10 +275,23 @@ private slots:
         QTest::newRow("lint") << QStringList{"lint", "-f", m, "--all"};
         QTest::newRow("graph json") << QStringList{"graph", "-f", m, "--format", "json"};
         QTest::newRow("graph dot") << QStringList{"graph", "-f", m, "--format", "dot"};
-        QTest::newRow("route with auth header") << QStringList{"route", "-f", m, "--url", "https://shop.example.com/",
-                                                               "-H", QString::fromStdString("Authorization: Bearer " + kBearer),
-                                                               "--cookie", QString::fromStdString("session=" + kToken), "--json"};
-        QTest::newRow("route text") << QStringList{"route", "-f", m, "--url", "https://shop.example.com/", "-H",
+        QTest::newRow("route with auth header")
+            << QStringList{"route",
+                           "-f",
+                           m,
+                           "--url",
+                           "https://shop.example.com/",
+                           "-H",
+                           QString::fromStdString("Authorization: Bearer " + kBearer),
+                           "--cookie",
+                           QString::fromStdString("session=" + kToken),
+                           "--json"};
+        QTest::newRow("route text") << QStringList{"route",
+                                                   "-f",
+                                                   m,
+                                                   "--url",
+                                                   "https://shop.example.com/",
+                                                   "-H",
                                                    QString::fromStdString("Authorization: Bearer " + kBearer)};
         QTest::newRow("export-nginx") << QStringList{"export-nginx", "-f", m};
         QTest::newRow("replay") << QStringList{"replay", "-f", m, "--trace", t, "--json"};
@@ -261,7 +300,12 @@ private slots:
         QTest::newRow("live lint, token") << QStringList{"lint", "--kubeconfig", k, "--context", "token"};
         QTest::newRow("live lint, client key") << QStringList{"lint", "--kubeconfig", k, "--context", "cert"};
         QTest::newRow("live lint, password") << QStringList{"lint", "--kubeconfig", k, "--context", "basic"};
-        QTest::newRow("snapshot, token") << QStringList{"snapshot", "--kubeconfig", k, "--context", "token", "-o",
+        QTest::newRow("snapshot, token") << QStringList{"snapshot",
+                                                        "--kubeconfig",
+                                                        k,
+                                                        "--context",
+                                                        "token",
+                                                        "-o",
                                                         QString::fromStdString((dir_ / "snap").string())};
     }
     void cliOutputsHoldNoSecret() {

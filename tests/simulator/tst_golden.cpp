@@ -74,7 +74,8 @@ private slots:
                 continue;
             }
             for (std::size_t i = 0; i < c.report.results.size(); ++i, ++rows)
-                QTest::newRow((prefix + c.report.results[i].test->name).c_str()) << QString::fromStdString(dir.string()) << int(i);
+                QTest::newRow((prefix + c.report.results[i].test->name).c_str())
+                    << QString::fromStdString(dir.string()) << int(i);
         }
         QVERIFY2(rows > 0, "no golden cases found under tests/golden");
     }
@@ -95,7 +96,8 @@ private slots:
         QTest::newRow("(placeholder)") << QString();
         for (const auto& [profile, dir] : caseDirs())
             if (!runCase(profile, dir).file.lint.empty())
-                QTest::newRow((profile + "/" + dir.filename().string()).c_str()) << QString::fromStdString(dir.string());
+                QTest::newRow((profile + "/" + dir.filename().string()).c_str())
+                    << QString::fromStdString(dir.string());
     }
     void lint() {
         QFETCH(QString, dir);

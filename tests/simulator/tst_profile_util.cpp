@@ -15,15 +15,24 @@ private slots:
         QTest::addColumn<QString>("rule");
         QTest::addColumn<QString>("path");
         QTest::addColumn<bool>("match");
-        QTest::newRow("root takes everything") << "/" << "/anything/at/all" << true;
-        QTest::newRow("equal") << "/foo" << "/foo" << true;
-        QTest::newRow("trailing slash on the request") << "/foo" << "/foo/" << true;
-        QTest::newRow("trailing slash on the rule") << "/foo/" << "/foo" << true;
-        QTest::newRow("sub-path") << "/aaa/bbb" << "/aaa/bbb/ccc" << true;
-        QTest::newRow("string prefix is not an element prefix") << "/aaa/bb" << "/aaa/bbb" << false;
-        QTest::newRow("longer last element") << "/aaa/bbb" << "/aaa/bbbxyz" << false;
-        QTest::newRow("shorter request") << "/foo/bar" << "/foo" << false;
-        QTest::newRow("case-sensitive") << "/foo" << "/FOO" << false;
+        QTest::newRow("root takes everything") << "/"
+                                               << "/anything/at/all" << true;
+        QTest::newRow("equal") << "/foo"
+                               << "/foo" << true;
+        QTest::newRow("trailing slash on the request") << "/foo"
+                                                       << "/foo/" << true;
+        QTest::newRow("trailing slash on the rule") << "/foo/"
+                                                    << "/foo" << true;
+        QTest::newRow("sub-path") << "/aaa/bbb"
+                                  << "/aaa/bbb/ccc" << true;
+        QTest::newRow("string prefix is not an element prefix") << "/aaa/bb"
+                                                                << "/aaa/bbb" << false;
+        QTest::newRow("longer last element") << "/aaa/bbb"
+                                             << "/aaa/bbbxyz" << false;
+        QTest::newRow("shorter request") << "/foo/bar"
+                                         << "/foo" << false;
+        QTest::newRow("case-sensitive") << "/foo"
+                                        << "/FOO" << false;
     }
     void elementPrefix() {
         QFETCH(QString, rule);
@@ -44,13 +53,20 @@ private slots:
         QTest::addColumn<QString>("host");
         QTest::addColumn<bool>("oneLabel");
         QTest::addColumn<bool>("anyLabels");
-        QTest::newRow("one label") << "*.foo.com" << "bar.foo.com" << true << true;
-        QTest::newRow("two labels") << "*.foo.com" << "baz.bar.foo.com" << false << true;
-        QTest::newRow("the base itself") << "*.foo.com" << "foo.com" << false << false;
-        QTest::newRow("case-insensitive") << "*.Foo.com" << "bar.FOO.com" << true << true;
-        QTest::newRow("exact") << "shop.example.com" << "shop.example.com" << true << true;
-        QTest::newRow("other domain") << "*.foo.com" << "bar.foo.org" << false << false;
-        QTest::newRow("suffix without dot") << "*.foo.com" << "barfoo.com" << false << false;
+        QTest::newRow("one label") << "*.foo.com"
+                                   << "bar.foo.com" << true << true;
+        QTest::newRow("two labels") << "*.foo.com"
+                                    << "baz.bar.foo.com" << false << true;
+        QTest::newRow("the base itself") << "*.foo.com"
+                                         << "foo.com" << false << false;
+        QTest::newRow("case-insensitive") << "*.Foo.com"
+                                          << "bar.FOO.com" << true << true;
+        QTest::newRow("exact") << "shop.example.com"
+                               << "shop.example.com" << true << true;
+        QTest::newRow("other domain") << "*.foo.com"
+                                      << "bar.foo.org" << false << false;
+        QTest::newRow("suffix without dot") << "*.foo.com"
+                                            << "barfoo.com" << false << false;
     }
     void wildcards() {
         QFETCH(QString, pattern);
@@ -65,18 +81,31 @@ private slots:
         QTest::addColumn<QString>("listener");
         QTest::addColumn<QString>("route");
         QTest::addColumn<QString>("result");
-        QTest::newRow("equal") << "shop.example.com" << "shop.example.com" << "shop.example.com";
-        QTest::newRow("listener wildcard, route exact") << "*.example.com" << "a.b.example.com" << "a.b.example.com";
-        QTest::newRow("listener exact, route wildcard") << "shop.example.com" << "*.example.com" << "shop.example.com";
-        QTest::newRow("nested wildcards") << "*.example.com" << "*.tenants.example.com" << "*.tenants.example.com";
-        QTest::newRow("disjoint") << "shop.example.com" << "api.example.com" << "";
-        QTest::newRow("wildcard does not take its base") << "*.example.com" << "example.com" << "";
+        QTest::newRow("equal") << "shop.example.com"
+                               << "shop.example.com"
+                               << "shop.example.com";
+        QTest::newRow("listener wildcard, route exact") << "*.example.com"
+                                                        << "a.b.example.com"
+                                                        << "a.b.example.com";
+        QTest::newRow("listener exact, route wildcard") << "shop.example.com"
+                                                        << "*.example.com"
+                                                        << "shop.example.com";
+        QTest::newRow("nested wildcards") << "*.example.com"
+                                          << "*.tenants.example.com"
+                                          << "*.tenants.example.com";
+        QTest::newRow("disjoint") << "shop.example.com"
+                                  << "api.example.com"
+                                  << "";
+        QTest::newRow("wildcard does not take its base") << "*.example.com"
+                                                         << "example.com"
+                                                         << "";
     }
     void intersection() {
         QFETCH(QString, listener);
         QFETCH(QString, route);
         QFETCH(QString, result);
-        QCOMPARE(QString::fromStdString(gateway::intersectHostnames(listener.toStdString(), route.toStdString())), result);
+        QCOMPARE(QString::fromStdString(gateway::intersectHostnames(listener.toStdString(), route.toStdString())),
+                 result);
     }
 
     void roundRobinCyclesFromASeededStart() {

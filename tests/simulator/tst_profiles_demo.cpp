@@ -15,7 +15,8 @@ std::shared_ptr<const model::ClusterState> demoState() {
     return state;
 }
 
-sim::Decision routeUrl(sim::Profile p, const std::string& url, std::vector<sim::Header> headers = {}, std::uint64_t seed = 1) {
+sim::Decision routeUrl(sim::Profile p, const std::string& url, std::vector<sim::Header> headers = {},
+                       std::uint64_t seed = 1) {
     sim::ProfileOptions o;
     o.profile = p;
     auto table = sim::compileRouteTable(demoState(), o);
@@ -59,14 +60,46 @@ private slots:
         QTest::addColumn<QString>("outcome");
         QTest::addColumn<QString>("service");
         QTest::addColumn<QString>("extra");  // upstreamPath or redirect location
-        QTest::newRow("storefront root") << "https://shop.example.com/" << "" << "routed" << "shop/storefront" << "";
-        QTest::newRow("exact healthz beats prefix /") << "https://shop.example.com/healthz" << "" << "routed" << "shop/storefront" << "";
-        QTest::newRow("canary header match") << "https://shop.example.com/api/cart" << "X-Canary: always" << "routed" << "shop/api-canary" << "";
-        QTest::newRow("prefix rewrite") << "http://blog.example.com/api/posts" << "" << "routed" << "blog/blog-api" << "/posts";
-        QTest::newRow("blog web") << "http://blog.example.com/2026/hello" << "" << "routed" << "blog/blog-web" << "";
-        QTest::newRow("redirect") << "http://old-blog.example.com/a?b=1" << "" << "redirect" << "" << "https://blog.example.com/a?b=1";
-        QTest::newRow("wildcard, two labels") << "https://a.b.tenants.example.com/" << "" << "routed" << "tenants/tenant-router" << "";
-        QTest::newRow("blog only on the http listener") << "https://blog.example.com/" << "" << "not-served" << "" << "";
+        QTest::newRow("storefront root") << "https://shop.example.com/"
+                                         << ""
+                                         << "routed"
+                                         << "shop/storefront"
+                                         << "";
+        QTest::newRow("exact healthz beats prefix /") << "https://shop.example.com/healthz"
+                                                      << ""
+                                                      << "routed"
+                                                      << "shop/storefront"
+                                                      << "";
+        QTest::newRow("canary header match") << "https://shop.example.com/api/cart"
+                                             << "X-Canary: always"
+                                             << "routed"
+                                             << "shop/api-canary"
+                                             << "";
+        QTest::newRow("prefix rewrite") << "http://blog.example.com/api/posts"
+                                        << ""
+                                        << "routed"
+                                        << "blog/blog-api"
+                                        << "/posts";
+        QTest::newRow("blog web") << "http://blog.example.com/2026/hello"
+                                  << ""
+                                  << "routed"
+                                  << "blog/blog-web"
+                                  << "";
+        QTest::newRow("redirect") << "http://old-blog.example.com/a?b=1"
+                                  << ""
+                                  << "redirect"
+                                  << ""
+                                  << "https://blog.example.com/a?b=1";
+        QTest::newRow("wildcard, two labels") << "https://a.b.tenants.example.com/"
+                                              << ""
+                                              << "routed"
+                                              << "tenants/tenant-router"
+                                              << "";
+        QTest::newRow("blog only on the http listener") << "https://blog.example.com/"
+                                                        << ""
+                                                        << "not-served"
+                                                        << ""
+                                                        << "";
     }
     void gatewayApiDemoRequests() {
         QFETCH(QString, url);
@@ -83,7 +116,9 @@ private slots:
         std::string json = sim::decisionJson(d, true);
         QVERIFY2(outcome.toStdString() == sim::outcomeName(d.outcome), json.c_str());
         QVERIFY2(service.toStdString() == d.service, json.c_str());
-        if (!extra.isEmpty()) QVERIFY2(extra.toStdString() == (d.redirectLocation.empty() ? d.upstreamPath : d.redirectLocation), json.c_str());
+        if (!extra.isEmpty())
+            QVERIFY2(extra.toStdString() == (d.redirectLocation.empty() ? d.upstreamPath : d.redirectLocation),
+                     json.c_str());
         QVERIFY2(!d.hops.empty(), "no explanation");
     }
 
@@ -106,7 +141,8 @@ private slots:
 
     void specDemoRequests() {
         sim::Decision d = routeUrl(sim::Profile::Spec, "https://shop.example.com/api/v2/orders");
-        QVERIFY2(d.outcome == sim::Outcome::Routed || d.outcome == sim::Outcome::NoEndpoints, sim::decisionJson(d, true).c_str());
+        QVERIFY2(d.outcome == sim::Outcome::Routed || d.outcome == sim::Outcome::NoEndpoints,
+                 sim::decisionJson(d, true).c_str());
         QCOMPARE(d.profile, std::string("spec"));
         QVERIFY2(!d.ingress.empty(), sim::decisionJson(d, true).c_str());
         // The one-label wildcard of the Ingress spec: two labels do not match *.tenants.example.com.
@@ -124,7 +160,9 @@ private slots:
         sim::Decision d = routeUrl(sim::Profile::Gce, "https://shop.example.com/");
         std::string json = sim::decisionJson(d, true);
         bool served = d.outcome != sim::Outcome::NotServed;
-        if (!served) QVERIFY2(json.find("not served") != std::string::npos || json.find("ingress-gce") != std::string::npos, json.c_str());
+        if (!served)
+            QVERIFY2(json.find("not served") != std::string::npos || json.find("ingress-gce") != std::string::npos,
+                     json.c_str());
         model::Diagnostics diags = t->lint();
         QVERIFY2(!diags.empty(), "gce lint says nothing about the demo's Ingresses");
     }

@@ -44,7 +44,8 @@ struct ReadAll {
     }
 };
 
-inline ReadAll readAll(const std::string& bytes, trace::TraceOptions options = {}, const std::string& name = "test.log") {
+inline ReadAll readAll(const std::string& bytes, trace::TraceOptions options = {},
+                       const std::string& name = "test.log") {
     ReadAll out;
     auto opened = trace::openTraceBytes(bytes, name, options);
     if (!opened.reader) {

@@ -72,33 +72,51 @@ private slots:
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("text");
         QTest::addColumn<qint64>("expected");  // ns since 1970; -1 = invalid
-        QTest::newRow("time_local UTC") << "local" << "25/Nov/2026:08:00:01 +0000" << qint64(1795593601000000000);
-        QTest::newRow("time_local offset") << "local" << "10/Oct/2000:13:55:36 -0700" << qint64(971211336000000000);
-        QTest::newRow("time_local bad month") << "local" << "10/Foo/2000:13:55:36 -0700" << qint64(-1);
-        QTest::newRow("time_local 31 Feb") << "local" << "31/Feb/2000:13:55:36 -0700" << qint64(-1);
-        QTest::newRow("time_local short") << "local" << "10/Oct/2000:13:55" << qint64(-1);
-        QTest::newRow("time_local year 9999 (beyond 64-bit ns)") << "local" << "10/Oct/9999:13:55:36 +0000" << qint64(-1);
-        QTest::newRow("iso year 0001") << "iso" << "0001-01-01T00:00:00Z" << qint64(-1);
-        QTest::newRow("iso Z millis") << "iso" << "2026-11-25T08:00:01.250Z" << qint64(1795593601250000000);
-        QTest::newRow("iso offset") << "iso" << "2000-10-10T13:55:36-07:00" << qint64(971211336000000000);
-        QTest::newRow("iso nanos, space") << "iso" << "2026-11-25 08:00:01.000000001+00:00" << qint64(1795593601000000001);
-        QTest::newRow("iso garbage") << "iso" << "2026-11-25T08:00" << qint64(-1);
-        QTest::newRow("decimal exact") << "decimal" << "1795593601.123456789" << qint64(1795593601123456789);
-        QTest::newRow("decimal whole") << "decimal" << "1795593601" << qint64(1795593601000000000);
-        QTest::newRow("decimal junk") << "decimal" << "17955x" << qint64(-1);
+        QTest::newRow("time_local UTC") << "local"
+                                        << "25/Nov/2026:08:00:01 +0000" << qint64(1795593601000000000);
+        QTest::newRow("time_local offset") << "local"
+                                           << "10/Oct/2000:13:55:36 -0700" << qint64(971211336000000000);
+        QTest::newRow("time_local bad month") << "local"
+                                              << "10/Foo/2000:13:55:36 -0700" << qint64(-1);
+        QTest::newRow("time_local 31 Feb") << "local"
+                                           << "31/Feb/2000:13:55:36 -0700" << qint64(-1);
+        QTest::newRow("time_local short") << "local"
+                                          << "10/Oct/2000:13:55" << qint64(-1);
+        QTest::newRow("time_local year 9999 (beyond 64-bit ns)") << "local"
+                                                                 << "10/Oct/9999:13:55:36 +0000" << qint64(-1);
+        QTest::newRow("iso year 0001") << "iso"
+                                       << "0001-01-01T00:00:00Z" << qint64(-1);
+        QTest::newRow("iso Z millis") << "iso"
+                                      << "2026-11-25T08:00:01.250Z" << qint64(1795593601250000000);
+        QTest::newRow("iso offset") << "iso"
+                                    << "2000-10-10T13:55:36-07:00" << qint64(971211336000000000);
+        QTest::newRow("iso nanos, space") << "iso"
+                                          << "2026-11-25 08:00:01.000000001+00:00" << qint64(1795593601000000001);
+        QTest::newRow("iso garbage") << "iso"
+                                     << "2026-11-25T08:00" << qint64(-1);
+        QTest::newRow("decimal exact") << "decimal"
+                                       << "1795593601.123456789" << qint64(1795593601123456789);
+        QTest::newRow("decimal whole") << "decimal"
+                                       << "1795593601" << qint64(1795593601000000000);
+        QTest::newRow("decimal junk") << "decimal"
+                                      << "17955x" << qint64(-1);
         // Regression (fuzz_trace, UBSan): 11 digits passed the range check one digit early and
         // whole seconds × 10^9 overflowed int64.
-        QTest::newRow("decimal 11883411981.5 (overflow)") << "decimal" << "11883411981.5" << qint64(-1);
-        QTest::newRow("decimal 9000000000 (the limit)") << "decimal" << "9000000000" << qint64(9000000000000000000);
+        QTest::newRow("decimal 11883411981.5 (overflow)") << "decimal"
+                                                          << "11883411981.5" << qint64(-1);
+        QTest::newRow("decimal 9000000000 (the limit)") << "decimal"
+                                                        << "9000000000" << qint64(9000000000000000000);
     }
     void times() {
         QFETCH(QString, kind);
         QFETCH(QString, text);
         QFETCH(qint64, expected);
         std::string t = text.toStdString();
-        std::optional<std::int64_t> v = kind == "local" ? trace::parseTimeLocal(t) : kind == "iso" ? trace::parseIso8601(t)
-                                                                                                   : trace::parseDecimalSeconds(t);
-        if (expected < 0) QVERIFY2(!v, ("accepted " + t).c_str());
+        std::optional<std::int64_t> v = kind == "local" ? trace::parseTimeLocal(t)
+            : kind == "iso"                             ? trace::parseIso8601(t)
+                                                        : trace::parseDecimalSeconds(t);
+        if (expected < 0)
+            QVERIFY2(!v, ("accepted " + t).c_str());
         else {
             QVERIFY2(v, ("rejected " + t).c_str());
             QCOMPARE(qint64(*v), expected);
@@ -107,8 +125,8 @@ private slots:
 
     // ---- ingress-nginx upstreaminfo ------------------------------------------------------------
     void ingressNginxFields() {
-        std::string text = std::string(hs::testing::kUpstreamLine) + "\n" + hs::testing::kCanaryLine + "\n" + hs::testing::kRetryLine +
-                           "\n" + hs::testing::kRedirectLine + "\n";
+        std::string text = std::string(hs::testing::kUpstreamLine) + "\n" + hs::testing::kCanaryLine + "\n" +
+            hs::testing::kRetryLine + "\n" + hs::testing::kRedirectLine + "\n";
         auto all = readAll(text);
         QCOMPARE(int(all.format), int(trace::TraceFormat::IngressNginx));
         QCOMPARE(all.records.size(), std::size_t(4));
@@ -147,16 +165,19 @@ private slots:
         QTest::newRow("TLS on the plain port")
             << "192.0.2.1 - - [25/Nov/2026:08:00:01 +0000] \"\\x16\\x03\\x01\\x00\\xE0\\x01\" 400 150 \"-\" \"-\" 0 0.001 [] [] - - - - abc"
             << false << "is not METHOD TARGET PROTOCOL";
-        QTest::newRow("status not a number") << QString::fromStdString(good).replace("\" 200 512", "\" abc 512") << false << "$status";
-        QTest::newRow("time garbage") << QString::fromStdString(good).replace("25/Nov/2026:08:00:01", "yesterday-noonish-ok") << false
-                                      << "$time_local";
-        QTest::newRow("a field too many") << QString::fromStdString(good).replace("[shop-api-80]", "[shop-api-80] junk") << false
-                                          << "the line ends inside $proxy_upstream_name";
+        QTest::newRow("status not a number")
+            << QString::fromStdString(good).replace("\" 200 512", "\" abc 512") << false << "$status";
+        QTest::newRow("time garbage") << QString::fromStdString(good).replace("25/Nov/2026:08:00:01",
+                                                                              "yesterday-noonish-ok")
+                                      << false << "$time_local";
+        QTest::newRow("a field too many") << QString::fromStdString(good).replace("[shop-api-80]", "[shop-api-80] junk")
+                                          << false << "the line ends inside $proxy_upstream_name";
         QTest::newRow("binary request")
             << "192.0.2.1 - - [25/Nov/2026:08:00:01 +0000] \"\\x00\\xFF /x HTTP/1.1\" 400 0 \"-\" \"-\" 0 0.000 [] [] - - - - abc"
             << false << "does not start with an HTTP method";
         QTest::newRow("no request: -")
-            << "192.0.2.1 - - [25/Nov/2026:08:00:01 +0000] \"-\" 400 0 \"-\" \"-\" 0 0.000 [] [] - - - - abc" << true << "no request line";
+            << "192.0.2.1 - - [25/Nov/2026:08:00:01 +0000] \"-\" 400 0 \"-\" \"-\" 0 0.000 [] [] - - - - abc" << true
+            << "no request line";
     }
     void ingressNginxBadLines() {
         QFETCH(QString, line);
@@ -194,14 +215,28 @@ private slots:
             if (at != std::string::npos) l.replace(at, from.size(), to2);
             return l;
         };
-        for (const std::string& l :
-             {good, std::string(hs::testing::kCanaryLine), std::string(hs::testing::kRetryLine), std::string(hs::testing::kRedirectLine),
-              replaced("GET /api", "GET http://shop.example.com/api"), replaced("GET /api/v2/orders?page=2 HTTP/1.1", "OPTIONS * HTTP/1.1"),
-              replaced("GET /api/v2/orders?page=2 HTTP/1.1", "GET /x"), replaced("GET /api/v2/orders?page=2 HTTP/1.1", "-"),
-              replaced("GET /api", "GET /a\\x22pi"), replaced("\" 200 512", "\" abc 512"), replaced("\" 200 512", "\" 99 512"), replaced("\" 200 512", "\" 0200 512"),
-              replaced("25/Nov/2026", "25/Nov/2026x"), replaced("203.0.113.7 -", "- -"), replaced("[shop-api-80]", "[]"),
-              replaced("[shop-api-80]", "[shop-api-80] junk"), replaced("Mozilla/5.0 (X11)", "a\" b"), replaced("\"https://shop", "\"-\" \"https://shop"),
-              good.substr(0, 120), good + " tail", std::string(), std::string("-")})
+        for (const std::string& l : {good,
+                                     std::string(hs::testing::kCanaryLine),
+                                     std::string(hs::testing::kRetryLine),
+                                     std::string(hs::testing::kRedirectLine),
+                                     replaced("GET /api", "GET http://shop.example.com/api"),
+                                     replaced("GET /api/v2/orders?page=2 HTTP/1.1", "OPTIONS * HTTP/1.1"),
+                                     replaced("GET /api/v2/orders?page=2 HTTP/1.1", "GET /x"),
+                                     replaced("GET /api/v2/orders?page=2 HTTP/1.1", "-"),
+                                     replaced("GET /api", "GET /a\\x22pi"),
+                                     replaced("\" 200 512", "\" abc 512"),
+                                     replaced("\" 200 512", "\" 99 512"),
+                                     replaced("\" 200 512", "\" 0200 512"),
+                                     replaced("25/Nov/2026", "25/Nov/2026x"),
+                                     replaced("203.0.113.7 -", "- -"),
+                                     replaced("[shop-api-80]", "[]"),
+                                     replaced("[shop-api-80]", "[shop-api-80] junk"),
+                                     replaced("Mozilla/5.0 (X11)", "a\" b"),
+                                     replaced("\"https://shop", "\"-\" \"https://shop"),
+                                     good.substr(0, 120),
+                                     good + " tail",
+                                     std::string(),
+                                     std::string("-")})
             lines.push_back(l);
         trace::TraceRecord fast, slow;
         trace::LogFormat::Scratch fs, ss;
@@ -210,13 +245,14 @@ private slots:
             f->parseInterpreted(lines[i], slow, ss);
             const sim::Request &a = fast.request, &b = slow.request;
             const trace::Recorded &x = fast.recorded, &y = slow.recorded;
-            bool same = fast.kind == slow.kind && fast.why == slow.why && fast.hasTime == slow.hasTime && fast.hasHost == slow.hasHost &&
-                        fast.hasScheme == slow.hasScheme && fast.hasClient == slow.hasClient && a.method == b.method &&
-                        a.scheme == b.scheme && a.host == b.host && a.sni == b.sni && a.target == b.target &&
-                        a.clientIP == b.clientIP && a.timeNs == b.timeNs && a.headers.size() == b.headers.size() &&
-                        x.status == y.status && x.upstream == y.upstream && x.alternative == y.alternative &&
-                        x.upstreamAddr == y.upstreamAddr && x.upstreamStatus == y.upstreamStatus && x.ingress == y.ingress &&
-                        x.service == y.service && x.requestTimeNs == y.requestTimeNs && x.requestId == y.requestId;
+            bool same = fast.kind == slow.kind && fast.why == slow.why && fast.hasTime == slow.hasTime &&
+                fast.hasHost == slow.hasHost && fast.hasScheme == slow.hasScheme && fast.hasClient == slow.hasClient &&
+                a.method == b.method && a.scheme == b.scheme && a.host == b.host && a.sni == b.sni &&
+                a.target == b.target && a.clientIP == b.clientIP && a.timeNs == b.timeNs &&
+                a.headers.size() == b.headers.size() && x.status == y.status && x.upstream == y.upstream &&
+                x.alternative == y.alternative && x.upstreamAddr == y.upstreamAddr &&
+                x.upstreamStatus == y.upstreamStatus && x.ingress == y.ingress && x.service == y.service &&
+                x.requestTimeNs == y.requestTimeNs && x.requestId == y.requestId;
             for (std::size_t h = 0; same && h < a.headers.size(); ++h)
                 same = a.headers[h].name == b.headers[h].name && a.headers[h].value == b.headers[h].value;
             QVERIFY2(same, ("line " + std::to_string(i + 1) + ": " + lines[i]).c_str());
@@ -233,8 +269,9 @@ private slots:
         QVERIFY2(all.records[0].kind == Kind::Request, all.records[0].why.c_str());
         QCOMPARE(all.records[0].request.target, std::string("/caf\xC3\xA9/\xFF\"q"));
         // raw bytes that are not UTF-8, unescaped, are taken as they are
-        std::string raw = "203.0.113.7 - - [25/Nov/2026:08:00:01 +0000] \"GET /\xFF\xFE HTTP/1.1\" 404 0 \"-\" \"-\" 1 0.001 "
-                          "[shop-storefront-http] [] 10.244.1.21:8080 0 0.001 404 abc";
+        std::string raw =
+            "203.0.113.7 - - [25/Nov/2026:08:00:01 +0000] \"GET /\xFF\xFE HTTP/1.1\" 404 0 \"-\" \"-\" 1 0.001 "
+            "[shop-storefront-http] [] 10.244.1.21:8080 0 0.001 404 abc";
         auto all2 = readAll(raw + "\n");
         QVERIFY(all2.records[0].kind == Kind::Request);
         QCOMPARE(all2.records[0].request.target, std::string("/\xFF\xFE"));
@@ -253,32 +290,41 @@ private slots:
     void customFormats_data() {
         QTest::addColumn<QString>("format");
         QTest::addColumn<QString>("line");
-        QTest::addColumn<QString>("url");     // scheme://host target
+        QTest::addColumn<QString>("url");  // scheme://host target
         QTest::addColumn<QString>("header");  // "Name=value" expected, or empty
         QTest::newRow("host, scheme, canary header, cookie")
             << "$remote_addr [$time_local] $scheme $host \"$request\" $status \"$http_x_canary\" $cookie_session"
             << "10.0.0.1 [25/Nov/2026:08:00:01 +0000] http shop.example.com \"GET /api HTTP/1.1\" 200 \"always\" abc123"
-            << "http://shop.example.com/api" << "X-Canary=always";
+            << "http://shop.example.com/api"
+            << "X-Canary=always";
         QTest::newRow("server_port tells the scheme and the port")
-            << "$remote_addr $http_host $server_port \"$request\" $status" << "10.0.0.1 shop.example.com 8443 \"GET / HTTP/1.1\" 200"
-            << "https://shop.example.com:8443/" << "";
+            << "$remote_addr $http_host $server_port \"$request\" $status"
+            << "10.0.0.1 shop.example.com 8443 \"GET / HTTP/1.1\" 200"
+            << "https://shop.example.com:8443/"
+            << "";
         QTest::newRow("port 443 means https") << "$remote_addr $host $server_port \"$request\" $status"
-                                              << "10.0.0.1 shop.example.com 443 \"GET /x HTTP/1.1\" 200" << "https://shop.example.com/x"
+                                              << "10.0.0.1 shop.example.com 443 \"GET /x HTTP/1.1\" 200"
+                                              << "https://shop.example.com/x"
                                               << "";
-        QTest::newRow("uri and args") << "$remote_addr $host $uri $args $status" << "10.0.0.1 blog.example.com /feed.xml a=1 200"
-                                      << "https://blog.example.com/feed.xml?a=1" << "";
+        QTest::newRow("uri and args") << "$remote_addr $host $uri $args $status"
+                                      << "10.0.0.1 blog.example.com /feed.xml a=1 200"
+                                      << "https://blog.example.com/feed.xml?a=1"
+                                      << "";
         QTest::newRow("absolute-form request") << "$remote_addr \"$request\" $status"
                                                << "10.0.0.1 \"GET http://www.example.com/home HTTP/1.1\" 200"
-                                               << "http://www.example.com/home" << "";
+                                               << "http://www.example.com/home"
+                                               << "";
         QTest::newRow("cookie header")
             << "$remote_addr $host \"$request\" $status \"$http_cookie\""
             << "10.0.0.1 dashboard.tenants.example.com \"GET / HTTP/1.1\" 200 \"DASHBOARD=abc|def; theme=dark\""
-            << "https://dashboard.tenants.example.com/" << "Cookie=DASHBOARD=abc|def; theme=dark";
+            << "https://dashboard.tenants.example.com/"
+            << "Cookie=DASHBOARD=abc|def; theme=dark";
         QTest::newRow("JSON log with escape=json")
             << "escape=json {\"t\":\"$time_iso8601\",\"host\":\"$host\",\"uri\":\"$request_uri\",\"status\":$status,\"ua\":\"$http_user_agent\"}"
             << "{\"t\":\"2026-11-25T08:00:01+00:00\",\"host\":\"shop.example.com\",\"uri\":\"/api?x=1\",\"status\":200,\"ua\":\"say "
                "\\\"hi\\\", ok\"}"
-            << "https://shop.example.com/api?x=1" << "User-Agent=say \"hi\", ok";
+            << "https://shop.example.com/api?x=1"
+            << "User-Agent=say \"hi\", ok";
     }
     void customFormats() {
         QFETCH(QString, format);
@@ -296,16 +342,20 @@ private slots:
         QCOMPARE(QString::fromStdString(r.request.scheme + "://" + r.request.host + r.request.target), url);
         if (!header.isEmpty()) {
             auto eq = header.indexOf('=');
-            QCOMPARE(QString::fromStdString(headerValue(r.request, header.left(eq).toStdString().c_str())), header.mid(eq + 1));
+            QCOMPARE(QString::fromStdString(headerValue(r.request, header.left(eq).toStdString().c_str())),
+                     header.mid(eq + 1));
         }
     }
 
     void customFormatErrors_data() {
         QTest::addColumn<QString>("format");
         QTest::addColumn<QString>("error");
-        QTest::newRow("adjacent variables") << "$remote_addr $host$request_uri" << "follow each other";
-        QTest::newRow("nothing to route") << "$remote_addr $status" << "records no request";
-        QTest::newRow("empty") << "   " << "empty";
+        QTest::newRow("adjacent variables") << "$remote_addr $host$request_uri"
+                                            << "follow each other";
+        QTest::newRow("nothing to route") << "$remote_addr $status"
+                                          << "records no request";
+        QTest::newRow("empty") << "   "
+                               << "empty";
     }
     void customFormatErrors() {
         QFETCH(QString, format);
@@ -321,18 +371,32 @@ private slots:
         QTest::addColumn<QString>("line");
         QTest::addColumn<QString>("url");  // empty: a bad line
         QTest::addColumn<QString>("why");
-        QTest::newRow("full") << R"({"time":"2026-11-25T08:00:01.5Z","method":"POST","url":"https://shop.example.com/api/v2/cart","client":"10.0.0.7","headers":{"X-Canary":"always"},"cookies":{"s":"1"},"recorded":{"status":201,"upstream":"shop-api-80"}})"
-                              << "https://shop.example.com/api/v2/cart" << "";
+        QTest::newRow("full")
+            << R"({"time":"2026-11-25T08:00:01.5Z","method":"POST","url":"https://shop.example.com/api/v2/cart","client":"10.0.0.7","headers":{"X-Canary":"always"},"cookies":{"s":"1"},"recorded":{"status":201,"upstream":"shop-api-80"}})"
+            << "https://shop.example.com/api/v2/cart"
+            << "";
         QTest::newRow("headers as pairs, time as a number")
             << R"({"time":1795593601.25,"url":"http://blog.example.com/feed.xml","headers":[["Accept","*/*"],{"name":"X-Id","value":"7"}]})"
-            << "http://blog.example.com/feed.xml" << "";
+            << "http://blog.example.com/feed.xml"
+            << "";
         QTest::newRow("host and path") << R"({"host":"www.example.com","path":"/home","scheme":"http"})"
-                                       << "http://www.example.com/home" << "";
-        QTest::newRow("no host") << R"({"path":"/status"})" << "https:///status" << "";
-        QTest::newRow("not JSON") << R"({"url": "https://x/", )" << "" << "not JSON";
-        QTest::newRow("no url") << R"({"method":"GET"})" << "" << "no \"url\"";
-        QTest::newRow("bad time") << R"({"url":"/x","time":"noon"})" << "" << "\"time\"";
-        QTest::newRow("relative url") << R"({"url":"shop.example.com/x"})" << "" << "no scheme";
+                                       << "http://www.example.com/home"
+                                       << "";
+        QTest::newRow("no host") << R"({"path":"/status"})"
+                                 << "https:///status"
+                                 << "";
+        QTest::newRow("not JSON") << R"({"url": "https://x/", )"
+                                  << ""
+                                  << "not JSON";
+        QTest::newRow("no url") << R"({"method":"GET"})"
+                                << ""
+                                << "no \"url\"";
+        QTest::newRow("bad time") << R"({"url":"/x","time":"noon"})"
+                                  << ""
+                                  << "\"time\"";
+        QTest::newRow("relative url") << R"({"url":"shop.example.com/x"})"
+                                      << ""
+                                      << "no scheme";
     }
     void jsonLines() {
         QFETCH(QString, line);
@@ -353,8 +417,9 @@ private slots:
     }
 
     void jsonLinesDetails() {
-        auto all = readAll(R"({"time":"2026-11-25T08:00:01.5Z","method":"POST","url":"https://shop.example.com/api","client":"10.0.0.7","headers":{"X-Canary":"always"},"cookies":{"s":"1","t":"2"},"recorded":{"status":201,"upstream":"shop-api-80","alternative":"shop-api-canary-80"}})"
-                           "\n# a comment\n\n");
+        auto all = readAll(
+            R"({"time":"2026-11-25T08:00:01.5Z","method":"POST","url":"https://shop.example.com/api","client":"10.0.0.7","headers":{"X-Canary":"always"},"cookies":{"s":"1","t":"2"},"recorded":{"status":201,"upstream":"shop-api-80","alternative":"shop-api-canary-80"}})"
+            "\n# a comment\n\n");
         QCOMPARE(int(all.format), int(trace::TraceFormat::Jsonl));
         QCOMPARE(all.records.size(), std::size_t(3));
         const auto& r = all.records[0];
@@ -387,8 +452,10 @@ private slots:
         QCOMPARE(std::string(*a.request.cookie("session")), std::string("abc"));
         QCOMPARE(a.recorded.upstream, std::string("shop-api-80"));
         QCOMPARE(all.records[2].request.target, std::string("/search?q=a,b"));
-        QVERIFY2(all.records[3].kind == Kind::Bad && all.records[3].why.find("fields") != std::string::npos, all.records[3].why.c_str());
-        QVERIFY2(all.records[4].kind == Kind::Bad && all.records[4].why.find("unterminated") != std::string::npos, all.records[4].why.c_str());
+        QVERIFY2(all.records[3].kind == Kind::Bad && all.records[3].why.find("fields") != std::string::npos,
+                 all.records[3].why.c_str());
+        QVERIFY2(all.records[4].kind == Kind::Bad && all.records[4].why.find("unterminated") != std::string::npos,
+                 all.records[4].why.c_str());
     }
 
     void csvWithoutUrlColumn() {
@@ -422,15 +489,16 @@ private slots:
 
     void harEdgeCases() {
         std::string big(3 * 1024 * 1024, 'A');  // a 3 MB response body: left out while scanning
-        std::string har = "{\"log\":{\"version\":\"1.2\",\"creator\":{\"name\":\"t\"},\"entries\":[\n"
-                          "{\"startedDateTime\":\"2026-11-25T09:00:00.000Z\",\"time\":12.5,\"request\":{\"method\":\"GET\","
-                          "\"url\":\"https://shop.example.com/\",\"httpVersion\":\"HTTP/2.0\",\"headers\":[{\"name\":\":authority\","
-                          "\"value\":\"shop.example.com\"},{\"name\":\":path\",\"value\":\"/\"},{\"name\":\"X-Canary\",\"value\":\"always\"}],"
-                          "\"cookies\":[{\"name\":\"a\",\"value\":\"1\"}]},\"response\":{\"status\":200,\"content\":{\"text\":\"" +
-                          big +
-                          "\"}}},\n"
-                          "{\"startedDateTime\":\"yesterday\",\"request\":{\"url\":\"https://x/\"}},\n"
-                          "{\"startedDateTime\":\"2026-11-25T09:00:01.000Z\",\"request\":{\"method\":\"GET\",\"url\":\"https://shop.example.com/cart\"}";
+        std::string har =
+            "{\"log\":{\"version\":\"1.2\",\"creator\":{\"name\":\"t\"},\"entries\":[\n"
+            "{\"startedDateTime\":\"2026-11-25T09:00:00.000Z\",\"time\":12.5,\"request\":{\"method\":\"GET\","
+            "\"url\":\"https://shop.example.com/\",\"httpVersion\":\"HTTP/2.0\",\"headers\":[{\"name\":\":authority\","
+            "\"value\":\"shop.example.com\"},{\"name\":\":path\",\"value\":\"/\"},{\"name\":\"X-Canary\",\"value\":\"always\"}],"
+            "\"cookies\":[{\"name\":\"a\",\"value\":\"1\"}]},\"response\":{\"status\":200,\"content\":{\"text\":\"" +
+            big +
+            "\"}}},\n"
+            "{\"startedDateTime\":\"yesterday\",\"request\":{\"url\":\"https://x/\"}},\n"
+            "{\"startedDateTime\":\"2026-11-25T09:00:01.000Z\",\"request\":{\"method\":\"GET\",\"url\":\"https://shop.example.com/cart\"}";
         auto all = readAll(har, {}, "edge.har");  // ends inside the third entry
         QCOMPARE(int(all.format), int(trace::TraceFormat::Har));
         QCOMPARE(all.records.size(), std::size_t(3));
@@ -457,13 +525,17 @@ private slots:
     void gzipVariants_data() {
         QTest::addColumn<QString>("text");
         QTest::addColumn<int>("format");
-        QTest::newRow("ingress-nginx") << QString::fromStdString(std::string(hs::testing::kUpstreamLine) + "\n" + hs::testing::kCanaryLine + "\n")
+        QTest::newRow("ingress-nginx") << QString::fromStdString(std::string(hs::testing::kUpstreamLine) + "\n" +
+                                                                 hs::testing::kCanaryLine + "\n")
                                        << int(trace::TraceFormat::IngressNginx);
-        QTest::newRow("combined") << QString::fromStdString(std::string(hs::testing::kCombinedLine) + "\n") << int(trace::TraceFormat::NginxCombined);
-        QTest::newRow("jsonl") << "{\"url\":\"https://shop.example.com/\"}\n{\"url\":\"https://blog.example.com/\"}\n" << int(trace::TraceFormat::Jsonl);
+        QTest::newRow("combined") << QString::fromStdString(std::string(hs::testing::kCombinedLine) + "\n")
+                                  << int(trace::TraceFormat::NginxCombined);
+        QTest::newRow("jsonl") << "{\"url\":\"https://shop.example.com/\"}\n{\"url\":\"https://blog.example.com/\"}\n"
+                               << int(trace::TraceFormat::Jsonl);
         QTest::newRow("csv") << "url,method\nhttps://shop.example.com/,GET\n" << int(trace::TraceFormat::Csv);
-        QTest::newRow("har") << "{\"log\":{\"entries\":[{\"startedDateTime\":\"2026-11-25T09:00:00Z\",\"request\":{\"method\":\"GET\",\"url\":\"https://shop.example.com/\"}}]}}"
-                             << int(trace::TraceFormat::Har);
+        QTest::newRow("har")
+            << "{\"log\":{\"entries\":[{\"startedDateTime\":\"2026-11-25T09:00:00Z\",\"request\":{\"method\":\"GET\",\"url\":\"https://shop.example.com/\"}}]}}"
+            << int(trace::TraceFormat::Har);
     }
     void gzipVariants() {
         QFETCH(QString, text);
@@ -503,22 +575,33 @@ private slots:
     void detection_data() {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("expected");  // format name, or an error fragment
-        QTest::newRow("ingress-nginx") << QString(hs::testing::kUpstreamLine) + "\n" << "ingress-nginx";
-        QTest::newRow("combined") << QString(hs::testing::kCombinedLine) + "\n" << "nginx";
-        QTest::newRow("jsonl") << "{\"url\":\"/\"}\n" << "jsonl";
-        QTest::newRow("csv") << "time,url\n1,/\n" << "csv";
-        QTest::newRow("har, pretty") << "{\n  \"log\": {\n    \"entries\": []\n  }\n}\n" << "har";
-        QTest::newRow("har, one line") << "{\"log\":{\"entries\":[]}}\n" << "har";
-        QTest::newRow("unknown") << "hello world\nthis is not a log\n" << "cannot tell the format";
-        QTest::newRow("empty") << "" << "is empty";
-        QTest::newRow("only blank lines") << "\n\n  \n" << "is empty";
+        QTest::newRow("ingress-nginx") << QString(hs::testing::kUpstreamLine) + "\n"
+                                       << "ingress-nginx";
+        QTest::newRow("combined") << QString(hs::testing::kCombinedLine) + "\n"
+                                  << "nginx";
+        QTest::newRow("jsonl") << "{\"url\":\"/\"}\n"
+                               << "jsonl";
+        QTest::newRow("csv") << "time,url\n1,/\n"
+                             << "csv";
+        QTest::newRow("har, pretty") << "{\n  \"log\": {\n    \"entries\": []\n  }\n}\n"
+                                     << "har";
+        QTest::newRow("har, one line") << "{\"log\":{\"entries\":[]}}\n"
+                                       << "har";
+        QTest::newRow("unknown") << "hello world\nthis is not a log\n"
+                                 << "cannot tell the format";
+        QTest::newRow("empty") << ""
+                               << "is empty";
+        QTest::newRow("only blank lines") << "\n\n  \n"
+                                          << "is empty";
     }
     void detection() {
         QFETCH(QString, text);
         QFETCH(QString, expected);
         auto opened = trace::openTraceBytes(text.toStdString(), "x.log", {});
-        if (opened.reader) QCOMPARE(QString(trace::formatName(opened.reader->format())), expected);
-        else QVERIFY2(opened.error.find(expected.toStdString()) != std::string::npos, opened.error.c_str());
+        if (opened.reader)
+            QCOMPARE(QString(trace::formatName(opened.reader->format())), expected);
+        else
+            QVERIFY2(opened.error.find(expected.toStdString()) != std::string::npos, opened.error.c_str());
     }
 
     void unknownFileIsAnError() {
@@ -529,7 +612,8 @@ private slots:
 
     // ---- lines --------------------------------------------------------------------------------
     void everyLineIsOneRecord() {
-        std::string text = std::string(hs::testing::kUpstreamLine) + "\r\n\r\n" + "garbage line\n" + hs::testing::kCanaryLine;  // no final \n
+        std::string text = std::string(hs::testing::kUpstreamLine) + "\r\n\r\n" + "garbage line\n" +
+            hs::testing::kCanaryLine;  // no final \n
         trace::TraceOptions o;
         o.format = trace::TraceFormat::IngressNginx;
         auto all = readAll(text, o);
@@ -543,13 +627,15 @@ private slots:
     }
 
     void longLineIsSkipped() {
-        std::string text = std::string(hs::testing::kUpstreamLine) + "\n" + std::string(3 * 1024 * 1024, 'x') + "\n" + hs::testing::kCanaryLine + "\n";
+        std::string text = std::string(hs::testing::kUpstreamLine) + "\n" + std::string(3 * 1024 * 1024, 'x') + "\n" +
+            hs::testing::kCanaryLine + "\n";
         trace::TraceOptions o;
         o.format = trace::TraceFormat::IngressNginx;
         auto all = readAll(text, o);
         QCOMPARE(all.records.size(), std::size_t(3));
-        QVERIFY2(all.records[1].kind == Kind::Bad && all.records[1].why.find("longer than the limit") != std::string::npos,
-                 all.records[1].why.c_str());
+        QVERIFY2(
+            all.records[1].kind == Kind::Bad && all.records[1].why.find("longer than the limit") != std::string::npos,
+            all.records[1].why.c_str());
         QVERIFY2(all.records[1].why.find("3145728 bytes") != std::string::npos, all.records[1].why.c_str());
         QVERIFY(all.records[2].kind == Kind::Request);
     }
@@ -567,7 +653,8 @@ private slots:
         QCOMPARE(lines.lineNumber(), std::uint64_t(2));
         QCOMPARE(int(lines.next(l)), int(trace::LineReader::Status::End));
         // the 1 GB line went by in a bounded buffer: the peak grew by a few MiB at most
-        QVERIFY2(maxRssMiB() - before < 64, qPrintable(QString("peak RSS %1 MiB, %2 MiB before").arg(maxRssMiB()).arg(before)));
+        QVERIFY2(maxRssMiB() - before < 64,
+                 qPrintable(QString("peak RSS %1 MiB, %2 MiB before").arg(maxRssMiB()).arg(before)));
     }
 };
 

@@ -14,21 +14,21 @@
 namespace hs::graph::detail {
 
 struct EdgeChain {
-    std::uint32_t top = 0;     // the endpoint in the earlier lane (the source unless reversed)
+    std::uint32_t top = 0;  // the endpoint in the earlier lane (the source unless reversed)
     std::uint32_t bottom = 0;  // the endpoint in the later lane
     std::uint32_t bendBegin = 0;  // bend vertices bendBegin .. bendBegin + bendCount - 1, top to bottom
     std::uint32_t bendCount = 0;
     bool reversed = false;  // the edge points from a later lane to an earlier one
-    bool flat = false;      // both ends in one lane: routed beside the lane, not ordered
+    bool flat = false;  // both ends in one lane: routed beside the lane, not ordered
 };
 
 struct LayeredGraph {
     std::uint32_t realCount = 0;
-    std::vector<Lane> layerLane;                // lane of each layer, in lane order
+    std::vector<Lane> layerLane;  // lane of each layer, in lane order
     std::array<int, kLaneCount> layerOfLane{};  // -1 for lanes without nodes
-    std::vector<std::uint32_t> layer;           // per vertex
-    std::vector<std::uint32_t> bendEdge;        // per bend vertex (v - realCount): its graph edge
-    std::vector<EdgeChain> chains;              // per graph edge
+    std::vector<std::uint32_t> layer;  // per vertex
+    std::vector<std::uint32_t> bendEdge;  // per bend vertex (v - realCount): its graph edge
+    std::vector<EdgeChain> chains;  // per graph edge
 
     // Neighbours in the layer above (up) and below (down), with multiplicity; CSR.
     std::vector<std::uint32_t> upBegin, upList, downBegin, downList;

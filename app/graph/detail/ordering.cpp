@@ -12,10 +12,10 @@ namespace hs::graph::detail {
 
 namespace {
 
-constexpr int kPatience = 2;               // sweeps without a better count before giving up
-constexpr int kMaxTransposePasses = 24;    // per layer and call
-constexpr int kBlockFailures = 2;          // rejected block moves in a row before giving up on one
-constexpr int kFinalRounds = 6;            // block moves + transposition over all layers, at the end
+constexpr int kPatience = 2;  // sweeps without a better count before giving up
+constexpr int kMaxTransposePasses = 24;  // per layer and call
+constexpr int kBlockFailures = 2;  // rejected block moves in a row before giving up on one
+constexpr int kFinalRounds = 6;  // block moves + transposition over all layers, at the end
 constexpr std::uint32_t kNone = 0xffffffffu;
 
 // Neighbour lists are short (a Pod has one or two Services): insertion sort beats std::sort there.
@@ -41,7 +41,8 @@ std::uint64_t crossPairs(std::span<const std::uint32_t> a, std::span<const std::
 }
 
 // Crossings between layers l and l + 1.
-std::uint64_t countPair(const LayeredGraph& lg, const Ordering& o, std::uint32_t l, Fenwick& tree, std::vector<std::uint32_t>& ends) {
+std::uint64_t countPair(const LayeredGraph& lg, const Ordering& o, std::uint32_t l, Fenwick& tree,
+                        std::vector<std::uint32_t>& ends) {
     std::uint64_t total = 0;
     tree.reset(o.layers[l + 1].size());
     for (std::uint32_t u : o.layers[l]) {
@@ -64,8 +65,10 @@ public:
         const std::uint32_t layers = lg_.layerCount();
         o_.layers.assign(layers, {});
         o_.pos.assign(lg_.vertexCount(), 0);
-        if (in_.initial == InitialOrder::Input) initialInput();
-        else initialTraversal();
+        if (in_.initial == InitialOrder::Input)
+            initialInput();
+        else
+            initialTraversal();
         locked_.assign(lg_.vertexCount(), 0);
         if (!in_.previousRank.empty()) applyPrevious();
         pairCount_.assign(layers, 0);
@@ -85,7 +88,9 @@ public:
         int sweeps = in_.maxSweeps;
         if (in_.sweepWork > 0) {
             const std::size_t work = std::size_t{lg_.vertexCount()} + lg_.downList.size();
-            sweeps = std::min(sweeps, static_cast<int>(std::clamp<std::size_t>(in_.sweepWork / std::max<std::size_t>(work, 1), 4, 1000)));
+            sweeps = std::min(
+                sweeps,
+                static_cast<int>(std::clamp<std::size_t>(in_.sweepWork / std::max<std::size_t>(work, 1), 4, 1000)));
         }
         for (int sweep = 0; sweep < sweeps && best > 0; ++sweep) {
             for (std::uint32_t l = 1; l < layers; ++l) {
@@ -176,7 +181,9 @@ private:
                 band[byRank[i]] = id;
             }
         }
-        auto sameBand = [&](std::uint32_t a, std::uint32_t b) { return band[a] == kNone || band[b] == kNone || band[a] == band[b]; };
+        auto sameBand = [&](std::uint32_t a, std::uint32_t b) {
+            return band[a] == kNone || band[b] == kNone || band[a] == band[b];
+        };
         auto byRank = [&](std::uint32_t a, std::uint32_t b) { return std::tie(rank[a], a) < std::tie(rank[b], b); };
         std::vector<std::uint32_t> begin(std::size_t{n} + 1, 0), list;
         list.reserve(lg_.downList.size() + lg_.upList.size());
@@ -225,7 +232,8 @@ private:
     void applyPrevious() {
         for (std::uint32_t v = 0; v < lg_.vertexCount(); ++v) locked_[v] = in_.previousRank[v] >= 0 ? 1 : 0;
         for (auto& layer : o_.layers) {
-            auto known = std::stable_partition(layer.begin(), layer.end(), [&](std::uint32_t v) { return locked_[v] != 0; });
+            auto known =
+                std::stable_partition(layer.begin(), layer.end(), [&](std::uint32_t v) { return locked_[v] != 0; });
             std::stable_sort(layer.begin(), known, [&](std::uint32_t a, std::uint32_t b) {
                 return in_.previousRank[a] < in_.previousRank[b];
             });
@@ -392,7 +400,8 @@ private:
         if (lo >= hi) return current;
         // A move that failed twice in a row (blocks grouped by a hub, say) is not tried again.
         const std::size_t slot = 2 * std::size_t{cut} + (below ? 1 : 0);
-        if (blockFails_.size() != 2 * std::size_t{lg_.layerCount()}) blockFails_.assign(2 * std::size_t{lg_.layerCount()}, 0);
+        if (blockFails_.size() != 2 * std::size_t{lg_.layerCount()})
+            blockFails_.assign(2 * std::size_t{lg_.layerCount()}, 0);
         if (blockFails_[slot] >= kBlockFailures) return current;
         const std::vector<std::uint32_t>& root = blockRoots(cut, below);
         if (root.empty()) return current;  // a single block
@@ -422,17 +431,19 @@ private:
             if (blockFirst_[b] < 0) blockFirst_[b] = o_.pos[v];
             for (std::uint32_t w : below ? lg_.ups(v) : lg_.downs(v)) blockSum_[b] += o_.pos[w], blockLinks_[b] += 1;
         }
-        const double scale = static_cast<double>(o_.layers[cut].size()) / static_cast<double>(std::max<std::size_t>(1, o_.layers[next].size()));
+        const double scale = static_cast<double>(o_.layers[cut].size()) /
+            static_cast<double>(std::max<std::size_t>(1, o_.layers[next].size()));
         for (std::uint32_t b = 0; b < blocks; ++b)
             blockSum_[b] = blockLinks_[b] > 0 ? blockSum_[b] / blockLinks_[b]
-                           : blockFirst_[b] >= 0 ? blockFirst_[b] * scale
-                                                 : std::numeric_limits<double>::max();
+                : blockFirst_[b] >= 0         ? blockFirst_[b] * scale
+                                              : std::numeric_limits<double>::max();
         auto before = [&](std::uint32_t a, std::uint32_t b) {
             std::uint32_t x = blockOf_[a], y = blockOf_[b];
             return std::tie(blockSum_[x], x) < std::tie(blockSum_[y], y);
         };
         bool sorted = true;
-        for (std::uint32_t l = lo; l < hi && sorted; ++l) sorted = std::is_sorted(o_.layers[l].begin(), o_.layers[l].end(), before);
+        for (std::uint32_t l = lo; l < hi && sorted; ++l)
+            sorted = std::is_sorted(o_.layers[l].begin(), o_.layers[l].end(), before);
         if (sorted) return current;
         total();  // every count clean, so the ones below are exactly those of the move
         saved_.assign(o_.layers.begin() + lo, o_.layers.begin() + hi);

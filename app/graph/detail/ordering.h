@@ -26,7 +26,7 @@ struct OrderingInput {
 
 struct Ordering {
     std::vector<std::vector<std::uint32_t>> layers;  // vertices of each layer, top to bottom
-    std::vector<std::uint32_t> pos;                  // per vertex: its index in its layer
+    std::vector<std::uint32_t> pos;  // per vertex: its index in its layer
     std::int64_t initialCrossings = 0;
     std::int64_t crossings = 0;
     int sweeps = 0;  // down+up sweep pairs run

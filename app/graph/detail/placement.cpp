@@ -37,8 +37,10 @@ public:
         }
         const bool memo = !in_.previousY.empty();
         for (std::uint32_t l = 0; l < layers; ++l) {
-            if (memo) startFromPrevious(l);
-            else startStacked(l);
+            if (memo)
+                startFromPrevious(l);
+            else
+                startStacked(l);
         }
         for (int s = 0; s < in_.sweeps; ++s) {
             for (std::uint32_t l = 1; l < layers; ++l) place(l);

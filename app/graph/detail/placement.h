@@ -14,11 +14,11 @@ namespace hs::graph::detail {
 struct PlacementInput {
     const LayeredGraph* layered = nullptr;
     const Ordering* ordering = nullptr;
-    std::span<const double> height;          // per vertex
-    std::span<const std::uint32_t> band;     // per vertex: namespace id, or kNoBand for bend vertices
-    std::span<const double> previousY;       // per vertex: previous centre, NaN if new; empty: none
-    double gap = 0;                          // between neighbouring vertices of a layer
-    double bandGap = 0;                      // extra, between neighbours of different namespaces
+    std::span<const double> height;  // per vertex
+    std::span<const std::uint32_t> band;  // per vertex: namespace id, or kNoBand for bend vertices
+    std::span<const double> previousY;  // per vertex: previous centre, NaN if new; empty: none
+    double gap = 0;  // between neighbouring vertices of a layer
+    double bandGap = 0;  // extra, between neighbours of different namespaces
     int sweeps = 0;
 };
 inline constexpr std::uint32_t kNoBand = 0xffffffffu;

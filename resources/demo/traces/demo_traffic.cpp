@@ -21,7 +21,7 @@ struct Template {
     const char* path;  // placeholders: {id} {slug} {word} {hash}
     double weight;
     const char* method;
-    bool office;       // from the office network (10.1.0.0/22)
+    bool office;  // from the office network (10.1.0.0/22)
     const char* header;  // an extra "Name: value", or nullptr
 };
 
@@ -114,7 +114,8 @@ public:
         r.target = fill(tp.path);
         r.clientIP = tp.office ? "10.1." + std::to_string(rng_.range(0, 3)) + "." + std::to_string(rng_.range(1, 254))
                                : publicClient();
-        g.agent = std::string(tp.path) == "/healthz" ? "kube-probe/1.31" : kAgents[rng_.range(0, std::size(kAgents) - 1)];
+        g.agent =
+            std::string(tp.path) == "/healthz" ? "kube-probe/1.31" : kAgents[rng_.range(0, std::size(kAgents) - 1)];
         g.referer = rng_.range(0, 2) == 0 ? "https://" + host + "/" : "-";
         r.headers.clear();
         r.headers.push_back({"User-Agent", g.agent});
@@ -148,7 +149,9 @@ public:
         double v = std::exp(std::log(0.018) + 0.8 * z);
         return static_cast<std::int64_t>(std::min(v, 30.0) * 1e9);
     }
-    std::uint64_t bytes(std::uint64_t lo, std::uint64_t hi) { return static_cast<std::uint64_t>(rng_.range(static_cast<std::int64_t>(lo), static_cast<std::int64_t>(hi))); }
+    std::uint64_t bytes(std::uint64_t lo, std::uint64_t hi) {
+        return static_cast<std::uint64_t>(rng_.range(static_cast<std::int64_t>(lo), static_cast<std::int64_t>(hi)));
+    }
     std::string requestId() {
         char buf[40];
         std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng_.next()),
@@ -169,12 +172,16 @@ private:
             }
             auto close = path.find('}', i);
             std::string_view what = path.substr(i + 1, close - i - 1);
-            if (what == "id") out += std::to_string(rng_.range(1, 5000));
-            else if (what == "word") out += kWords[rng_.range(0, std::size(kWords) - 1)];
-            else if (what == "slug") out += kSlugs[rng_.range(0, std::size(kSlugs) - 1)];
+            if (what == "id")
+                out += std::to_string(rng_.range(1, 5000));
+            else if (what == "word")
+                out += kWords[rng_.range(0, std::size(kWords) - 1)];
+            else if (what == "slug")
+                out += kSlugs[rng_.range(0, std::size(kSlugs) - 1)];
             else if (what == "hash") {
                 char buf[16];
-                std::snprintf(buf, sizeof buf, "%08llx", static_cast<unsigned long long>(rng_.range(0, 15) * 0x1111111));
+                std::snprintf(buf, sizeof buf, "%08llx",
+                              static_cast<unsigned long long>(rng_.range(0, 15) * 0x1111111));
                 out += buf;
             }
             i = close;
@@ -186,7 +193,8 @@ private:
         std::int64_t n = rng_.range(0, 3999);
         if (n < 254) return "203.0.113." + std::to_string(n + 1);
         if (n < 508) return "198.51.100." + std::to_string(n - 253);
-        return "100." + std::to_string(64 + n % 8) + "." + std::to_string(n / 8 % 250) + "." + std::to_string(n % 251 + 1);
+        return "100." + std::to_string(64 + n % 8) + "." + std::to_string(n / 8 % 250) + "." +
+            std::to_string(n % 251 + 1);
     }
 
     std::shared_ptr<const sim::RouteTable> table_;
@@ -211,7 +219,8 @@ std::string timeLocal(std::int64_t ns) {
 
 std::string seconds3(std::int64_t ns) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%lld.%03lld", static_cast<long long>(ns / 1'000'000'000), static_cast<long long>(ns / 1'000'000 % 1000));
+    std::snprintf(buf, sizeof buf, "%lld.%03lld", static_cast<long long>(ns / 1'000'000'000),
+                  static_cast<long long>(ns / 1'000'000 % 1000));
     return buf;
 }
 
@@ -227,7 +236,8 @@ std::string upstreamAddr(const replay::NginxLogModel& m, const sim::Decision& d)
 
 }  // namespace
 
-void writeIngressNginxLog(std::ostream& out, std::shared_ptr<const sim::RouteTable> table, const TrafficOptions& options) {
+void writeIngressNginxLog(std::ostream& out, std::shared_ptr<const sim::RouteTable> table,
+                          const TrafficOptions& options) {
     Traffic traffic(table, options);
     Generated g;
     sim::Decision d;
@@ -301,13 +311,15 @@ void writeJsonLines(std::ostream& out, std::shared_ptr<const sim::RouteTable> ta
         model::JsonWriter w;
         w.beginObject();
         w.field("time", trace::formatIso8601Ms(g.timeNs)).field("method", g.request.method);
-        w.field("url", g.request.scheme + "://" + g.request.host + g.request.target).field("client", g.request.clientIP);
+        w.field("url", g.request.scheme + "://" + g.request.host + g.request.target)
+            .field("client", g.request.clientIP);
         w.key("headers").beginObject();
         for (const auto& h : g.request.headers) w.field(h.name, h.value);
         w.endObject();
         w.key("recorded").beginObject();
         w.field("status", status).field("upstream", std::string(m.upstreamName(g.request, d)));
-        w.field("alternative", std::string(replay::NginxLogModel::alternativeName(d))).field("upstreamAddr", upstreamAddr(m, d));
+        w.field("alternative", std::string(replay::NginxLogModel::alternativeName(d)))
+            .field("upstreamAddr", upstreamAddr(m, d));
         w.endObject();
         w.endObject();
         out << w.str() << '\n';
@@ -402,8 +414,8 @@ void writeBrowserHar(std::ostream& out, std::shared_ptr<const sim::RouteTable> t
         session->route(r, d, ro);
         int status = d.status ? d.status
                               : (d.outcome == sim::Outcome::DefaultBackend && d.service == "shop/maintenance" ? 503
-                                 : std::string_view(s.method) == "POST"                                        ? 201
-                                                                                                                : 200);
+                                     : std::string_view(s.method) == "POST"                                   ? 201
+                                                                                                              : 200);
         double ms = d.endpoint.empty() ? 2.0 + static_cast<double>(rng.range(0, 30)) / 10.0
                                        : 8.0 + static_cast<double>(rng.range(0, 900)) / 10.0;
         w.beginObject();

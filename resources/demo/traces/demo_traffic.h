@@ -25,7 +25,8 @@ struct TrafficOptions {
 };
 
 // The ingress-nginx access log (log_format upstreaminfo), one line per request.
-void writeIngressNginxLog(std::ostream& out, std::shared_ptr<const sim::RouteTable> table, const TrafficOptions& options);
+void writeIngressNginxLog(std::ostream& out, std::shared_ptr<const sim::RouteTable> table,
+                          const TrafficOptions& options);
 // The same requests as Hopscope JSON Lines (with what the controller recorded).
 void writeJsonLines(std::ostream& out, std::shared_ptr<const sim::RouteTable> table, const TrafficOptions& options);
 // A HAR 1.2 file of one browser session on the shop and the blog (about 40 entries).

@@ -88,13 +88,20 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : std::string(); };
-        if (a == "--out") out = value();
-        else if (a == "--format") format = value();
-        else if (a == "--requests") opt.requests = std::stoull(value());
-        else if (a == "--seed") opt.seed = std::stoull(value());
-        else if (a == "--rate") opt.ratePerSecond = std::stod(value());
-        else if (a == "--gzip") gzip = true;
-        else return usage();
+        if (a == "--out")
+            out = value();
+        else if (a == "--format")
+            format = value();
+        else if (a == "--requests")
+            opt.requests = std::stoull(value());
+        else if (a == "--seed")
+            opt.seed = std::stoull(value());
+        else if (a == "--rate")
+            opt.ratePerSecond = std::stod(value());
+        else if (a == "--gzip")
+            gzip = true;
+        else
+            return usage();
     }
     if (out.empty() || opt.ratePerSecond <= 0) return usage();
     auto loaded = hs::demo::load();
@@ -113,10 +120,14 @@ int main(int argc, char** argv) {
         plain.open(out, std::ios::binary | std::ios::trunc);
         os = &plain;
     }
-    if (format == "ingress-nginx") hs::demo::writeIngressNginxLog(*os, table, opt);
-    else if (format == "jsonl") hs::demo::writeJsonLines(*os, table, opt);
-    else if (format == "har") hs::demo::writeBrowserHar(*os, table, opt.seed);
-    else return usage();
+    if (format == "ingress-nginx")
+        hs::demo::writeIngressNginxLog(*os, table, opt);
+    else if (format == "jsonl")
+        hs::demo::writeJsonLines(*os, table, opt);
+    else if (format == "har")
+        hs::demo::writeBrowserHar(*os, table, opt.seed);
+    else
+        return usage();
     os->flush();
     if (zbuf) zbuf->close();
     if (!*os || (!gzip && !plain)) {
