@@ -9,7 +9,7 @@
 #   ./build.sh package      build the .deb and .tar.gz packages (installer/README.md)
 #
 # Environment: BUILD_DIR (default ./build), JOBS (default: number of cores), CI=true (CI mode:
-# then tests/ci-extra.sh, whose sanitizer and fuzz stages run when HS_STAGES names them).
+# then tests/ci-extra.sh: the ASan+UBSan suite and bounded fuzzing; HS_STAGES picks stages).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -50,7 +50,7 @@ build_packages=(
 )
 test_packages=(
   openssl nginx-light xvfb xauth xfonts-base fonts-dejavu-core
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format
   desktop-file-utils appstream lintian dpkg-dev fakeroot file zsh fish
 )
 
