@@ -4,6 +4,7 @@
 // located errors instead of crashes.
 #include "app/gui/lesson.h"
 #include "resources/demo.h"
+#include "tests/test_paths.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -49,7 +50,7 @@ void TestLessons::initTestCase() {
 }
 
 void TestLessons::everyLessonFileIsCompiledIn() {
-    const QDir dir(QStringLiteral(HS_SOURCE_DIR "/resources/lessons"));
+    const QDir dir(QString::fromStdString(hs::testing::sourceDir() + "/resources/lessons"));
     QVERIFY2(dir.exists(), qPrintable(dir.path()));
     std::set<std::string> onDisk, compiled;
     for (const QString& f : dir.entryList({QStringLiteral("*.yaml")}, QDir::Files)) onDisk.insert(f.toStdString());

@@ -7,6 +7,7 @@
 #include "app/gui/main_window.h"
 #include "app/gui/request_panel.h"
 #include "model/loader.h"
+#include "tests/test_paths.h"
 
 #include <QComboBox>
 #include <QDockWidget>
@@ -99,7 +100,7 @@ private slots:
         gui::MainWindow w;
         w.show();
         QVERIFY(waitForTable(w));
-        const QString folder = QStringLiteral(HS_SOURCE_DIR "/tests/golden/ingress-nginx/hosts");
+        const QString folder = QString::fromStdString(hs::testing::sourceDir() + "/tests/golden/ingress-nginx/hosts");
         w.workspace()->openFiles({folder});
         QVERIFY2(waitForTable(w), "the folder never compiled");
         QCOMPARE(w.workspace()->source().kind, gui::SourceSpec::Kind::Files);

@@ -167,10 +167,11 @@ private slots:
     }
 
     void cancelStopsALongReplay() {
-        QVERIFY2(QFile::exists(HS_DEMO_TRACE), HS_DEMO_TRACE " is missing (built by hs_demo_trace_files)");
+        QVERIFY2(QFile::exists(QString::fromStdString(hs::testing::demoTraceFile())),
+                 (hs::testing::demoTraceFile() + " is missing (built by hs_demo_trace_files)").c_str());
         ReplayPanel panel;
         panel.setTable(demoTable());
-        panel.setTraceFile(QStringLiteral(HS_DEMO_TRACE));
+        panel.setTraceFile(QString::fromStdString(hs::testing::demoTraceFile()));
         panel.setSpeed(0);
         QSignalSpy done(&panel, &ReplayPanel::finished);
         panel.start();
@@ -205,7 +206,7 @@ private slots:
     void destroyedMidReplay() {
         auto* panel = new ReplayPanel;
         panel->setTable(demoTable());
-        panel->setTraceFile(QStringLiteral(HS_DEMO_TRACE));
+        panel->setTraceFile(QString::fromStdString(hs::testing::demoTraceFile()));
         panel->start();
         QVERIFY(panel->isRunning());
         (void)QTest::qWaitFor([&] { return panel->snapshot() != nullptr; }, 5000);  // mid-replay, or at least running

@@ -4,6 +4,7 @@
 // render a screenshot for the docs.
 #include "app/gui/teaching_panel.h"
 #include "resources/demo.h"
+#include "tests/test_paths.h"
 
 #include <QApplication>
 #include <QFile>
@@ -162,7 +163,7 @@ void TestTeachingPanel::pathHopHighlightsTheMatchedPath() {
     QVERIFY2(pathLine,
              qPrintable(QStringLiteral("no highlighted line holds path: %1 in %2").arg(path, shown.join(" | "))));
     // The line numbers are the manifest file's own: the text shown is the file's text there.
-    const QStringList real = fileLines(QStringLiteral(HS_SOURCE_DIR "/resources/demo/") + file);
+    const QStringList real = fileLines(QString::fromStdString(hs::testing::sourceDir() + "/resources/demo/") + file);
     QVERIFY(!real.isEmpty());
     for (int i = 0; i < lines.size(); ++i) {
         QVERIFY(lines[i] >= 1 && lines[i] <= real.size());

@@ -188,15 +188,16 @@ private slots:
     }
 
     void profileComparisonIsTheClis() {
-        QVERIFY2(QFile::exists(HS_DEMO_TRACE), HS_DEMO_TRACE " is missing (built by hs_demo_trace_files)");
+        QVERIFY2(QFile::exists(QString::fromStdString(hs::testing::demoTraceFile())),
+                 (hs::testing::demoTraceFile() + " is missing (built by hs_demo_trace_files)").c_str());
         WhatIfPanel panel;
         panel.setBaseline(demoState(), {});
         panel.setMode(WhatIfPanel::Mode::OtherProfile);
         panel.setOtherProfile(sim::Profile::GatewayApi);
-        panel.setTraceFile(QStringLiteral(HS_DEMO_TRACE));
+        panel.setTraceFile(QString::fromStdString(hs::testing::demoTraceFile()));
         QVERIFY(runCompare(panel));
-        auto cli = hs::testing::runCli({"diff", "--demo", "--trace", HS_DEMO_TRACE, "--profile", "ingress-nginx",
-                                        "--against-profile", "gateway-api", "--json"});
+        auto cli = hs::testing::runCli({"diff", "--demo", "--trace", hs::testing::demoTraceFile(), "--profile",
+                                        "ingress-nginx", "--against-profile", "gateway-api", "--json"});
         QVERIFY2(cli.code == 1, cli.err.c_str());  // 1: changes found
         const auto& report = *panel.comparison().report;
         QVERIFY(!report.groups.empty());
@@ -225,7 +226,7 @@ private slots:
     // A second manifest set as a folder: every file's text reaches the editor, as written, and it
     // validates to the objects the loader finds in that folder.
     void openFolderLoadsEveryManifest() {
-        const QString folder = QStringLiteral(HS_SOURCE_DIR "/resources/demo");
+        const QString folder = QString::fromStdString(hs::testing::sourceDir() + "/resources/demo");
         WhatIfPanel panel;
         panel.setBaseline(demoState(), {});
         QString error;

@@ -4,6 +4,7 @@
 // restarts and seeding, faultproxy under the test's control, and helpers that compare a live
 // snapshot with a fresh list of the server.
 #include "kubeclient/live_cluster.h"
+#include "tests/test_paths.h"
 
 #include <QDir>
 #include <QFile>
@@ -24,7 +25,9 @@
 
 namespace hs::test {
 
-inline QString clusterScript(const QString& name) { return QStringLiteral(HS_SOURCE_DIR "/tests/cluster/") + name; }
+inline QString clusterScript(const QString& name) {
+    return QString::fromStdString(hs::testing::sourceDir() + "/tests/cluster/") + name;
+}
 
 class TestCluster {
 public:

@@ -12,6 +12,7 @@
 #include "resources/demo.h"
 #include "simulator/nginx/export.h"
 #include "simulator/nginx/nginx_table.h"
+#include "tests/test_paths.h"
 
 #include <QElapsedTimer>
 #include <QRegularExpression>
@@ -28,7 +29,7 @@ namespace {
 
 model::LoadResult loadSet(const std::string& set) {
     if (set == "demo") return demo::load();
-    return model::loadManifests({std::string(HS_SOURCE_DIR) + "/tests/nginx/manifests/" + set});
+    return model::loadManifests({hs::testing::sourceDir() + "/tests/nginx/manifests/" + set});
 }
 
 // One manifest set compiled, exported for the test and served by a running nginx.
@@ -160,8 +161,8 @@ private slots:
 
         QTemporaryDir dir;
         std::string file = dir.filePath("nginx.conf").toStdString();
-        QCOMPARE(run({"export-nginx", "-f", std::string(HS_SOURCE_DIR) + "/tests/nginx/manifests/regex", "-o", file},
-                     out, err),
+        QCOMPARE(run({"export-nginx", "-f", hs::testing::sourceDir() + "/tests/nginx/manifests/regex", "-o", file}, out,
+                     err),
                  0);
         QVERIFY(out.empty());
         QVERIFY2(err.find("warning: server re-edge.test: location ~* \"^/bad(\" left out") != std::string::npos,

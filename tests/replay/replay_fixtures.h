@@ -9,6 +9,7 @@
 #include "simulator/replay/engine.h"
 #include "simulator/trace/trace_reader.h"
 #include "tests/cli/run_cli.h"
+#include "tests/test_paths.h"
 
 #include <QTemporaryDir>
 
@@ -65,7 +66,5 @@ inline std::string readFile(const std::string& path) {
     ss << in.rdbuf();
     return ss.str();
 }
-
-inline std::string sourceDir() { return HS_SOURCE_DIR; }
 
 }  // namespace hs::testing

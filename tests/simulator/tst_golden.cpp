@@ -4,6 +4,7 @@
 // agree with each other and with the expectations. `lint:` lists findings that must appear.
 #include "model/loader.h"
 #include "simulator/check.h"
+#include "tests/test_paths.h"
 
 #include <QtTest>
 
@@ -45,7 +46,7 @@ const Case& runCase(const std::string& profile, const fs::path& dir) {
 
 std::vector<std::pair<std::string, fs::path>> caseDirs() {
     std::vector<std::pair<std::string, fs::path>> out;
-    fs::path root = fs::path(HS_SOURCE_DIR) / "tests" / "golden";
+    fs::path root = fs::path(hs::testing::sourceDir()) / "tests" / "golden";
     for (const char* profile : {"ingress-nginx", "gateway-api", "gce", "spec"}) {
         if (!fs::is_directory(root / profile)) continue;
         std::vector<fs::path> dirs;
