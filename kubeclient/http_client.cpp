@@ -389,6 +389,9 @@ void HttpClient::Impl::finish(const std::shared_ptr<Transfer>& t, CURLcode code)
 }
 
 void HttpClient::Impl::abortAllNow(const std::string& why) {
+    // Counted before the transfers fail: their callbacks change what observers see (the live
+    // status turns to Reconnecting), and the count must already say why.
+    ++dropped;
     auto victims = active;
     if (probe) victims.push_back(probe);
     for (auto& t : victims) {
@@ -398,7 +401,6 @@ void HttpClient::Impl::abortAllNow(const std::string& why) {
     // Dropping the multi handle closes every cached connection, so nothing reuses a dead one.
     curl_multi_cleanup(multi);
     newMulti();
-    ++dropped;
     lastActivity = Clock::now();
 }
 
