@@ -240,27 +240,16 @@ LoadResult loadManifests(const std::vector<std::string>& paths, const LoadOption
             continue;
         }
         if (fs::is_directory(st)) {
-            std::vector<fs::path> found;
-            fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
-            for (; !ec && it != end; it.increment(ec)) {
-                const fs::path& entry = it->path();
-                std::string fname = entry.filename().string();
-                if (!fname.empty() && fname[0] == '.') {
-                    if (it->is_directory(ec)) it.disable_recursion_pending();
-                    continue;
-                }
-                if (it->is_regular_file(ec) && isManifestFile(entry)) found.push_back(entry);
-            }
-            if (ec)
-                diags.push_back(fileDiag(std::make_shared<const std::string>(p), "cannot read folder: " + ec.message(),
-                                         "file.folder"));
-            std::sort(found.begin(), found.end());
-            for (auto& f : found) {
+            std::string folderError;
+            for (std::string& f : manifestFilesIn(p, folderError)) {
                 Input in;
-                in.name = std::make_shared<const std::string>(f.string());
-                in.path = std::move(f);
+                in.path = f;
+                in.name = std::make_shared<const std::string>(std::move(f));
                 inputs.push_back(std::move(in));
             }
+            if (!folderError.empty())
+                diags.push_back(fileDiag(std::make_shared<const std::string>(p), "cannot read folder: " + folderError,
+                                         "file.folder"));
             continue;
         }
         Input in;
@@ -269,6 +258,27 @@ LoadResult loadManifests(const std::vector<std::string>& paths, const LoadOption
         inputs.push_back(std::move(in));
     }
     return finish(inputs, std::move(diags), opt, "files: " + source, inputError);
+}
+
+std::vector<std::string> manifestFilesIn(const std::string& folder, std::string& error) {
+    std::vector<fs::path> found;
+    std::error_code ec;
+    fs::recursive_directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        const fs::path& entry = it->path();
+        std::string fname = entry.filename().string();
+        if (!fname.empty() && fname[0] == '.') {
+            if (it->is_directory(ec)) it.disable_recursion_pending();
+            continue;
+        }
+        if (it->is_regular_file(ec) && isManifestFile(entry)) found.push_back(entry);
+    }
+    error = ec ? ec.message() : std::string();
+    std::sort(found.begin(), found.end());
+    std::vector<std::string> files;
+    files.reserve(found.size());
+    for (const fs::path& f : found) files.push_back(f.string());
+    return files;
 }
 
 LoadResult loadTexts(std::vector<InputText> texts, const LoadOptions& opt) {

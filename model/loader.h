@@ -49,6 +49,10 @@ struct InputText {
 // Paths are files or folders (recursive: *.yaml, *.yml, *.json; hidden entries skipped), or "-"
 // for standard input.
 LoadResult loadManifests(const std::vector<std::string>& paths, const LoadOptions& options = {});
+// The manifest files a folder holds, as loadManifests reads them: recursive, *.yaml, *.yml and
+// *.json (any case), hidden files and folders skipped, sorted by path. `error` says why the walk
+// stopped early (what was found until then is returned).
+std::vector<std::string> manifestFilesIn(const std::string& folder, std::string& error);
 LoadResult loadTexts(std::vector<InputText> inputs, const LoadOptions& options = {});
 
 // Resolves a field path of an object read from a file to its position, by reading the object's

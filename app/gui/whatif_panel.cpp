@@ -9,7 +9,6 @@
 #include <QButtonGroup>
 #include <QComboBox>
 #include <QDir>
-#include <QDirIterator>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -531,14 +530,18 @@ void WhatIfPanel::changeSelected() {
 bool WhatIfPanel::openManifests(const QString& path, QString* error) {
     QString text;
     if (QFileInfo(path).isDir()) {
-        // A folder: every manifest file in it (recursive, hidden entries skipped, in path order,
-        // as the loader reads folders), as written — concatenated as YAML documents, each after a
-        // comment naming its file. Nothing is dropped: a broken file shows up in validation.
+        // A folder: every manifest file in it (model::manifestFilesIn: the files the loader reads,
+        // in its order), as written — concatenated as YAML documents, each after a comment naming
+        // its file. Nothing is dropped: a broken file shows up in validation.
+        std::string walkError;
         QStringList files;
-        QDirIterator it(path, {QStringLiteral("*.yaml"), QStringLiteral("*.yml"), QStringLiteral("*.json")},
-                        QDir::Files, QDirIterator::Subdirectories);
-        while (it.hasNext()) files << it.next();
-        files.sort();
+        for (const std::string& f : model::manifestFilesIn(path.toStdString(), walkError))
+            files << QString::fromStdString(f);
+        if (!walkError.empty()) {
+            if (error) *error = tr("cannot read the folder %1: %2").arg(path, QString::fromStdString(walkError));
+            return false;
+        }
+        const QDir root(path);
         for (const QString& file : files) {
             QFile f(file);
             if (!f.open(QIODevice::ReadOnly)) {
@@ -547,7 +550,7 @@ bool WhatIfPanel::openManifests(const QString& path, QString* error) {
             }
             QString body = QString::fromUtf8(f.readAll());
             if (!text.isEmpty()) text += QStringLiteral("---\n");
-            text += QStringLiteral("# file: %1\n").arg(QDir(path).relativeFilePath(file));
+            text += QStringLiteral("# file: %1\n").arg(root.relativeFilePath(file));
             text += body;
             if (!body.endsWith(u'\n')) text += u'\n';
         }
