@@ -1,13 +1,13 @@
 #include "simulator/nginx/nginx_table.h"
 
 #include "model/lint.h"
+#include "simulator/recent_memo.h"
 #include "simulator/uri.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <cmath>
 #include <cstring>
@@ -358,16 +358,15 @@ private:
     pcre2_match_data* md_ = nullptr;
     std::string uri_, host_, key_, tmp_, bucketKey_;
     // Host headers seen lately (requests without an absolute-form target) and what each gave:
-    // its $host, whether nginx accepts it, its server. A replay sends a handful of hosts over and
-    // over: the lowercasing, validation and server lookup are done once per host while it stays
-    // in these few entries (the table, hence the server, is fixed for a session).
-    struct HostMemo {
-        std::string raw, host;
+    // its $host, whether nginx accepts it, its server. The lowercasing, validation and server
+    // lookup are done once per host while it stays remembered (the table, hence the server, is
+    // fixed for a session).
+    struct HostSeen {
+        std::string host;
         bool valid = false;
         std::uint32_t server = 0;
     };
-    std::array<HostMemo, 8> hostMemo_;
-    std::size_t hostMemoUsed_ = 0, hostMemoNext_ = 0;
+    RecentMemo<HostSeen> hostMemo_;
     Request absolute_;  // an absolute-form request in origin form (route())
     struct Bucket {
         double excess = 0;  // in requests
@@ -1093,16 +1092,8 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
         if (const std::string* p = r.header("X-Forwarded-Proto")) scheme = *p;
 
     // --- host -------------------------------------------------------------------------------
-    const HostMemo* memo = nullptr;
-    if (!absoluteForm) {
-        for (std::size_t i = 0; i < hostMemoUsed_; ++i) {
-            const HostMemo& m = hostMemo_[i];
-            if (m.raw.size() == r.host.size() && std::memcmp(m.raw.data(), r.host.data(), r.host.size()) == 0) {
-                memo = &m;
-                break;
-            }
-        }
-    }
+    const RecentMemo<HostSeen>::Lookup seen = absoluteForm ? RecentMemo<HostSeen>::Lookup{} : hostMemo_.lookup(r.host);
+    const HostSeen* memo = seen.hit;
     if (memo) {
         host_.assign(memo->host);
     } else if (absoluteForm) {
@@ -1123,12 +1114,10 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
         for (char& ch : host_)
             if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
     }
-    // remembers this Host header's results (valid, server) in the oldest entry
+    // remembers this Host header's results (valid, server) when the memo admits it
     auto remember = [&](bool valid, std::uint32_t server) {
-        HostMemo& m = hostMemo_[hostMemoNext_];
-        hostMemoNext_ = (hostMemoNext_ + 1) % hostMemo_.size();
-        hostMemoUsed_ = std::max(hostMemoUsed_, hostMemoNext_ == 0 ? hostMemo_.size() : hostMemoNext_);
-        m.raw.assign(r.host);
+        if (!seen.admit) return;
+        HostSeen& m = hostMemo_.remember(r.host);
         m.host.assign(host_);
         m.valid = valid;
         m.server = server;
@@ -1139,7 +1128,7 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     else
         hostValid = absoluteForm ? validTargetHost(authority) : r.host.empty() || validNginxHost(r.host);
     if (!hostValid) {
-        if (!absoluteForm && !memo) remember(false, 0);
+        remember(false, 0);
         d.outcome = Outcome::BadRequest;
         d.status = 400;
         if (ex) {
@@ -1154,7 +1143,7 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
         si = memo->server;
     } else {
         si = t.findServer(host_);
-        if (!absoluteForm) remember(true, si);
+        remember(true, si);
     }
     const Server& server = c.servers[si];  // read only when explaining or off the fast path
     const ServerIndex& sx = t.idx(si);

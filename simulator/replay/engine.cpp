@@ -13,7 +13,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <deque>
 #include <limits>
 #include <ostream>
@@ -234,24 +233,11 @@ private:
 
     void arrive(trace::TraceRecord& rec, std::int64_t now);
     // The route key of d_: upstream, endpoint, Ingress (and the Service when no upstream),
-    // separated by '\x1f'. Valid until the next call.
+    // separated by '\x1f', in key_ (reused: no allocation once grown). Valid until the next call.
     std::string_view routeKey() {
-        const std::string_view parts[] = {d_.upstream, d_.endpoint, d_.ingress, d_.service};
-        const std::size_t count = d_.upstream.empty() ? 4 : 3;
-        std::size_t n = count - 1;
-        for (std::size_t i = 0; i < count; ++i) n += parts[i].size();
-        char* out = keyBuf_.data();
-        if (n > keyBuf_.size()) {
-            key_.resize(n);
-            out = key_.data();
-        }
-        std::size_t at = 0;
-        for (std::size_t i = 0; i < count; ++i) {
-            if (i) out[at++] = '\x1f';
-            std::memcpy(out + at, parts[i].data(), parts[i].size());
-            at += parts[i].size();
-        }
-        return {out, n};
+        key_.assign(d_.upstream).append(1, '\x1f').append(d_.endpoint).append(1, '\x1f').append(d_.ingress);
+        if (d_.upstream.empty()) key_.append(1, '\x1f').append(d_.service);
+        return key_;
     }
     void complete(const Event& e);
     void startService(Pod& pod, std::uint32_t podIdx, std::uint32_t slot, std::int64_t now);
@@ -326,7 +312,6 @@ private:
     sim::Decision d_;
     sim::Request finReq_;
     std::string key_, line_;
-    std::array<char, 512> keyBuf_;  // routeKey()
     model::JsonWriter jw_;
 };
 
@@ -555,7 +540,6 @@ void Engine::arrive(trace::TraceRecord& rec, std::int64_t now) {
 
     // counts per Ingress, Service, Pod: one lookup for the whole combination (the upstream names
     // the Service, the endpoint the Pod)
-    // (the key is put together in a fixed buffer: four short copies, no string appends)
     const std::string_view key = routeKey();
     std::uint32_t keyId = routeKeys_.find(key);
     std::uint32_t routeId;

@@ -1,7 +1,6 @@
 #include "simulator/replay/host_inference.h"
 
 #include <algorithm>
-#include <cstring>
 
 namespace hs::replay {
 
@@ -101,15 +100,12 @@ bool HostInference::infer(trace::TraceRecord& rec) {
         return false;
     }
     // Fast path: an upstream that only one server logs, seen lately (no lookup).
-    for (std::size_t i = 0; i < recentUsed_; ++i) {
-        const Recent& m = recent_[i];
-        if (m.upstream.size() == upstream.size() &&
-            std::memcmp(m.upstream.data(), upstream.data(), upstream.size()) == 0) {
-            rec.request.host.assign(rows_[m.row].host);
-            ++rows_[m.row].requests;
-            ++inferred_;
-            return true;
-        }
+    const sim::RecentMemo<std::size_t>::Lookup seen = recent_.lookup(upstream);
+    if (seen.hit) {
+        rec.request.host.assign(rows_[*seen.hit].host);
+        ++rows_[*seen.hit].requests;
+        ++inferred_;
+        return true;
     }
     const NginxLogModel::UpstreamInfo* u = upstream == "-" ? nullptr : model_.upstream(upstream);
     if (u && u->servers.size() == 1) {
@@ -119,11 +115,7 @@ bool HostInference::infer(trace::TraceRecord& rec) {
         rec.request.host.assign(rows_[slot].host);
         ++rows_[slot].requests;
         ++inferred_;
-        Recent& m = recent_[recentNext_];
-        recentNext_ = (recentNext_ + 1) % recent_.size();
-        recentUsed_ = std::max(recentUsed_, recentNext_ == 0 ? recent_.size() : recentNext_);
-        m.upstream.assign(upstream);
-        m.row = slot;
+        if (seen.admit) recent_.remember(upstream) = slot;
         return true;
     }
     const Result& r = resolve(rec, upstream);

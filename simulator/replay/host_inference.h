@@ -6,10 +6,10 @@
 // the request counts as ambiguous. Results are cached per (upstream, path, answer), bounded.
 // docs/traces.md, "Hosts the log does not record".
 
+#include "simulator/recent_memo.h"
 #include "simulator/replay/nginx_log_model.h"
 #include "simulator/trace/trace_record.h"
 
-#include <array>
 #include <map>
 #include <memory>
 #include <string>
@@ -62,12 +62,7 @@ private:
     std::vector<std::size_t> single_;  // upstream id → row (SIZE_MAX: none yet)
     // single-server upstreams seen lately and their rows: a log names a handful of upstreams
     // over and over (a few comparisons instead of a hash lookup per line)
-    struct Recent {
-        std::string upstream;
-        std::size_t row = SIZE_MAX;
-    };
-    std::array<Recent, 8> recent_;
-    std::size_t recentUsed_ = 0, recentNext_ = 0;
+    sim::RecentMemo<std::size_t> recent_;
     std::uint64_t inferred_ = 0, ambiguous_ = 0, failed_ = 0;
 };
 

@@ -69,7 +69,9 @@ void appendUtf8(std::string& out, std::uint32_t cp) {
 // costs more than the search), memchr for long runs.
 // When `backslash` is given, it is set if a '\\' occurs before the match (the value needs
 // unescaping): found in the same pass instead of another one.
-const char* findByte(const char* p, const char* e, char c, bool* backslash = nullptr) {
+// Always inlined: the upstreaminfo fast path calls it 16 times a line with no `backslash` (the
+// branches on it then vanish), and the call itself cost as much as a short field's search.
+[[gnu::always_inline]] inline const char* findByte(const char* p, const char* e, char c, bool* backslash = nullptr) {
 #if defined(__SSE2__)
     // 16 bytes per step: a field shorter than that (most are) ends in the first step, so the
     // loop exit is predictable
@@ -105,23 +107,6 @@ const char* findByte(const char* p, const char* e, char c, bool* backslash = nul
         p += 8;
     }
     if (swarEnd != e) return static_cast<const char*>(std::memchr(p, c, static_cast<std::size_t>(e - p)));
-    for (; p < e; ++p)
-        if (*p == c) return p;
-    return nullptr;
-}
-
-// findByte without the backslash tracking, inlined where it is called (the upstreaminfo fast
-// path calls it 16 times a line; the call itself cost as much as a short field's search).
-[[gnu::always_inline]] inline const char* findByteInline(const char* p, const char* e, char c) {
-#if defined(__SSE2__)
-    const __m128i pat = _mm_set1_epi8(c);
-    while (e - p >= 16) {
-        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        auto m = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, pat)));
-        if (m) return p + std::countr_zero(m);
-        p += 16;
-    }
-#endif
     for (; p < e; ++p)
         if (*p == c) return p;
     return nullptr;
@@ -396,7 +381,7 @@ bool LogFormat::parseUpstreamInfo(std::string_view line, TraceRecord& rec, Scrat
     // the variable); steps over the literal. False when that first `c` is not followed by `rest`
     // (the interpreter would look further) or there is none (a bad line).
     auto field = [&](char c, std::string_view rest, std::string_view& v) __attribute__((always_inline)) {
-        const char* hit = pos < n ? findByteInline(base + pos, base + n, c) : nullptr;
+        const char* hit = pos < n ? findByte(base + pos, base + n, c) : nullptr;
         if (!hit) return false;
         const auto at = static_cast<std::size_t>(hit - base);
         if (n - at - 1 < rest.size()) return false;
@@ -409,7 +394,7 @@ bool LogFormat::parseUpstreamInfo(std::string_view line, TraceRecord& rec, Scrat
     // An $upstream_* list value ending at a space: false where the interpreter's list rules would
     // look past that space ("a, b", "a : b").
     auto listField = [&](std::string_view & v) __attribute__((always_inline)) {
-        const char* hit = pos < n ? findByteInline(base + pos, base + n, ' ') : nullptr;
+        const char* hit = pos < n ? findByte(base + pos, base + n, ' ') : nullptr;
         if (!hit) return false;
         const auto at = static_cast<std::size_t>(hit - base);
         if ((at > pos && base[at - 1] == ',') || (at + 2 < n && base[at + 1] == ':' && base[at + 2] == ' ') ||
