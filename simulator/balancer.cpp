@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -364,6 +365,19 @@ std::string cookieTime(double t) {
     return buf;
 }
 
+// sticky.lua's new key: string.format("%.3f.%d.%d", ngx.now() + 1, worker pid, math.random(...))
+// with worker 1. std::to_chars with a precision writes what printf's %.3f does (C++ [charconv]),
+// at a fraction of snprintf's cost (a new affinity cookie per request without one).
+std::string_view newCookieKey(double nowSeconds, std::int64_t roll, char (&buf)[64]) {
+    auto [p, ec] = std::to_chars(buf, buf + 40, nowSeconds + 1, std::chars_format::fixed, 3);
+    if (ec != std::errc{}) p = std::copy_n("0.000", 5, buf);  // beyond 10^35 s: not a time
+    *p++ = '.';
+    *p++ = '1';
+    *p++ = '.';
+    p = std::to_chars(p, buf + sizeof buf, roll).ptr;
+    return {buf, static_cast<std::size_t>(p - buf)};
+}
+
 class Sticky final : public Balancer {
 public:
     void init() {
@@ -417,17 +431,13 @@ public:
             return;
         }
         std::string newKey;
+        char buf[64];
+        const std::string_view drawn = newCookieKey(in.nowSeconds, rng.range(1, 999999), buf);
         if (config_.kind == BalancerKind::StickyBalanced) {
-            char buf[64];
-            std::snprintf(buf, sizeof buf, "%.3f.%d.%lld", in.nowSeconds + 1, 1,
-                          static_cast<long long>(rng.range(1, 999999)));
-            newKey = buf;
+            newKey = drawn;
             out.index = ring_.find(newKey);
         } else {
-            char buf[64];
-            std::snprintf(buf, sizeof buf, "%.3f.%d.%lld", in.nowSeconds + 1, 1,
-                          static_cast<long long>(rng.range(1, 999999)));
-            out.index = ring_.find(buf);
+            out.index = ring_.find(drawn);
             newKey = persistentKeys_[out.index];
         }
         if (in.explain)
