@@ -4,7 +4,7 @@
 // one comparison cost less than the work a remembered value saves (the ingress-nginx session's
 // Host memo, host inference).
 
-#include "simulator/replay/detail/fast_hash.h"
+#include "simulator/fast_string.h"
 
 #include <array>
 #include <cstddef>
@@ -28,7 +28,7 @@ public:
     // seen over and over settle in after two requests, while a stream of ever-different keys (a
     // thousand hosts in turn) costs one hash and one comparison per request and never a copy.
     Lookup lookup(std::string_view key) {
-        const std::uint64_t h = replay::detail::fastHash(key);
+        const std::uint64_t h = fastHash(key);
         Entry& e = entries_[slot(h)];
         if (e.used && std::string_view(e.key) == key) return {&e.value, false};
         const bool again = e.candidate == h;
@@ -39,7 +39,7 @@ public:
     // The entry for an admitted key, to fill in place: strings in the value keep their buffers,
     // so nothing is allocated once they have grown (the routing hot path allocates nothing).
     Value& remember(std::string_view key) {
-        Entry& e = entries_[slot(replay::detail::fastHash(key))];
+        Entry& e = entries_[slot(fastHash(key))];
         e.used = true;
         e.key.assign(key);
         return e.value;

@@ -1,4 +1,5 @@
 #include "simulator/replay/host_inference.h"
+#include "simulator/fast_string.h"
 
 #include <algorithm>
 
@@ -102,7 +103,7 @@ bool HostInference::infer(trace::TraceRecord& rec) {
     // Fast path: an upstream that only one server logs, seen lately (no lookup).
     const sim::RecentMemo<std::size_t>::Lookup seen = recent_.lookup(upstream);
     if (seen.hit) {
-        rec.request.host.assign(rows_[*seen.hit].host);
+        sim::setText(rec.request.host, rows_[*seen.hit].host);
         ++rows_[*seen.hit].requests;
         ++inferred_;
         return true;
@@ -112,7 +113,7 @@ bool HostInference::infer(trace::TraceRecord& rec) {
         if (single_.size() < model_.upstreamCount()) single_.resize(model_.upstreamCount(), SIZE_MAX);
         std::size_t& slot = single_[u->id];
         if (slot == SIZE_MAX) slot = row(u->name, hostForServer(u->servers.front()), {});
-        rec.request.host.assign(rows_[slot].host);
+        sim::setText(rec.request.host, rows_[slot].host);
         ++rows_[slot].requests;
         ++inferred_;
         if (seen.admit) recent_.remember(upstream) = slot;
@@ -127,7 +128,7 @@ bool HostInference::infer(trace::TraceRecord& rec) {
     }
     ++inferred_;
     if (!r.others.empty()) ++ambiguous_;
-    rec.request.host.assign(r.host);
+    sim::setText(rec.request.host, r.host);
     return true;
 }
 

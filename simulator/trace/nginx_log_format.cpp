@@ -1,5 +1,6 @@
 #include "simulator/trace/nginx_log_format.h"
 
+#include "simulator/fast_string.h"
 #include "simulator/trace/time_parse.h"
 
 #include <algorithm>
@@ -371,6 +372,30 @@ void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) cons
     parseInterpreted(line, rec, sc);
 }
 
+namespace {
+// $request_time: nginx writes seconds with milliseconds ("0.012"); read that shape inline, anything
+// else as parseSecondsDuration does. -1 when it is not a duration.
+std::int64_t requestTimeNs(std::string_view v) {
+    const std::size_t n = v.size();
+    if (n >= 5 && n <= 12 && v[n - 4] == '.') {
+        std::int64_t s = 0;
+        bool digits = true;
+        for (std::size_t i = 0; i < n - 4; ++i) {
+            digits &= v[i] >= '0' && v[i] <= '9';
+            s = s * 10 + (v[i] - '0');
+        }
+        int ms = 0;
+        for (std::size_t i = n - 3; i < n; ++i) {
+            digits &= v[i] >= '0' && v[i] <= '9';
+            ms = ms * 10 + (v[i] - '0');
+        }
+        if (digits) return s * 1'000'000'000 + std::int64_t{ms} * 1'000'000;
+    }
+    auto d = parseSecondsDuration(v);
+    return d ? *d : -1;
+}
+}  // namespace
+
 bool LogFormat::parseUpstreamInfo(std::string_view line, TraceRecord& rec, Scratch& sc) const {
     const char* const base = line.data();
     const std::size_t n = line.size();
@@ -451,7 +476,7 @@ bool LogFormat::parseUpstreamInfo(std::string_view line, TraceRecord& rec, Scrat
     rec.hasHost = rec.hasScheme = false;
     sim::Request& r = rec.request;
     if (!dash(remoteAddr)) {
-        r.clientIP.assign(remoteAddr);
+        sim::setText(r.clientIP, remoteAddr);
         rec.hasClient = true;
     }
     if (!sameTime) {
@@ -459,8 +484,8 @@ bool LogFormat::parseUpstreamInfo(std::string_view line, TraceRecord& rec, Scrat
         sc.lastTimeNs = timeNs;
     }
     r.timeNs = timeNs;
-    r.method.assign(method);
-    r.target.assign(target);
+    sim::setText(r.method, method);
+    sim::setText(r.target, target);
     r.host.clear();
     r.sni.clear();
     std::size_t headers = 0;
@@ -470,19 +495,18 @@ bool LogFormat::parseUpstreamInfo(std::string_view line, TraceRecord& rec, Scrat
     sc.cookie.clear();
     Recorded& rc = rec.recorded;
     rc.status = st;
-    auto d = parseSecondsDuration(requestTime);
-    rc.requestTimeNs = d ? *d : -1;
-    rc.upstream.assign(upstream.empty() ? std::string_view("-") : upstream);
+    rc.requestTimeNs = requestTimeNs(requestTime);
+    sim::setText(rc.upstream, upstream.empty() ? std::string_view("-") : upstream);
     if (dash(alternative))
         rc.alternative.clear();
     else
-        rc.alternative.assign(alternative);
-    rc.upstreamAddr.assign(upstreamAddr);
-    rc.upstreamStatus.assign(upstreamStatus);
+        sim::setText(rc.alternative, alternative);
+    sim::setText(rc.upstreamAddr, upstreamAddr);
+    sim::setText(rc.upstreamStatus, upstreamStatus);
     if (dash(reqId))
         rc.requestId.clear();
     else
-        rc.requestId.assign(reqId);
+        sim::setText(rc.requestId, reqId);
     rc.ingress.clear();
     rc.service.clear();
     return true;

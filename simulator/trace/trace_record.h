@@ -4,6 +4,7 @@
 // Records are reused from line to line, so their strings keep their capacity (no allocation per
 // line once warm).
 
+#include "simulator/fast_string.h"
 #include "simulator/request.h"
 
 #include <cstdint>
@@ -67,16 +68,30 @@ struct TraceRecord {
     // headers 0..n-1, then trimHeaders(n)).
     void setHeader(std::size_t i, std::string_view name, std::string_view value) {
         auto& h = request.headers;
-        if (i < h.size()) {
-            if (std::string_view(h[i].name) != name) h[i].name.assign(name);  // same name line after line
-            h[i].value.assign(value);
-        } else {
-            h.push_back({std::string(name), std::string(value)});
+        if (i >= h.size()) {
+            i = h.size();
+            if (spareHeaders_.empty()) {
+                h.push_back({std::string(name), std::string(value)});
+                return;
+            }
+            h.push_back(std::move(spareHeaders_.back()));
+            spareHeaders_.pop_back();
+        }
+        if (std::string_view(h[i].name) != name) h[i].name.assign(name);  // same name line after line
+        sim::setText(h[i].value, value);
+    }
+    // Drops the headers from n on; their strings are kept for the next lines' headers (a log
+    // whose lines have a Referer or not would otherwise free and allocate one every other line).
+    void trimHeaders(std::size_t n) {
+        auto& h = request.headers;
+        while (h.size() > n) {
+            spareHeaders_.push_back(std::move(h.back()));
+            h.pop_back();
         }
     }
-    void trimHeaders(std::size_t n) {
-        if (request.headers.size() > n) request.headers.resize(n);
-    }
+
+private:
+    std::vector<sim::Header> spareHeaders_;
 };
 
 }  // namespace hs::trace

@@ -1,7 +1,8 @@
 #pragma once
-// A fast, non-cryptographic string hash for the replay's lookup tables (names, route keys), with
-// transparent lookup by string_view. Keys are short (10–100 bytes): eight bytes at a time with a
-// multiply-xorshift mix beats std::hash's byte loop several times over. Never reaches an output.
+// The replay's lookup tables (names, route keys) on sim::fastHash, with transparent lookup by
+// string_view.
+
+#include "simulator/fast_string.h"
 
 #include <cstdint>
 #include <cstring>
@@ -12,30 +13,7 @@
 
 namespace hs::replay::detail {
 
-inline std::uint64_t fastHash(std::string_view s) noexcept {
-    constexpr std::uint64_t k = 0x9E3779B97F4A7C15ULL;
-    std::uint64_t h = s.size() * k;
-    const char* p = s.data();
-    std::size_t n = s.size();
-    while (n >= 8) {
-        std::uint64_t w;
-        std::memcpy(&w, p, 8);
-        h = (h ^ w) * k;
-        h ^= h >> 32;
-        p += 8;
-        n -= 8;
-    }
-    if (n) {
-        std::uint64_t w = 0;
-        std::memcpy(&w, p, n);
-        h = (h ^ w) * k;
-        h ^= h >> 32;
-    }
-    h ^= h >> 29;
-    h *= 0xBF58476D1CE4E5B9ULL;
-    h ^= h >> 32;
-    return h;
-}
+using sim::fastHash;
 
 struct FastHash {
     using is_transparent = void;
@@ -103,6 +81,57 @@ private:
     std::vector<std::string> keys_;
     std::vector<Slot> slots_;
     std::size_t mask_ = 0;
+};
+
+// Non-zero 64-bit keys → 32-bit values in an open-addressing table (power-of-two size, linear
+// probing): the replay's routes by Decision::routeRef.
+class IdMap {
+public:
+    static constexpr std::uint32_t kNone = UINT32_MAX;
+
+    std::uint32_t find(std::uint64_t key) const {
+        if (slots_.empty()) return kNone;
+        for (std::size_t i = mix(key) & mask_;; i = (i + 1) & mask_) {
+            if (slots_[i].key == key) return slots_[i].value;
+            if (slots_[i].key == 0) return kNone;
+        }
+    }
+    void insert(std::uint64_t key, std::uint32_t value) {
+        if ((size_ + 1) * 2 > slots_.size()) grow();
+        for (std::size_t i = mix(key) & mask_;; i = (i + 1) & mask_) {
+            if (slots_[i].key == key || slots_[i].key == 0) {
+                size_ += slots_[i].key == 0;
+                slots_[i] = {key, value};
+                return;
+            }
+        }
+    }
+    void clear() {
+        slots_.clear();
+        size_ = 0;
+        mask_ = 0;
+    }
+
+private:
+    struct Slot {
+        std::uint64_t key = 0;
+        std::uint32_t value = kNone;
+    };
+    static std::uint64_t mix(std::uint64_t k) {
+        k ^= k >> 31;
+        k *= 0x9E3779B97F4A7C15ULL;
+        return k ^ (k >> 29);
+    }
+    void grow() {
+        std::vector<Slot> old = std::move(slots_);
+        slots_.assign(old.empty() ? 16 : old.size() * 2, Slot{});
+        mask_ = slots_.size() - 1;
+        size_ = 0;
+        for (const Slot& s : old)
+            if (s.key) insert(s.key, s.value);
+    }
+    std::vector<Slot> slots_;
+    std::size_t size_ = 0, mask_ = 0;
 };
 
 }  // namespace hs::replay::detail
