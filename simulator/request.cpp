@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <charconv>
+#include <cstring>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -30,20 +31,35 @@ std::string toLower(std::string_view s) {
 
 std::string_view Request::path() const {
     // Not find_first_of: libstdc++'s calls memchr once per character (hot in replays). Sixteen
-    // bytes at a time where SSE2 is there, then a plain loop.
+    // bytes at a time where SSE2 is there: the last (overlapping) sixteen for the rest, a short
+    // target copied into a zero-padded block.
     std::string_view t = target;
-    std::size_t i = 0;
 #if defined(__SSE2__)
     const __m128i q = _mm_set1_epi8('?'), h = _mm_set1_epi8('#');
-    for (; i + 16 <= t.size(); i += 16) {
-        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i));
-        auto m = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, h))));
-        if (m) return t.substr(0, i + static_cast<std::size_t>(std::countr_zero(m)));
+    auto find = [&](const char* p) {
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, h))));
+    };
+    const std::size_t n = t.size();
+    if (n < 16) {
+        alignas(16) char block[16] = {};
+        std::memcpy(block, t.data(), n);
+        const unsigned m = find(block);
+        return m ? t.substr(0, static_cast<std::size_t>(std::countr_zero(m))) : t;
     }
-#endif
-    for (; i < t.size(); ++i)
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        if (const unsigned m = find(t.data() + i))
+            return t.substr(0, i + static_cast<std::size_t>(std::countr_zero(m)));
+    if (i < n)
+        if (const unsigned m = find(t.data() + n - 16))
+            return t.substr(0, n - 16 + static_cast<std::size_t>(std::countr_zero(m)));
+    return t;
+#else
+    for (std::size_t i = 0; i < t.size(); ++i)
         if (t[i] == '?' || t[i] == '#') return t.substr(0, i);
     return t;
+#endif
 }
 
 std::string_view Request::query() const {

@@ -131,6 +131,35 @@ private slots:
         if (e == UriError::None) QCOMPARE(QString::fromStdString(out), uri);
     }
 
+    // Request::path and the $uri fast path read sixteen bytes at a time (a last overlapping block,
+    // short strings padded): every length around the block sizes, every position of the byte
+    // that matters, and one reused output string growing and shrinking.
+    void pathAndUriAtEveryOffset() {
+        std::string out;
+        for (std::size_t len = 1; len <= 48; ++len) {
+            const std::string plain = "/" + std::string(len - 1, 'a');
+            Request r;
+            r.target = plain;
+            QCOMPARE(std::string(r.path()), plain);
+            QCOMPARE(int(normalizeUri(plain, out)), int(UriError::None));
+            QCOMPARE(out, plain);
+            for (std::size_t k = 1; k <= len; ++k) {
+                const std::string head = plain.substr(0, k), tail = plain.substr(k);
+                for (char mark : {'?', '#'}) {
+                    r.target = head + mark + tail;
+                    QCOMPARE(std::string(r.path()), head);
+                }
+                QCOMPARE(int(normalizeUri(head + "%41" + tail, out)), int(UriError::None));
+                QCOMPARE(out, head + "A" + tail);
+                if (k < 2) continue;  // head is "/a…a": "//" and "/./" below start at k
+                QCOMPARE(int(normalizeUri(head + "//" + tail, out)), int(UriError::None));
+                QCOMPARE(out, head + "/" + tail);
+                QCOMPARE(int(normalizeUri(head + "/./" + tail, out)), int(UriError::None));
+                QCOMPARE(out, head + "/" + tail);
+            }
+        }
+    }
+
     void longPath() {
         std::string raw = "/" + std::string(64 * 1024, 'a');
         std::string out;
