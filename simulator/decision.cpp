@@ -43,6 +43,7 @@ void Decision::clear() {
     canaryRule = CanaryRule::None;
     setCookies.clear();
     hops.clear();
+    routeRef = 0;
 }
 
 Hop& Decision::addHop(Stage stage) {

@@ -79,6 +79,13 @@ struct Decision {
     std::vector<std::string> setCookies;  // Set-Cookie headers the controller adds (affinity)
     std::string tlsCertificate;  // Secret "ns/name" or "default" when served over TLS
     std::vector<Hop> hops;
+    // The route a proxied request took, as an identity within the RouteTable that decided it:
+    // two decisions of one table with the same non-zero routeRef went through the same server and
+    // location to the same upstream and endpoint, so they name the same Ingress, Service and Pod
+    // (replays key their per-route bookkeeping on it instead of the names). 0 when the router
+    // gives none: answers without an endpoint, profiles that do not set it. Not part of the JSON
+    // contract.
+    std::uint64_t routeRef = 0;
 
     // Resets every field, keeping the capacity of strings and vectors (no allocation on reuse).
     void clear();

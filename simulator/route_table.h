@@ -43,6 +43,12 @@ struct RouteOptions {
     // and turns this off (the ingress-nginx profile then leaves them empty, saving their copies;
     // the other profiles fill them anyway). explain implies it.
     bool describe = true;
+    // Fill the names of a proxied request's route: server, location, ingress, service, upstream,
+    // endpoint, pod. A replay without a decision log turns this off: a router that sets
+    // Decision::routeRef may then leave them empty, and RouteSession::nameRoute gives them for a
+    // ref when the replay first sees it (one copy per route instead of seven per request).
+    // Decisions without a routeRef always carry their names. describe implies it.
+    bool names = true;
 };
 
 class RouteSession {
@@ -55,6 +61,9 @@ public:
     // Concurrency bookkeeping for limit-connections (the replay calls these).
     virtual void requestStarted(const Decision& /*d*/, const Request& /*r*/) {}
     virtual void requestFinished(const Decision& /*d*/, const Request& /*r*/) {}
+    // Fills the names of the route `ref` (a Decision::routeRef this session gave; see
+    // RouteOptions::names) into `d`; false when it cannot.
+    virtual bool nameRoute(std::uint64_t /*ref*/, Decision& /*d*/) const { return false; }
 };
 
 // One routing rule as the profile sees it, with where its traffic ends up: what the graph draws

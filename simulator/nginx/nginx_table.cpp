@@ -1,6 +1,7 @@
 #include "simulator/nginx/nginx_table.h"
 
 #include "model/lint.h"
+#include "simulator/fast_string.h"
 #include "simulator/recent_memo.h"
 #include "simulator/uri.h"
 
@@ -338,6 +339,7 @@ public:
     void observe(const Decision& d, double rtt, double now) override;
     void requestStarted(const Decision& d, const Request& r) override;
     void requestFinished(const Decision& d, const Request& r) override;
+    bool nameRoute(std::uint64_t ref, Decision& d) const override;
     // RouteTable::continueSession: keep what the controller keeps across a reload (EWMA statistics,
     // rate-limit buckets, open connections, the random stream); balancers are rebuilt lazily.
     void takeOver(Session& previous) {
@@ -825,6 +827,32 @@ void Session::observe(const Decision& d, double rtt, double now) {
         if (keys[i] == d.endpoint) balancers_[up]->observe(i, rtt, now);
 }
 
+bool Session::nameRoute(std::uint64_t ref, Decision& d) const {
+    if (!ref) return false;
+    const Table& t = *t_;
+    const Config& c = t.cfg();
+    const std::uint64_t si = (ref >> 48) - 1, li = (ref >> 32) & 0xFFFF, up = (ref >> 16) & 0xFFFF, ep = ref & 0xFFFF;
+    if (si >= c.servers.size() || li >= t.idx(static_cast<std::uint32_t>(si)).hotLoc.size() || up >= c.upstreams.size())
+        return false;
+    const ServerIndex& sx = t.idx(static_cast<std::uint32_t>(si));
+    const HotLocation& hl = sx.hotLoc[li];
+    const char* hot = sx.hot.data() + hl.off;
+    const HotUpstream& hu = t.hotUpstream(static_cast<std::uint32_t>(up));
+    if (ep >= c.upstreams[up].backend.endpoints.size()) return false;
+    const HotEndpoint& he = t.hotEndpoint(hu, static_cast<std::size_t>(ep));
+    setText(d.server, std::string_view(sx.hot.data(), sx.hostnameLen));
+    setText(d.location, std::string_view(hot, hl.rendered));
+    if (hl.ingress != kNone)
+        setText(d.ingress, std::string_view(hot + hl.rendered, hl.key));
+    else
+        d.ingress.clear();
+    setText(d.upstream, t.upStr(hu.off, hu.name));
+    setText(d.service, t.upStr(hu.off + hu.name, hu.key));
+    setText(d.endpoint, t.upStr(he.off, he.hostPort));
+    setText(d.pod, t.upStr(he.off + he.hostPort, he.pod));
+    return true;
+}
+
 void Session::requestStarted(const Decision& d, const Request& r) {
     if (!d.ingress.empty()) ++connections_[d.ingress + "|" + r.clientIP];
 }
@@ -1063,6 +1091,20 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     const bool ex = o.explain;
     const bool describe = o.describe || ex;  // RouteOptions::describe: the fields only a reader of the Decision needs
     if (describe) d.profile = "ingress-nginx";
+    // RouteOptions::names off: server, location and Ingress are written when the decision ends
+    // without a routeRef (every answer but a proxied one); a proxied decision's routeRef names them
+    // (Session::nameRoute).
+    const bool names = o.names || describe;
+    struct DeferredNames {
+        Decision& d;
+        std::string_view server, location, ingress;
+        ~DeferredNames() {
+            if (d.routeRef) return;
+            if (!server.empty()) setText(d.server, server);
+            if (!location.empty()) setText(d.location, location);
+            if (!ingress.empty()) setText(d.ingress, ingress);
+        }
+    } deferred{d, {}, {}, {}};
 
     // nginx reads the request line into large_client_header_buffers (ingress-nginx's default
     // 4 8k): a line longer than 8192 bytes with its CRLF is answered 414 before anything else.
@@ -1095,7 +1137,7 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     const RecentMemo<HostSeen>::Lookup seen = absoluteForm ? RecentMemo<HostSeen>::Lookup{} : hostMemo_.lookup(r.host);
     const HostSeen* memo = seen.hit;
     if (memo) {
-        host_.assign(memo->host);
+        setText(host_, memo->host);
     } else if (absoluteForm) {
         Request named;  // the name in the target, lower-cased, without port (rare: may allocate)
         named.host.assign(authority);
@@ -1148,7 +1190,10 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     const Server& server = c.servers[si];  // read only when explaining or off the fast path
     const ServerIndex& sx = t.idx(si);
     const std::string_view serverName(sx.hot.data(), sx.hostnameLen);
-    d.server = serverName;
+    if (names)
+        setText(d.server, serverName);
+    else
+        deferred.server = serverName;
 
     const bool https = std::string_view(r.scheme) == "https";  // (std::string == "…" calls strlen and compare)
     if (https) {
@@ -1314,9 +1359,15 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     const HotLocation& hl = sx.hotLoc[li];
     const char* hot = sx.hot.data() + hl.off;
     const IngressInfo* info = hl.ingress != kNone ? &c.ingresses[hl.ingress] : nullptr;
-    d.location.assign(hot, hl.rendered);
+    if (names)
+        setText(d.location, std::string_view(hot, hl.rendered));
+    else
+        deferred.location = std::string_view(hot, hl.rendered);
     if (info) {
-        d.ingress.assign(hot + hl.rendered, hl.key);
+        if (names)
+            setText(d.ingress, std::string_view(hot + hl.rendered, hl.key));
+        else
+            deferred.ingress = std::string_view(hot + hl.rendered, hl.key);
         if (describe) {
             d.routeKind = "Ingress";
             if (sx.catchAll)
@@ -1714,8 +1765,10 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     }
 
     // --- service and endpoints ----------------------------------------------------------------
-    d.upstream = t.upStr(hu->off, hu->name);
-    d.service = t.upStr(hu->off + hu->name, hu->key);
+    if (names || !primary) {  // else after the endpoint, when there is no routeRef
+        setText(d.upstream, t.upStr(hu->off, hu->name));
+        setText(d.service, t.upStr(hu->off + hu->name, hu->key));
+    }
     if (hu->hasPort) {
         d.servicePort = hu->port;
         if (describe) d.servicePortName = t.upStr(hu->off + hu->name + hu->key, hu->portName);
@@ -1762,8 +1815,20 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     primary->pick(in, rng_, key_, br);
     const EndpointInfo& ep = upstream->backend.endpoints[br.index];  // explaining only
     const HotEndpoint& he = t.hotEndpoint(*hu, br.index);
-    d.endpoint = t.upStr(he.off, he.hostPort);
-    d.pod = t.upStr(he.off + he.hostPort, he.pod);
+    // Decision::routeRef: server, location, upstream and endpoint, 16 bits each (the names all
+    // follow from these four; Session::nameRoute reads them back); a table too large for that
+    // gives none.
+    if (si < 0xFFFF && li <= 0xFFFF && up <= 0xFFFF && br.index <= 0xFFFF)
+        d.routeRef = (static_cast<std::uint64_t>(si) + 1) << 48 | static_cast<std::uint64_t>(li) << 32 |
+            static_cast<std::uint64_t>(up) << 16 | static_cast<std::uint64_t>(br.index);
+    if (!names && !d.routeRef) {
+        setText(d.upstream, t.upStr(hu->off, hu->name));
+        setText(d.service, t.upStr(hu->off + hu->name, hu->key));
+    }
+    if (names || !d.routeRef) {
+        setText(d.endpoint, t.upStr(he.off, he.hostPort));
+        setText(d.pod, t.upStr(he.off + he.hostPort, he.pod));
+    }
     if (describe) d.node = t.upStr(he.off + he.hostPort + he.pod, he.node);
     if (!br.setCookie.empty()) d.setCookies.push_back(std::move(br.setCookie));
     d.outcome = customDefault ? Outcome::DefaultBackend : Outcome::Routed;

@@ -199,6 +199,8 @@ private:
         }
         routeKeys_.clear();  // keys are looked up again against the new table's decisions
         routeOfKey_.clear();
+        refRoutes_.clear();
+        byRef_.clear();
     }
 
     void problem(const std::string& what) {
@@ -232,6 +234,7 @@ private:
     }
 
     void arrive(trace::TraceRecord& rec, std::int64_t now);
+    std::uint32_t routeFor();
     // The route key of d_: upstream, endpoint, Ingress (and the Service when no upstream),
     // separated by '\x1f', in key_ (reused: no allocation once grown). Valid until the next call.
     std::string_view routeKey() {
@@ -293,6 +296,15 @@ private:
     std::vector<Route> routes_;
     detail::FlatIndex routeKeys_;  // (ingress, service, upstream, endpoint, pod) of this table
     std::vector<std::uint32_t> routeOfKey_;  // routeKeys_ id → routes_ index
+    // Decisions with a routeRef (proxied by ingress-nginx): ref → its route and the upstream the
+    // log model says nginx logs for it, found once per ref instead of by name per request
+    struct RefRoute {
+        std::uint32_t route = 0;
+        const NginxLogModel::UpstreamInfo* logged = nullptr;
+        sim::Decision names;  // the route's names (server, location, Ingress, Service, upstream, endpoint, Pod)
+    };
+    std::vector<RefRoute> refRoutes_;
+    detail::IdMap byRef_;  // routeRef → refRoutes_ index
     Interner ingresses_, services_;
     std::vector<CountRow> ingressCounts_, serviceCounts_;
     std::array<std::uint64_t, 1000> statusCounts_{};
@@ -433,6 +445,28 @@ std::uint32_t Engine::podFor(std::string_view key, std::string_view service) {
     return podIds_.insert(key);  // == pods_.size() - 1
 }
 
+// The route of d_ by its names (the route key), created on first sight.
+std::uint32_t Engine::routeFor() {
+    const std::string_view key = routeKey();
+    if (std::uint32_t keyId = routeKeys_.find(key); keyId != detail::FlatIndex::kNone) return routeOfKey_[keyId];
+    Route rt;
+    rt.ingress = ingresses_.id(d_.ingress.empty() ? std::string_view("(none)") : std::string_view(d_.ingress));
+    rt.service = services_.id(d_.service.empty() ? std::string_view("(none: the controller answered)")
+                                                 : std::string_view(d_.service));
+    if (ingressCounts_.size() < ingresses_.size()) ingressCounts_.resize(ingresses_.size());
+    if (serviceCounts_.size() < services_.size()) serviceCounts_.resize(services_.size());
+    rt.observed.upstream = d_.upstream;
+    rt.observed.endpoint = d_.endpoint;
+    rt.observed.ingress = d_.ingress;
+    if (!d_.endpoint.empty())
+        rt.pod = podFor(d_.pod.empty() ? std::string_view(d_.endpoint) : std::string_view(d_.pod), d_.service);
+    const auto routeId = static_cast<std::uint32_t>(routes_.size());
+    routes_.push_back(std::move(rt));
+    routeKeys_.insert(key);
+    routeOfKey_.push_back(routeId);
+    return routeId;
+}
+
 PodReport::Bucket& Engine::bucket(Pod& p, std::int64_t now) {
     std::size_t i;
     if (now >= bucketFrom_ && now < bucketTo_) {
@@ -532,42 +566,41 @@ void Engine::arrive(trace::TraceRecord& rec, std::int64_t now) {
     ro.explain = false;
     ro.choiceKey = choiceKeyFor(opt_.seed, rec.line);
     ro.describe = describe_;
+    ro.names = describe_;  // else a proxied route is named once, when first seen (RefRoute)
     session_->route(r, d_, ro);
-    if (verifier_) verifier_->check(rec, d_);
     ++res_.outcomes[static_cast<std::size_t>(d_.outcome)];
     if (opt_.decisions) writeDecision(rec, d_, now);
     (void)traceNs;
 
     // counts per Ingress, Service, Pod: one lookup for the whole combination (the upstream names
-    // the Service, the endpoint the Pod)
-    const std::string_view key = routeKey();
-    std::uint32_t keyId = routeKeys_.find(key);
+    // the Service, the endpoint the Pod), by routeRef when the router gives one
     std::uint32_t routeId;
-    if (keyId != detail::FlatIndex::kNone) {
-        routeId = routeOfKey_[keyId];
+    if (d_.routeRef) {
+        std::uint32_t known = byRef_.find(d_.routeRef);
+        if (known == detail::IdMap::kNone) {
+            if (!describe_) session_->nameRoute(d_.routeRef, d_);
+            known = static_cast<std::uint32_t>(refRoutes_.size());
+            RefRoute rr;
+            rr.route = routeFor();
+            rr.logged = model_->valid() ? model_->loggedUpstream(r, d_) : nullptr;
+            rr.names = d_;
+            refRoutes_.push_back(std::move(rr));
+            byRef_.insert(d_.routeRef, known);
+        }
+        const RefRoute& rr = refRoutes_[known];
+        routeId = rr.route;
+        if (verifier_) verifier_->check(rec, d_, rr.names, rr.logged);
     } else {
-        Route rt;
-        rt.ingress = ingresses_.id(d_.ingress.empty() ? std::string_view("(none)") : std::string_view(d_.ingress));
-        rt.service = services_.id(d_.service.empty() ? std::string_view("(none: the controller answered)")
-                                                     : std::string_view(d_.service));
-        if (ingressCounts_.size() < ingresses_.size()) ingressCounts_.resize(ingresses_.size());
-        if (serviceCounts_.size() < services_.size()) serviceCounts_.resize(services_.size());
-        rt.observed.upstream = d_.upstream;
-        rt.observed.endpoint = d_.endpoint;
-        rt.observed.ingress = d_.ingress;
-        if (!d_.endpoint.empty())
-            rt.pod = podFor(d_.pod.empty() ? std::string_view(d_.endpoint) : std::string_view(d_.pod), d_.service);
-        routeId = static_cast<std::uint32_t>(routes_.size());
-        routes_.push_back(std::move(rt));
-        routeKeys_.insert(key);
-        routeOfKey_.push_back(routeId);
+        routeId = routeFor();
+        if (verifier_) verifier_->check(rec, d_);
     }
+
     const Route& rt = routes_[routeId];
     ++ingressCounts_[rt.ingress].requests;
     ++serviceCounts_[rt.service].requests;
     if (d_.canary) ++serviceCounts_[rt.service].canary;
 
-    if (d_.endpoint.empty()) {
+    if (!d_.routeRef && d_.endpoint.empty()) {  // the controller answered
         if (d_.status > 0 && d_.status < 1000) ++statusCounts_[static_cast<std::size_t>(d_.status)];
         simEnd_ = std::max(simEnd_, now);
         return;
@@ -600,7 +633,7 @@ void Engine::arrive(trace::TraceRecord& rec, std::int64_t now) {
     s.route = routeId;
     if (trackConnections_) {
         s.clientIP = r.clientIP;
-        session_->requestStarted(d_, r);
+        session_->requestStarted(rt.observed, r);
     }
     if (pod.inFlight < static_cast<std::uint32_t>(pod.report.concurrency)) {
         startService(pod, rt.pod, slot, now);

@@ -65,10 +65,15 @@ void Verifier::disagree(const char* check, std::string recorded, std::string sim
 
 void Verifier::check(const trace::TraceRecord& rec, const sim::Decision& d) {
     if (!model_ || !model_->valid()) return;
+    check(rec, d, d, model_->loggedUpstream(rec.request, d));
+}
+
+void Verifier::check(const trace::TraceRecord& rec, const sim::Decision& d, const sim::Decision& names,
+                     const NginxLogModel::UpstreamInfo* simInfo) {
+    if (!model_ || !model_->valid()) return;
     const trace::Recorded& rc = rec.recorded;
     ok_ = true;
     bool any = false;
-    const NginxLogModel::UpstreamInfo* simInfo = model_->loggedUpstream(rec.request, d);
     std::string_view simUpstream = simInfo ? std::string_view(simInfo->name) : std::string_view("-");
 
     if (fields_.upstream && !rc.upstream.empty()) {
@@ -85,8 +90,8 @@ void Verifier::check(const trace::TraceRecord& rec, const sim::Decision& d) {
                          rec);
             else
                 ++canaryByWeight_;
-        } else if (recCanary != d.canary || (recCanary && rc.alternative != d.upstream)) {
-            std::string sim = d.canary ? d.upstream + " (canary, " + ruleName(d.canaryRule) + ")"
+        } else if (recCanary != d.canary || (recCanary && rc.alternative != names.upstream)) {
+            std::string sim = d.canary ? names.upstream + " (canary, " + ruleName(d.canaryRule) + ")"
                                        : std::string(simUpstream) + " (primary, " + ruleName(d.canaryRule) + ")";
             disagree("canary", recCanary ? rc.alternative + " (canary)" : rc.upstream + " (primary)", std::move(sim),
                      rec);
@@ -94,7 +99,7 @@ void Verifier::check(const trace::TraceRecord& rec, const sim::Decision& d) {
     }
     bool recHasAddr = fields_.upstreamAddr && !rc.upstreamAddr.empty();
     bool recProxied = recHasAddr && rc.upstreamAddr != "-";
-    bool simProxied = NginxLogModel::proxied(d);
+    bool simProxied = NginxLogModel::proxied(names);
     if (recHasAddr) {
         any = true;
         auto answer = [](bool proxied, int status) {
@@ -110,7 +115,7 @@ void Verifier::check(const trace::TraceRecord& rec, const sim::Decision& d) {
             const std::string& served = rc.alternative.empty() ? rc.upstream : rc.alternative;
             // the recorded upstream is usually the simulated one: no second lookup then
             const auto* u = simInfo && simInfo->name == served ? simInfo
-                : d.canary && d.upstream == served             ? model_->upstream(d.upstream)
+                : d.canary && names.upstream == served         ? model_->upstream(names.upstream)
                                                                : model_->upstream(served);
             std::string_view addr = lastUpstreamAddr(rc.upstreamAddr);
             if (u && u->externalName) {
@@ -127,12 +132,12 @@ void Verifier::check(const trace::TraceRecord& rec, const sim::Decision& d) {
     }
     if (fields_.ingress && !rc.ingress.empty()) {
         any = true;
-        if (rc.ingress != d.ingress)
-            disagree("ingress", rc.ingress, d.ingress.empty() ? std::string("(none)") : d.ingress, rec);
+        if (rc.ingress != names.ingress)
+            disagree("ingress", rc.ingress, names.ingress.empty() ? std::string("(none)") : names.ingress, rec);
     }
     if (fields_.service && !rc.service.empty()) {
         any = true;
-        std::string simService = simInfo ? simInfo->service : d.service;
+        std::string simService = simInfo ? simInfo->service : names.service;
         if (rc.service != simService)
             disagree("service", rc.service, simService.empty() ? std::string("(none)") : simService, rec);
     }
