@@ -441,7 +441,7 @@ bool LogFormat::parseUpstreamInfo(std::string_view line, TraceRecord& rec, Scrat
         !field(' ', "[", requestTime) || !field(']', " [", upstream) || !field(']', " ", alternative) ||
         !listField(upstreamAddr) || !listField(ignored) || !listField(ignored) || !listField(upstreamStatus))
         return false;
-    reqId = line.substr(pos);
+    reqId = std::string_view(base + pos, n - pos);  // pos <= n: the last field ended before the end
 
     // the values, checked as the interpreter checks them (any problem: its message)
     std::int64_t timeNs;
@@ -457,11 +457,13 @@ bool LogFormat::parseUpstreamInfo(std::string_view line, TraceRecord& rec, Scrat
     if (dash(request)) return false;  // skipped
     const auto sp1 = request.find(' ');
     if (sp1 == std::string_view::npos || sp1 == 0) return false;
-    const std::string_view method = request.substr(0, sp1);
+    // (string_view's substr checks its position and may throw: not inlined; these are in range)
+    const std::string_view method(request.data(), sp1);
     if (!std::all_of(method.begin(), method.end(), isTokenChar)) return false;
-    std::string_view target = request.substr(sp1 + 1);
-    if (auto sp2 = target.rfind(' '); sp2 != std::string_view::npos && target.substr(sp2 + 1).rfind("HTTP/", 0) == 0)
-        target = target.substr(0, sp2);
+    std::string_view target(request.data() + sp1 + 1, request.size() - sp1 - 1);
+    if (auto sp2 = target.rfind(' '); sp2 != std::string_view::npos && target.size() - sp2 - 1 >= 5 &&
+        std::memcmp(target.data() + sp2 + 1, "HTTP/", 5) == 0)
+        target = std::string_view(target.data(), sp2);
     if (target.empty() || target.front() != '/') return false;  // "*", absolute-form, no target
     // $status: three digits, 100..999 (anything else: the interpreter's message)
     if (status.size() != 3 || status[0] < '1' || status[0] > '9' || status[1] < '0' || status[1] > '9' ||

@@ -175,6 +175,25 @@ private slots:
         compareGolden(golden.toStdString(), hs::testing::summaryJson(r));
     }
 
+    // Without a decision log the router leaves a proxied route's names out and the engine names
+    // it once by its routeRef (RouteOptions::names); with one, every Decision carries its names.
+    // The summary (counts per Ingress, Service and Pod, verify, latencies) must not tell them apart.
+    void summaryTheSameWithOrWithoutDecisionLog() {
+        auto run = [&](std::ostringstream* decisions) {
+            replay::ReplayOptions o;
+            o.seed = 5;
+            o.decisions = decisions;
+            return replayText(demoLog(5000), o);
+        };
+        std::ostringstream log;
+        const auto named = run(&log), byRef = run(nullptr);
+        QVERIFY(!log.str().empty());
+        QVERIFY(byRef.verify && byRef.verify->compared > 0);
+        QVERIFY(byRef.outcomes[static_cast<std::size_t>(sim::Outcome::Routed)] > 4000);
+        QVERIFY2(hs::testing::summaryJson(named) == hs::testing::summaryJson(byRef),
+                 "the summary changed with the decision log on");
+    }
+
     void sameSeedSameDecisionLog() {
         auto run = [&](std::uint64_t seed) {
             std::ostringstream decisions;

@@ -236,6 +236,42 @@ spec:
                  r.result.events[0].effect.c_str());
     }
 
+    // Scenario events replace the route table mid-trace: routes are keyed on the new table's
+    // routeRefs from then on. A replay without a decision log (routes named once per ref) must
+    // count what one with a log (every Decision named) counts.
+    void summaryTheSameAcrossTableChangesWithOrWithoutDecisionLog() {
+        QTemporaryDir dir;
+        hs::testing::writeFile(dir, "new-route.yaml", R"(apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: search, namespace: shop, creationTimestamp: "2026-11-25T00:00:00Z"}
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - {path: /search, pathType: Prefix, backend: {service: {name: api, port: {number: 80}}}}
+)");
+        const std::string yaml =
+            "events:\n  - {at: 20s, podDeleted: shop/api-0}\n  - {at: 30s, apply: new-route.yaml}\n"
+            "  - {at: 40s, canaryWeight: {ingress: shop/api-canary, weight: 100}}\n";
+        std::string trace = apiTrace("/search");
+        const std::string more = apiTrace();
+        trace += more;  // /api/v2/orders after /search: timestamps go back, replayed in order
+        auto summary = [&](bool withLog) {
+            auto sl = replay::parseScenario(yaml, "scenario.yaml", dir.path().toStdString());
+            if (!sl.scenario) throw std::runtime_error("bad scenario");
+            std::ostringstream d;
+            replay::ReplayOptions o;
+            o.scenario = &*sl.scenario;
+            if (withLog) o.decisions = &d;
+            return hs::testing::summaryJson(replayText(trace, o));
+        };
+        const std::string named = summary(true), byRef = summary(false);
+        QVERIFY2(named == byRef, "the summary changed with the decision log on");
+        QVERIFY(named.find("shop/api-canary") != std::string::npos);
+    }
+
     void serviceTimeEvent() {
         auto r = run(
             "defaults: {serviceTime: 2ms}\nevents:\n  - {at: 30s, serviceTime: {pod: \"shop/api-*\", serviceTime: 900ms}}\n",
