@@ -240,7 +240,7 @@ public:
     }
     void pick(const BalanceInput& in, Rng&, std::string&, BalanceResult& out) override {
         out.index = next_;
-        next_ = (next_ + 1) % endpoints_.size();
+        if (++next_ == endpoints_.size()) next_ = 0;  // (no division per request)
         if (in.explain)
             out.why = "round robin: next in turn (" + std::to_string(out.index + 1) + " of " +
                 std::to_string(endpoints_.size()) + ")";

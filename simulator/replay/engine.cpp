@@ -230,6 +230,7 @@ private:
     // Reads the next group of requests that share a timestamp; false at the end of the trace.
     bool nextBatch();
     std::int64_t simTime(std::int64_t traceNs) const {
+        if (speedMicro_ == 1'000'000) return traceNs;  // --speed 1: no 128-bit division per request
         return t0_ + static_cast<std::int64_t>(static_cast<I128>(traceNs - t0_) * 1'000'000 / speedMicro_);
     }
 
@@ -402,10 +403,20 @@ bool Engine::nextBatch() {
             // spread over [t, t + resolution), after anything already placed in it
             std::int64_t from = std::max(simTime(t), lastArrival_);
             std::int64_t to = std::max(simTime(t + res), from);
-            for (std::size_t i = 0; i < batchSize_; ++i)
-                arrivals_[i] = from +
-                    static_cast<std::int64_t>((static_cast<I128>(to - from) * static_cast<I128>(i)) /
-                                              static_cast<I128>(batchSize_));
+            // from + floor((to - from) * i / n) for i = 0..n-1, by steps (a quotient and a running
+            // remainder: no 128-bit division per request)
+            const auto n = static_cast<std::int64_t>(batchSize_);
+            const std::int64_t span = to - from, q = span / n, r = span % n;
+            std::int64_t at = from, rem = 0;
+            for (std::size_t i = 0; i < batchSize_; ++i) {
+                arrivals_[i] = at;
+                at += q;
+                rem += r;
+                if (rem >= n) {
+                    rem -= n;
+                    ++at;
+                }
+            }
         }
         for (std::size_t i = 0; i < batchSize_; ++i) arrivals_[i] = std::max(arrivals_[i], lastArrival_);
     }
