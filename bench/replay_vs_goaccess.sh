@@ -8,8 +8,10 @@
 #
 # BUILD_DIR must hold a Release build (hopscope-cli and hopscope-demo-traces). LINES defaults to
 # 1,000,000, BIG_LINES to 10,000,000. The log is the demo traffic (resources/demo/README.md,
-# "Traces"), generated once into $TMPDIR. The machine may be shared: each program runs three times
-# and the best processor time (user + system) counts; wall time is shown too. Requires GNU time
+# "Traces"), generated once into $TMPDIR. The machine may be shared: hopscope runs seven times (a
+# run takes about a second, so a burst of load on the host moves it more than GoAccess's twenty),
+# GoAccess three; the best processor time (user + system) counts and the median is shown beside
+# it; wall time too. Requires GNU time
 # (/usr/bin/time) and goaccess (Debian packages `time`, `goaccess`).
 set -euo pipefail
 
@@ -34,20 +36,23 @@ bytes=$(stat -c %s "$log")
 # ingress-nginx's default upstreaminfo format in GoAccess's notation (%^ = ignore a field)
 ga_format='%h - %^ [%d:%t %^] "%r" %s %b "%R" "%u" %^ %T [%^] [%^] %^ %^ %^ %^ %^'
 
-# run LABEL CMD...: three runs; prints "best_cpu wall rss_kb" of the run with the least CPU time
+# run RUNS LABEL CMD...: RUNS runs; prints "best_cpu median_cpu wall rss_kb" (wall and peak RSS of
+# the run with the least CPU time)
 run() {
-  local label="$1"; shift
-  local best="" bestline=""
-  for i in 1 2 3; do
+  local runs="$1" label="$2"; shift 2
+  local best="" bestline="" all=""
+  for ((i = 0; i < runs; i++)); do
     /usr/bin/time -f "%U %S %e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" || {
       echo "$label failed:" >&2; cat "$work/err.txt" >&2; exit 1; }
     read -r user sys wall rss < "$work/time.txt"
     cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')
+    all="$all $cpu"
     if [ -z "$best" ] || awk -v a="$cpu" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-      best="$cpu"; bestline="$cpu $wall $rss"
+      best="$cpu"; bestline="$wall $rss"
     fi
   done
-  echo "$bestline"
+  median=$(printf '%s\n' $all | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+  echo "$best $median $bestline"
 }
 
 echo "log: $lines lines, $((bytes / 1000000)) MB ($log)"
@@ -55,15 +60,15 @@ echo "machine: $(nproc) cores, $(. /etc/os-release; echo "$PRETTY_NAME"), $(grep
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
-read -r hs_cpu hs_wall hs_rss < <(run hopscope "$cli" replay --demo --trace "$log" --quiet)
-read -r ga_cpu ga_wall ga_rss < <(run goaccess goaccess "$log" --no-global-config --log-format="$ga_format" \
+read -r hs_cpu hs_med hs_wall hs_rss < <(run 7 hopscope "$cli" replay --demo --trace "$log" --quiet)
+read -r ga_cpu ga_med ga_wall ga_rss < <(run 3 goaccess goaccess "$log" --no-global-config --log-format="$ga_format" \
   --date-format='%d/%b/%Y' --time-format='%T' --no-progress -o "$work/goaccess.json")
 
 rate() { awk -v n="$lines" -v t="$1" 'BEGIN { printf "%.0f", n / t }'; }
-printf "%-34s %12s %10s %10s %12s\n" "program" "lines/s" "CPU s" "wall s" "peak RSS MB"
-printf "%-34s %12s %10s %10s %12s\n" "hopscope-cli replay (1 core)" "$(rate "$hs_cpu")" "$hs_cpu" "$hs_wall" "$((hs_rss / 1024))"
-printf "%-34s %12s %10s %10s %12s\n" "goaccess $(goaccess --version | head -1 | grep -o '[0-9][0-9.]*[0-9]')" "$(rate "$ga_cpu")" "$ga_cpu" "$ga_wall" "$((ga_rss / 1024))"
-awk -v h="$hs_cpu" -v g="$ga_cpu" 'BEGIN { printf "ratio (hopscope ÷ goaccess, lines per CPU second): %.1f×\n", g / h }'
+printf "%-42s %12s %10s %14s %10s %12s\n" "program" "lines/s" "CPU s" "median lines/s" "wall s" "peak RSS MB"
+printf "%-42s %12s %10s %14s %10s %12s\n" "hopscope-cli replay (1 core), best of 7" "$(rate "$hs_cpu")" "$hs_cpu" "$(rate "$hs_med")" "$hs_wall" "$((hs_rss / 1024))"
+printf "%-42s %12s %10s %14s %10s %12s\n" "goaccess $(goaccess --version | head -1 | grep -o '[0-9][0-9.]*[0-9]'), best of 3" "$(rate "$ga_cpu")" "$ga_cpu" "$(rate "$ga_med")" "$ga_wall" "$((ga_rss / 1024))"
+awk -v h="$hs_cpu" -v g="$ga_cpu" 'BEGIN { printf "ratio (hopscope ÷ goaccess, lines per CPU second, best runs): %.1f×\n", g / h }'
 echo
 
 # Peak memory on a long trace: the generator streams BIG_LINES lines into the replay through a
