@@ -1091,20 +1091,36 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     const bool ex = o.explain;
     const bool describe = o.describe || ex;  // RouteOptions::describe: the fields only a reader of the Decision needs
     if (describe) d.profile = "ingress-nginx";
-    // RouteOptions::names off: server, location and Ingress are written when the decision ends
-    // without a routeRef (every answer but a proxied one); a proxied decision's routeRef names them
-    // (Session::nameRoute).
-    const bool names = o.names || describe;
-    struct DeferredNames {
-        Decision& d;
-        std::string_view server, location, ingress;
-        ~DeferredNames() {
-            if (d.routeRef) return;
-            if (!server.empty()) setText(d.server, server);
-            if (!location.empty()) setText(d.location, location);
-            if (!ingress.empty()) setText(d.ingress, ingress);
+    // The route's names (server, location, Ingress, upstream, Service, endpoint, Pod), written at
+    // once, or with RouteOptions::names off when the decision ends without a routeRef (every answer
+    // but a proxied one): a proxied decision's routeRef names them (Session::nameRoute).
+    class RouteNames {
+    public:
+        RouteNames(Decision& d, bool defer) : d_(d), defer_(defer) {}  // pending_ left uninitialised
+        RouteNames(const RouteNames&) = delete;
+        RouteNames& operator=(const RouteNames&) = delete;
+        [[gnu::always_inline]] void set(std::string& field, std::string_view v) {
+            if (defer_)
+                pending_[n_++] = {&field, v.data(), v.size()};
+            else
+                setText(field, v);
         }
-    } deferred{d, {}, {}, {}};
+        ~RouteNames() {
+            if (d_.routeRef) return;
+            for (std::size_t i = 0; i < n_; ++i) setText(*pending_[i].field, {pending_[i].data, pending_[i].size});
+        }
+
+    private:
+        struct Pending {
+            std::string* field;
+            const char* data;
+            std::size_t size;
+        };
+        Decision& d_;
+        const bool defer_;
+        std::size_t n_ = 0;
+        Pending pending_[7];  // one per name
+    } names(d, !o.names && !describe);
 
     // nginx reads the request line into large_client_header_buffers (ingress-nginx's default
     // 4 8k): a line longer than 8192 bytes with its CRLF is answered 414 before anything else.
@@ -1190,10 +1206,7 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     const Server& server = c.servers[si];  // read only when explaining or off the fast path
     const ServerIndex& sx = t.idx(si);
     const std::string_view serverName(sx.hot.data(), sx.hostnameLen);
-    if (names)
-        setText(d.server, serverName);
-    else
-        deferred.server = serverName;
+    names.set(d.server, serverName);
 
     const bool https = std::string_view(r.scheme) == "https";  // (std::string == "…" calls strlen and compare)
     if (https) {
@@ -1359,15 +1372,9 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     const HotLocation& hl = sx.hotLoc[li];
     const char* hot = sx.hot.data() + hl.off;
     const IngressInfo* info = hl.ingress != kNone ? &c.ingresses[hl.ingress] : nullptr;
-    if (names)
-        setText(d.location, std::string_view(hot, hl.rendered));
-    else
-        deferred.location = std::string_view(hot, hl.rendered);
+    names.set(d.location, std::string_view(hot, hl.rendered));
     if (info) {
-        if (names)
-            setText(d.ingress, std::string_view(hot + hl.rendered, hl.key));
-        else
-            deferred.ingress = std::string_view(hot + hl.rendered, hl.key);
+        names.set(d.ingress, std::string_view(hot + hl.rendered, hl.key));
         if (describe) {
             d.routeKind = "Ingress";
             if (sx.catchAll)
@@ -1765,10 +1772,8 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     }
 
     // --- service and endpoints ----------------------------------------------------------------
-    if (names || !primary) {  // else after the endpoint, when there is no routeRef
-        setText(d.upstream, t.upStr(hu->off, hu->name));
-        setText(d.service, t.upStr(hu->off + hu->name, hu->key));
-    }
+    names.set(d.upstream, t.upStr(hu->off, hu->name));
+    names.set(d.service, t.upStr(hu->off + hu->name, hu->key));
     if (hu->hasPort) {
         d.servicePort = hu->port;
         if (describe) d.servicePortName = t.upStr(hu->off + hu->name + hu->key, hu->portName);
@@ -1821,14 +1826,8 @@ void Session::route(const Request& request, Decision& d, const RouteOptions& o) 
     if (si < 0xFFFF && li <= 0xFFFF && up <= 0xFFFF && br.index <= 0xFFFF)
         d.routeRef = (static_cast<std::uint64_t>(si) + 1) << 48 | static_cast<std::uint64_t>(li) << 32 |
             static_cast<std::uint64_t>(up) << 16 | static_cast<std::uint64_t>(br.index);
-    if (!names && !d.routeRef) {
-        setText(d.upstream, t.upStr(hu->off, hu->name));
-        setText(d.service, t.upStr(hu->off + hu->name, hu->key));
-    }
-    if (names || !d.routeRef) {
-        setText(d.endpoint, t.upStr(he.off, he.hostPort));
-        setText(d.pod, t.upStr(he.off + he.hostPort, he.pod));
-    }
+    names.set(d.endpoint, t.upStr(he.off, he.hostPort));
+    names.set(d.pod, t.upStr(he.off + he.hostPort, he.pod));
     if (describe) d.node = t.upStr(he.off + he.hostPort + he.pod, he.node);
     if (!br.setCookie.empty()) d.setCookies.push_back(std::move(br.setCookie));
     d.outcome = customDefault ? Outcome::DefaultBackend : Outcome::Routed;

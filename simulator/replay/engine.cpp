@@ -137,7 +137,9 @@ struct Slot {
 // What one (ingress, service, upstream, endpoint, pod) combination maps to.
 struct Route {
     std::uint32_t ingress = 0, service = 0, pod = UINT32_MAX;
-    sim::Decision observed;  // upstream, endpoint, ingress: what observe/requestFinished read
+    // the route's names: upstream, endpoint, Ingress, Service (what observe, requestStarted/
+    // Finished and verify read)
+    sim::Decision observed;
 };
 
 struct Event {
@@ -302,7 +304,6 @@ private:
     struct RefRoute {
         std::uint32_t route = 0;
         const NginxLogModel::UpstreamInfo* logged = nullptr;
-        sim::Decision names;  // the route's names (server, location, Ingress, Service, upstream, endpoint, Pod)
     };
     std::vector<RefRoute> refRoutes_;
     detail::IdMap byRef_;  // routeRef → refRoutes_ index
@@ -469,6 +470,7 @@ std::uint32_t Engine::routeFor() {
     rt.observed.upstream = d_.upstream;
     rt.observed.endpoint = d_.endpoint;
     rt.observed.ingress = d_.ingress;
+    rt.observed.service = d_.service;
     if (!d_.endpoint.empty())
         rt.pod = podFor(d_.pod.empty() ? std::string_view(d_.endpoint) : std::string_view(d_.pod), d_.service);
     const auto routeId = static_cast<std::uint32_t>(routes_.size());
@@ -589,18 +591,14 @@ void Engine::arrive(trace::TraceRecord& rec, std::int64_t now) {
     if (d_.routeRef) {
         std::uint32_t known = byRef_.find(d_.routeRef);
         if (known == detail::IdMap::kNone) {
-            if (!describe_) session_->nameRoute(d_.routeRef, d_);
+            if (!ro.names) session_->nameRoute(d_.routeRef, d_);  // the one time this route is named
             known = static_cast<std::uint32_t>(refRoutes_.size());
-            RefRoute rr;
-            rr.route = routeFor();
-            rr.logged = model_->valid() ? model_->loggedUpstream(r, d_) : nullptr;
-            rr.names = d_;
-            refRoutes_.push_back(std::move(rr));
+            refRoutes_.push_back({routeFor(), model_->valid() ? model_->loggedUpstream(r, d_) : nullptr});
             byRef_.insert(d_.routeRef, known);
         }
         const RefRoute& rr = refRoutes_[known];
         routeId = rr.route;
-        if (verifier_) verifier_->check(rec, d_, rr.names, rr.logged);
+        if (verifier_) verifier_->check(rec, d_, routes_[routeId].observed, rr.logged);
     } else {
         routeId = routeFor();
         if (verifier_) verifier_->check(rec, d_);

@@ -57,8 +57,8 @@ public:
     void check(const trace::TraceRecord& rec, const sim::Decision& d);
     // The same with the upstream the model says nginx logs for `d` (NginxLogModel::loggedUpstream),
     // known to the caller: the replay works it out once per route.
-    // `names` is the Decision that carries d's route names (d itself unless the router left them
-    // out, RouteOptions::names).
+    // `names` carries d's route names — upstream, endpoint, Ingress, Service (d itself unless the
+    // router left them out, RouteOptions::names).
     void check(const trace::TraceRecord& rec, const sim::Decision& d, const sim::Decision& names,
                const NginxLogModel::UpstreamInfo* logged);
     VerifyReport report() const;
