@@ -372,30 +372,6 @@ void LogFormat::parse(std::string_view line, TraceRecord& rec, Scratch& sc) cons
     parseInterpreted(line, rec, sc);
 }
 
-namespace {
-// $request_time: nginx writes seconds with milliseconds ("0.012"); read that shape inline, anything
-// else as parseSecondsDuration does. -1 when it is not a duration.
-std::int64_t requestTimeNs(std::string_view v) {
-    const std::size_t n = v.size();
-    if (n >= 5 && n <= 12 && v[n - 4] == '.') {
-        std::int64_t s = 0;
-        bool digits = true;
-        for (std::size_t i = 0; i < n - 4; ++i) {
-            digits &= v[i] >= '0' && v[i] <= '9';
-            s = s * 10 + (v[i] - '0');
-        }
-        int ms = 0;
-        for (std::size_t i = n - 3; i < n; ++i) {
-            digits &= v[i] >= '0' && v[i] <= '9';
-            ms = ms * 10 + (v[i] - '0');
-        }
-        if (digits) return s * 1'000'000'000 + std::int64_t{ms} * 1'000'000;
-    }
-    auto d = parseSecondsDuration(v);
-    return d ? *d : -1;
-}
-}  // namespace
-
 bool LogFormat::parseUpstreamInfo(std::string_view line, TraceRecord& rec, Scratch& sc) const {
     const char* const base = line.data();
     const std::size_t n = line.size();
@@ -497,7 +473,8 @@ bool LogFormat::parseUpstreamInfo(std::string_view line, TraceRecord& rec, Scrat
     sc.cookie.clear();
     Recorded& rc = rec.recorded;
     rc.status = st;
-    rc.requestTimeNs = requestTimeNs(requestTime);
+    const auto d = parseSecondsDuration(requestTime);
+    rc.requestTimeNs = d ? *d : -1;
     sim::setText(rc.upstream, upstream.empty() ? std::string_view("-") : upstream);
     if (dash(alternative))
         rc.alternative.clear();

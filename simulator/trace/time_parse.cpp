@@ -135,18 +135,21 @@ std::optional<std::int64_t> parseDecimalSeconds(std::string_view s) {
         ++i;
     }
     if (i == start) return std::nullopt;
+    // the fraction as an integer of its first nine digits (ns), scaled once at the end
     std::int64_t frac = 0;
+    int digits = 0;
     if (i < s.size() && s[i] == '.') {
         ++i;
-        std::int64_t scale = kSecond / 10;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-            frac += (s[i] - '0') * scale;
-            scale /= 10;
-            ++i;
-        }
+        for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i)
+            if (digits < 9) {
+                frac = frac * 10 + (s[i] - '0');
+                ++digits;
+            }
     }
     if (i != s.size()) return std::nullopt;
-    std::int64_t v = whole * kSecond + frac;
+    static constexpr std::int64_t kScale[10] = {1'000'000'000, 100'000'000, 10'000'000, 1'000'000, 100'000,
+                                                10'000,        1'000,       100,        10,        1};
+    std::int64_t v = whole * kSecond + frac * kScale[digits];
     return neg ? -v : v;
 }
 
