@@ -44,6 +44,21 @@ Run run(const std::string& scenarioYaml, const std::string& trace, const std::st
     return r;
 }
 
+// new-route.yaml in `dir`: an Ingress sending shop.example.com/search to the shop's API.
+void writeSearchRoute(const QTemporaryDir& dir) {
+    hs::testing::writeFile(dir, "new-route.yaml", R"(apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: search, namespace: shop, creationTimestamp: "2026-11-25T00:00:00Z"}
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - {path: /search, pathType: Prefix, backend: {service: {name: api, port: {number: 80}}}}
+)");
+}
+
 // Pods that served lines [from, to).
 std::set<QString> podsBetween(const Run& r, std::uint64_t from, std::uint64_t to) {
     std::set<QString> pods;
@@ -214,17 +229,7 @@ private slots:
 
     void manifestApplied() {
         QTemporaryDir dir;
-        hs::testing::writeFile(dir, "new-route.yaml", R"(apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {name: search, namespace: shop, creationTimestamp: "2026-11-25T00:00:00Z"}
-spec:
-  ingressClassName: nginx
-  rules:
-    - host: shop.example.com
-      http:
-        paths:
-          - {path: /search, pathType: Prefix, backend: {service: {name: api, port: {number: 80}}}}
-)");
+        writeSearchRoute(dir);
         auto r = run("events:\n  - {at: 30s, apply: new-route.yaml}\n", apiTrace("/search"), dir.path().toStdString());
         for (const auto& [line, d] : r.decisions) {
             QString want = line <= 60 ? "shop/storefront" : "shop/api";
@@ -241,17 +246,7 @@ spec:
     // count what one with a log (every Decision named) counts.
     void summaryTheSameAcrossTableChangesWithOrWithoutDecisionLog() {
         QTemporaryDir dir;
-        hs::testing::writeFile(dir, "new-route.yaml", R"(apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {name: search, namespace: shop, creationTimestamp: "2026-11-25T00:00:00Z"}
-spec:
-  ingressClassName: nginx
-  rules:
-    - host: shop.example.com
-      http:
-        paths:
-          - {path: /search, pathType: Prefix, backend: {service: {name: api, port: {number: 80}}}}
-)");
+        writeSearchRoute(dir);
         const std::string yaml =
             "events:\n  - {at: 20s, podDeleted: shop/api-0}\n  - {at: 30s, apply: new-route.yaml}\n"
             "  - {at: 40s, canaryWeight: {ingress: shop/api-canary, weight: 100}}\n";
