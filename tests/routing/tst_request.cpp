@@ -1,4 +1,5 @@
 // Requests and nginx's $uri: URL parsing, header and cookie access, normalization.
+#include "simulator/fast_string.h"
 #include "simulator/request.h"
 #include "simulator/uri.h"
 
@@ -156,6 +157,32 @@ private slots:
                 QCOMPARE(out, head + "/" + tail);
                 QCOMPARE(int(normalizeUri(head + "/./" + tail, out)), int(UriError::None));
                 QCOMPARE(out, head + "/" + tail);
+            }
+        }
+    }
+
+    // setText copies inline for short values (overlapping 4-, 8- and 16-byte moves, loads before
+    // stores) and appends when growing: every length pair to 40 from distinct bytes, and a value
+    // that is a slice of the string itself at every offset.
+    void setTextEveryLength() {
+        std::string src;
+        for (int i = 0; i < 64; ++i) src += char('A' + i % 50);
+        for (std::size_t from = 0; from <= 40; ++from) {
+            for (std::size_t to = 0; to <= 40; ++to) {
+                std::string s = src.substr(7, from);
+                const std::string want = src.substr(3, to);
+                setText(s, want);
+                QCOMPARE(s, want);
+                QCOMPARE(s.size(), to);
+                QCOMPARE(s.c_str()[to], '\0');
+            }
+        }
+        for (std::size_t len = 0; len <= 40; ++len) {
+            for (std::size_t off = 0; off + len <= 40; ++off) {
+                std::string s = src.substr(0, 40);
+                const std::string want = s.substr(off, len);
+                setText(s, std::string_view(s).substr(off, len));
+                QCOMPARE(s, want);
             }
         }
     }
