@@ -211,6 +211,23 @@ private:
         std::string_view method, url;
         if (getStr(req, "method", method) && !method.empty()) r.method.assign(method);
         if (!getStr(req, "url", url)) return bad("entry has no request.url");
+        // A browser's export also lists what never reached a server (data: images, blob:
+        // downloads, extension pages): no request. WebSockets start with an HTTP GET the
+        // controller routes like any other: ws and wss are http and https.
+        const std::string_view scheme = url.substr(0, url.find(':'));
+        for (std::string_view local : {"data", "blob", "about", "chrome", "chrome-extension", "moz-extension",
+                                       "safari-extension", "file", "javascript"}) {
+            if (sim::iequals(scheme, local)) {
+                rec.kind = TraceRecord::Kind::Skipped;
+                rec.why = std::string(local) + ": URL (the browser's own, never sent to a server)";
+                return;
+            }
+        }
+        std::string wsUrl;
+        if (sim::iequals(scheme, "ws") || sim::iequals(scheme, "wss")) {
+            wsUrl = (scheme.size() == 3 ? "https" : "http") + std::string(url.substr(scheme.size()));
+            url = wsUrl;
+        }
         std::string err = applyUrl(url, r, rec.hasHost, rec.hasScheme);
         if (!err.empty()) return bad("request.url: " + err);
         std::size_t headers = 0;

@@ -521,6 +521,33 @@ private slots:
         QVERIFY2(none.inputError.find("no log.entries") != std::string::npos, none.inputError.c_str());
     }
 
+    // A browser's export lists its own URLs (data: images, extension pages) beside the requests,
+    // and WebSockets as ws/wss: the first are skipped with a reason, the second are the HTTP
+    // request that opened the socket.
+    void harBrowserUrls() {
+        auto entry = [](const std::string& url) {
+            return "{\"startedDateTime\":\"2026-11-25T09:00:00Z\",\"request\":{\"method\":\"GET\",\"url\":\"" + url +
+                "\"}}";
+        };
+        std::string har = "{\"log\":{\"entries\":[" + entry("data:image/png;base64,AAAA") + ",\n" +
+            entry("chrome-extension://abc/page.html") + ",\n" + entry("wss://shop.example.com/live?x=1") + ",\n" +
+            entry("WS://blog.example.com/feed") + ",\n" + entry("gopher://x/") + "]}}";
+        auto all = readAll(har, {}, "browser.har");
+        QCOMPARE(all.records.size(), std::size_t(5));
+        QVERIFY(all.records[0].kind == Kind::Skipped);
+        QVERIFY2(all.records[0].why.find("data:") != std::string::npos, all.records[0].why.c_str());
+        QVERIFY(all.records[1].kind == Kind::Skipped);
+        const auto& ws = all.records[2];
+        QVERIFY2(ws.kind == Kind::Request, ws.why.c_str());
+        QCOMPARE(ws.request.scheme, std::string("https"));
+        QCOMPARE(ws.request.host, std::string("shop.example.com"));
+        QCOMPARE(ws.request.target, std::string("/live?x=1"));
+        QVERIFY2(all.records[3].kind == Kind::Request, all.records[3].why.c_str());
+        QCOMPARE(all.records[3].request.scheme, std::string("http"));
+        QVERIFY2(all.records[4].kind == Kind::Bad && all.records[4].why.find("gopher") != std::string::npos,
+                 all.records[4].why.c_str());
+    }
+
     // ---- gzip ---------------------------------------------------------------------------------
     void gzipVariants_data() {
         QTest::addColumn<QString>("text");
