@@ -508,6 +508,7 @@ void LogFormat::parseInterpreted(std::string_view line, TraceRecord& rec, Scratc
     std::string_view port;
     bool haveRequest = false;
     std::string_view uriValue, argsValue;
+    std::string notHttp;  // why $request is not an HTTP request line (decided once $status is known)
 
     auto bad = [&](std::string why) {
         rec.kind = TraceRecord::Kind::Bad;
@@ -645,17 +646,23 @@ void LogFormat::parseInterpreted(std::string_view line, TraceRecord& rec, Scratc
             }
             std::string_view req = unescaped(v);
             auto sp1 = req.find(' ');
-            if (sp1 == std::string_view::npos || sp1 == 0)
-                return bad("request line `" + printable(req, 60) + "` is not METHOD TARGET PROTOCOL");
+            if (sp1 == std::string_view::npos || sp1 == 0) {
+                notHttp = "request line `" + printable(req, 60) + "` is not METHOD TARGET PROTOCOL";
+                break;
+            }
             std::string_view method = req.substr(0, sp1);
-            if (!std::all_of(method.begin(), method.end(), isTokenChar))
-                return bad(
-                    "request line does not start with an HTTP method (TLS or binary data on a plain-HTTP port?)");
+            if (!std::all_of(method.begin(), method.end(), isTokenChar)) {
+                notHttp = "request line does not start with an HTTP method (TLS or binary data on a plain-HTTP port?)";
+                break;
+            }
             std::string_view rest = req.substr(sp1 + 1);
             auto sp2 = rest.rfind(' ');
             if (sp2 != std::string_view::npos && rest.substr(sp2 + 1).rfind("HTTP/", 0) == 0)
                 rest = rest.substr(0, sp2);
-            if (rest.empty()) return bad("request line has no target");
+            if (rest.empty()) {
+                notHttp = "request line has no target";
+                break;
+            }
             r.method.assign(method);
             if (rest.front() == '/' || rest == "*") {
                 r.target.assign(rest);
@@ -678,7 +685,8 @@ void LogFormat::parseInterpreted(std::string_view line, TraceRecord& rec, Scratc
                 else
                     r.target.assign(after.substr(slash));
             } else {
-                return bad("request target `" + printable(rest, 60) + "` is neither a path nor an absolute URL");
+                notHttp = "request target `" + printable(rest, 60) + "` is neither a path nor an absolute URL";
+                break;
             }
             haveRequest = true;
             break;
@@ -754,6 +762,15 @@ void LogFormat::parseInterpreted(std::string_view line, TraceRecord& rec, Scratc
     if (pos != n)
         return bad(std::to_string(n - pos) + " unexpected characters after the last field (`" +
                    printable(line.substr(pos), 20) + "`): is this the log format the file was written with?");
+    if (!notHttp.empty()) {
+        // nginx refuses such a line itself (400) before any routing: a scanner, TLS on the HTTP
+        // port. Nothing to replay, and nothing wrong with the log. Any other status: the line
+        // does not say what was requested.
+        if (rec.recorded.status != 400) return bad(std::move(notHttp));
+        rec.kind = TraceRecord::Kind::Skipped;
+        rec.why = "not an HTTP request (nginx answered 400 before routing): " + notHttp;
+        return;
+    }
     if (!haveRequest) {
         if (!dash(uriValue)) {
             r.target.assign(unescaped(uriValue));

@@ -164,6 +164,9 @@ private slots:
         QTest::newRow("cut short") << QString::fromStdString(good.substr(0, 120)) << false << "the line ends inside";
         QTest::newRow("TLS on the plain port")
             << "192.0.2.1 - - [25/Nov/2026:08:00:01 +0000] \"\\x16\\x03\\x01\\x00\\xE0\\x01\" 400 150 \"-\" \"-\" 0 0.001 [] [] - - - - abc"
+            << true << "not an HTTP request (nginx answered 400 before routing): request line `\\x16";
+        QTest::newRow("not a request line, not answered 400")
+            << "192.0.2.1 - - [25/Nov/2026:08:00:01 +0000] \"\\x16\\x03\\x01\\x00\\xE0\\x01\" 200 150 \"-\" \"-\" 0 0.001 [] [] - - - - abc"
             << false << "is not METHOD TARGET PROTOCOL";
         QTest::newRow("status not a number")
             << QString::fromStdString(good).replace("\" 200 512", "\" abc 512") << false << "$status";
@@ -174,7 +177,10 @@ private slots:
                                           << false << "the line ends inside $proxy_upstream_name";
         QTest::newRow("binary request")
             << "192.0.2.1 - - [25/Nov/2026:08:00:01 +0000] \"\\x00\\xFF /x HTTP/1.1\" 400 0 \"-\" \"-\" 0 0.000 [] [] - - - - abc"
-            << false << "does not start with an HTTP method";
+            << true << "does not start with an HTTP method";
+        QTest::newRow("no target, answered 404")
+            << "192.0.2.1 - - [25/Nov/2026:08:00:01 +0000] \"GET  HTTP/1.1\" 404 0 \"-\" \"-\" 0 0.000 [] [] - - - - abc"
+            << false << "request line has no target";
         QTest::newRow("no request: -")
             << "192.0.2.1 - - [25/Nov/2026:08:00:01 +0000] \"-\" 400 0 \"-\" \"-\" 0 0.000 [] [] - - - - abc" << true
             << "no request line";
