@@ -125,8 +125,9 @@ DiffReport diffTrace(trace::TraceReader& reader, std::shared_ptr<const sim::Rout
     auto sa = after->newSession(opt.seed);
     NginxLogModel model(*before);
     std::unique_ptr<HostInference> hosts;
-    if (model.valid() && opt.host.empty() && !reader.fields().host)
+    if (model.valid())  // hosts (unless the log or --host gives them) and schemes the log does not record
         hosts = std::make_unique<HostInference>(before, model);
+    const bool inferHosts = opt.host.empty() && !reader.fields().host;
 
     std::map<std::pair<DiffSide, DiffSide>, DiffGroup> groups;
     std::map<std::string, ReasonRow> badRows, skippedRows;
@@ -162,9 +163,10 @@ DiffReport diffTrace(trace::TraceReader& reader, std::shared_ptr<const sim::Rout
         if (!rec.hasHost) {
             if (!opt.host.empty())
                 rec.request.host = opt.host;
-            else if (hosts)
+            else if (hosts && inferHosts)
                 hosts->infer(rec);
         }
+        if (!rec.hasScheme && hosts && HostInference::redirectRecorded(rec.recorded)) hosts->inferScheme(rec);
         sim::RouteOptions ro;
         ro.explain = false;
         ro.choiceKey = choiceKeyFor(opt.seed, rec.line);
@@ -215,6 +217,7 @@ DiffReport diffTrace(trace::TraceReader& reader, std::shared_ptr<const sim::Rout
         rep.hostsInferred = hosts->inferred();
         rep.hostsAmbiguous = hosts->ambiguous();
         rep.hostsFailed = hosts->failed();
+        rep.schemesSwitched = hosts->schemesSwitched();
     }
     for (auto& [k, g] : groups) rep.groups.push_back(std::move(g));
     std::stable_sort(rep.groups.begin(), rep.groups.end(),
@@ -271,6 +274,7 @@ void DiffReport::writeJson(model::JsonWriter& w) const {
     w.key("hosts").beginObject();
     w.field("inferred", hostsInferred).field("ambiguous", hostsAmbiguous).field("notInferred", hostsFailed);
     w.endObject();
+    w.field("schemesSwitched", schemesSwitched);
     w.field("changed", changed);
     w.key("groups").beginArray();
     for (const auto& g : groups) {
@@ -315,6 +319,9 @@ void DiffReport::writeText(std::ostream& out) const {
     if (hostsInferred || hostsFailed)
         out << "  hosts inferred from the recorded upstream on the before side: " << hostsInferred << " ("
             << hostsAmbiguous << " ambiguous, " << hostsFailed << " none)\n";
+    if (schemesSwitched)
+        out << "  scheme switched for " << schemesSwitched
+            << " request(s): the recorded redirect fits only the other scheme on the before side\n";
     if (groups.empty()) {
         out << "\nNo request changes.\n";
         return;

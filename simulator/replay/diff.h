@@ -68,7 +68,7 @@ struct DiffReport {
     std::vector<ReasonRow> badReasons, skippedReasons;
     std::string inputError;
     bool cancelled = false, stoppedByStrict = false;
-    std::uint64_t hostsInferred = 0, hostsAmbiguous = 0, hostsFailed = 0;
+    std::uint64_t hostsInferred = 0, hostsAmbiguous = 0, hostsFailed = 0, schemesSwitched = 0;
     std::vector<DiffGroup> groups;  // most requests first
 
     void writeJson(model::JsonWriter& w) const;

@@ -188,7 +188,7 @@ private:
     void rebuildForTable() {
         if (hosts_) retiredHosts_.push_back(std::move(hosts_));  // keeps its statistics
         model_ = std::make_unique<NginxLogModel>(*table_);
-        if (model_->valid() && opt_.host.empty())
+        if (model_->valid())  // hosts (unless --host gives them) and schemes the log does not record
             hosts_ = std::make_unique<HostInference>(table_, *model_);
         else
             hosts_.reset();
@@ -260,6 +260,7 @@ private:
     std::unique_ptr<sim::RouteSession> session_;
     std::unique_ptr<NginxLogModel> model_;
     std::unique_ptr<HostInference> hosts_;
+    bool schemeSwitched_ = false;  // the current request's scheme was switched (HostInference::inferScheme)
     std::vector<std::unique_ptr<HostInference>> retiredHosts_;  // of tables replaced by scenario events
     std::unique_ptr<Verifier> verifier_;
     trace::FormatFields fields_;
@@ -574,6 +575,8 @@ void Engine::arrive(trace::TraceRecord& rec, std::int64_t now) {
             hosts_->infer(rec);
         }
     }
+    schemeSwitched_ =
+        !rec.hasScheme && hosts_ && HostInference::redirectRecorded(rec.recorded) && hosts_->inferScheme(rec);
     r.timeNs = now;
     sim::RouteOptions ro;
     ro.explain = false;
@@ -668,6 +671,7 @@ void Engine::writeDecision(const trace::TraceRecord& rec, const sim::Decision& d
     line_ += ",\"client\":";
     appendJsonString(line_, r.clientIP);
     if (!rec.hasHost) line_ += r.host.empty() ? ",\"host\":\"none\"" : ",\"host\":\"inferred\"";
+    if (schemeSwitched_) line_ += ",\"scheme\":\"inferred\"";
     line_ += "},\"decision\":";
     jw_.clear();
     sim::writeDecisionJson(jw_, d, false);
@@ -823,8 +827,9 @@ ReplayResult Engine::run() {
     }
     std::sort(res_.pods.begin(), res_.pods.end(),
               [](const PodReport& a, const PodReport& b) { return a.name < b.name; });
-    if (!fields_.host) {
-        if (hosts_) retiredHosts_.push_back(std::move(hosts_));
+    if (hosts_) retiredHosts_.push_back(std::move(hosts_));
+    for (const auto& h : retiredHosts_) res_.schemesSwitched += h->schemesSwitched();
+    if (!fields_.host && opt_.host.empty()) {
         std::map<std::tuple<std::string, std::string, std::vector<std::string>>, std::uint64_t> merged;
         for (const auto& h : retiredHosts_) {
             for (const auto& st : h->stats()) merged[{st.upstream, st.host, st.alternatives}] += st.requests;

@@ -21,9 +21,14 @@ HostInference::HostInference(std::shared_ptr<const sim::RouteTable> table, const
     probe_ = table_->newSession(0x9e3779b97f4a7c15ULL);
 }
 
-bool HostInference::fits(const trace::TraceRecord& rec, std::string_view upstream, const std::string& server) {
+namespace {
+std::string_view otherScheme(std::string_view s) { return s == "http" ? "https" : "http"; }
+}  // namespace
+
+bool HostInference::fitsAs(const trace::TraceRecord& rec, std::string_view upstream, const std::string& server,
+                           std::string_view scheme) {
     probeRequest_.method = rec.request.method;
-    probeRequest_.scheme = rec.request.scheme;
+    probeRequest_.scheme = scheme;
     probeRequest_.target = rec.request.target;
     probeRequest_.headers = rec.request.headers;
     probeRequest_.clientIP = rec.request.clientIP;
@@ -35,6 +40,31 @@ bool HostInference::fits(const trace::TraceRecord& rec, std::string_view upstrea
     bool proxied = NginxLogModel::proxied(probeDecision_);
     if (recordedProxied(rec.recorded)) return proxied || probeDecision_.outcome == sim::Outcome::Denied;
     return !proxied && (rec.recorded.status == 0 || probeDecision_.status == rec.recorded.status);
+}
+
+// A log without a scheme: a recorded redirect may be the plain-HTTP request's (inferScheme then
+// picks the scheme for the host chosen).
+bool HostInference::fits(const trace::TraceRecord& rec, std::string_view upstream, const std::string& server) {
+    if (fitsAs(rec, upstream, server, rec.request.scheme)) return true;
+    return !rec.hasScheme && redirectRecorded(rec.recorded) &&
+        fitsAs(rec, upstream, server, otherScheme(rec.request.scheme));
+}
+
+bool HostInference::redirectsAs(const trace::TraceRecord& rec, std::string_view scheme) {
+    probeRequest_ = rec.request;
+    probeRequest_.scheme = scheme;
+    probe_->route(probeRequest_, probeDecision_, {false});
+    return !NginxLogModel::proxied(probeDecision_) && probeDecision_.status == rec.recorded.status;
+}
+
+bool HostInference::inferScheme(trace::TraceRecord& rec) {
+    if (rec.hasScheme || !redirectRecorded(rec.recorded)) return false;
+    if (redirectsAs(rec, rec.request.scheme)) return false;
+    const std::string_view other = otherScheme(rec.request.scheme);
+    if (!redirectsAs(rec, other)) return false;
+    rec.request.scheme = other;
+    ++schemesSwitched_;
+    return true;
 }
 
 const HostInference::Result& HostInference::resolve(const trace::TraceRecord& rec, std::string_view upstream) {

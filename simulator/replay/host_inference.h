@@ -26,6 +26,16 @@ public:
     // host could be inferred (the request then has no Host: the catch-all server answers).
     bool infer(trace::TraceRecord& rec);
 
+    // For a record without a scheme whose recorded answer is a redirect the controller gave
+    // itself (redirectRecorded): keeps rec.request.scheme when routing it gives that answer, else
+    // switches to the other scheme when that one does. Returns true when it switched.
+    bool inferScheme(trace::TraceRecord& rec);
+    // The log recorded that the controller answered with a redirect (3xx, no upstream address).
+    static bool redirectRecorded(const trace::Recorded& r) {
+        return r.status >= 301 && r.status <= 308 && r.status != 304 && r.status != 305 && r.status != 306 &&
+            (r.upstreamAddr == "-" || (r.upstreamAddr.empty() && r.upstream == "-"));
+    }
+
     struct Stat {
         std::string upstream;
         std::string host;  // the host used ("" = none could be inferred)
@@ -37,6 +47,7 @@ public:
     std::uint64_t inferred() const { return inferred_; }
     std::uint64_t ambiguous() const { return ambiguous_; }
     std::uint64_t failed() const { return failed_; }
+    std::uint64_t schemesSwitched() const { return schemesSwitched_; }
 
 private:
     struct Result {
@@ -48,6 +59,10 @@ private:
     std::size_t row(const std::string& upstream, const std::string& host, const std::vector<std::string>& others);
     const Result& resolve(const trace::TraceRecord& rec, std::string_view upstream);
     bool fits(const trace::TraceRecord& rec, std::string_view upstream, const std::string& server);
+    bool fitsAs(const trace::TraceRecord& rec, std::string_view upstream, const std::string& server,
+                std::string_view scheme);
+    // Routes rec.request with `scheme` on the probe session: the recorded redirect comes back.
+    bool redirectsAs(const trace::TraceRecord& rec, std::string_view scheme);
 
     std::shared_ptr<const sim::RouteTable> table_;
     const NginxLogModel& model_;
@@ -63,7 +78,7 @@ private:
     // single-server upstreams seen lately and their rows: a log names a handful of upstreams
     // over and over (a few comparisons instead of a hash lookup per line)
     sim::RecentMemo<std::size_t> recent_;
-    std::uint64_t inferred_ = 0, ambiguous_ = 0, failed_ = 0;
+    std::uint64_t inferred_ = 0, ambiguous_ = 0, failed_ = 0, schemesSwitched_ = 0;
 };
 
 // A concrete host for a server name: itself, "<wildcard>" → "any.<suffix>" (a label the

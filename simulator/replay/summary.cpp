@@ -212,6 +212,8 @@ void ReplayResult::writeJson(model::JsonWriter& w) const {
     }
     w.endArray();
     w.endObject();
+    // requests of a log without $scheme replayed with the other scheme (docs/traces.md)
+    w.field("schemesSwitched", schemesSwitched);
 
     if (verify) {
         w.key("verify");
@@ -327,6 +329,10 @@ void ReplayResult::writeText(std::ostream& out) const {
             out << "\n";
         }
     }
+    if (schemesSwitched)
+        out << "\nSchemes the trace does not record: " << schemesSwitched
+            << " request(s) replayed with the other scheme: the controller's recorded redirect fits only that one "
+               "(a plain-HTTP request sent to https)\n";
     if (verify) {
         const VerifyReport& v = *verify;
         std::string checks;

@@ -99,6 +99,8 @@ struct ReplayResult {
     std::vector<EventReport> events;
     std::vector<HostInference::Stat> hosts;  // when the trace has no hosts
     std::uint64_t hostsInferred = 0, hostsAmbiguous = 0, hostsFailed = 0, hostsGiven = 0;
+    // a log without a scheme: recorded redirects that only the other scheme gives (HostInference)
+    std::uint64_t schemesSwitched = 0;
     std::optional<VerifyReport> verify;
 
     void writeJson(model::JsonWriter& w) const;

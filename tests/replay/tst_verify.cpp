@@ -117,6 +117,39 @@ private slots:
         QVERIFY2(r.verify->agreed == 3 && r.verify->compared == 3, groups.c_str());
     }
 
+    // The default format has no scheme: lines are https, but a port-80 request that ssl-redirect
+    // sent to https is logged as the controller's own 308. Only that line is switched to http;
+    // a permanent redirect (the same answer on both schemes) and a proxied request stay https.
+    // Without $upstream_addr nothing says the controller answered: no switch.
+    void redirectOnlyPlainHttpGivesSwitchesTheScheme() {
+        const std::string text =
+            "203.0.113.7 - - [25/Nov/2026:08:00:01 +0000] \"GET /cart HTTP/1.1\" 308 164 \"-\" \"curl/8.5.0\" 80 0.000 [shop-storefront-http] [] - - - - a1\n"
+            "203.0.113.7 - - [25/Nov/2026:08:00:01 +0000] \"GET /cart HTTP/2.0\" 200 512 \"-\" \"curl/8.5.0\" 80 0.004 [shop-storefront-http] [] 10.244.2.34:8080 512 0.004 200 a2\n"
+            "203.0.113.7 - - [25/Nov/2026:08:00:02 +0000] \"GET /2019/archive HTTP/1.1\" 301 166 \"-\" \"curl/8.5.0\" 80 0.000 [blog-blog-web-80] [] - - - - a3\n";
+        std::vector<std::string> schemes;
+        replay::ReplayOptions o;
+        o.onRequest = [&](const trace::TraceRecord& rec, const sim::Decision&, std::int64_t, bool) {
+            schemes.push_back(rec.request.scheme);
+        };
+        auto r = replayText(text, o, hs::testing::demoTable(), {}, "http.log");
+        std::string groups;
+        for (const auto& g : r.verify->groups) groups += g.check + ": " + g.recorded + " vs " + g.simulated + "\n";
+        QVERIFY2(r.verify->compared == 3 && r.verify->agreed == 3, groups.c_str());
+        QCOMPARE(r.schemesSwitched, std::uint64_t(1));
+        QCOMPARE(schemes, (std::vector<std::string>{"http", "https", "https"}));
+        QCOMPARE(r.outcomes[static_cast<std::size_t>(sim::Outcome::Redirect)], std::uint64_t(2));
+
+        // the same port-80 request in a combined log (no upstream fields): stays https
+        const std::string combined =
+            "203.0.113.7 - - [25/Nov/2026:08:00:01 +0000] \"GET /cart HTTP/1.1\" 308 164 \"-\" \"curl/8.5.0\"\n";
+        replay::ReplayOptions c;
+        c.host = "shop.example.com";
+        auto rc = replayText(combined, c, hs::testing::demoTable(), {}, "combined.log");
+        QCOMPARE(rc.requests, std::uint64_t(1));
+        QCOMPARE(rc.schemesSwitched, std::uint64_t(0));
+        QCOMPARE(rc.outcomes[static_cast<std::size_t>(sim::Outcome::Routed)], std::uint64_t(1));
+    }
+
     void verifyOffAndNotPossible() {
         replay::ReplayOptions off;
         off.verify = replay::ReplayOptions::Verify::Off;
