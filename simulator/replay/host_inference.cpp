@@ -59,10 +59,22 @@ bool HostInference::redirectsAs(const trace::TraceRecord& rec, std::string_view 
 
 bool HostInference::inferScheme(trace::TraceRecord& rec) {
     if (rec.hasScheme || !redirectRecorded(rec.recorded)) return false;
-    if (redirectsAs(rec, rec.request.scheme)) return false;
-    const std::string_view other = otherScheme(rec.request.scheme);
-    if (!redirectsAs(rec, other)) return false;
-    rec.request.scheme = other;
+    // the answer for (status, scheme, method, host, target), cached: a log repeats its redirects
+    const sim::Request& r = rec.request;
+    schemeKey_.assign(std::to_string(rec.recorded.status)).append(1, '\x1f').append(r.scheme).append(1, '\x1f');
+    schemeKey_.append(r.method).append(1, '\x1f').append(r.host).append(1, '\x1f').append(r.target);
+    std::uint32_t id = schemeKeys_.find(schemeKey_);
+    if (id == detail::FlatIndex::kNone) {
+        if (schemeSwitch_.size() >= 65536) {  // bounded; recomputed the same
+            schemeKeys_.clear();
+            schemeSwitch_.clear();
+        }
+        const bool sw = !redirectsAs(rec, r.scheme) && redirectsAs(rec, otherScheme(r.scheme));
+        id = schemeKeys_.insert(schemeKey_);  // == schemeSwitch_.size()
+        schemeSwitch_.push_back(sw);
+    }
+    if (!schemeSwitch_[id]) return false;
+    rec.request.scheme = otherScheme(r.scheme);
     ++schemesSwitched_;
     return true;
 }

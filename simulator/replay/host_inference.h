@@ -78,6 +78,9 @@ private:
     // single-server upstreams seen lately and their rows: a log names a handful of upstreams
     // over and over (a few comparisons instead of a hash lookup per line)
     sim::RecentMemo<std::size_t> recent_;
+    detail::FlatIndex schemeKeys_;  // (status, scheme, method, host, target) → index into schemeSwitch_
+    std::vector<bool> schemeSwitch_;
+    std::string schemeKey_;
     std::uint64_t inferred_ = 0, ambiguous_ = 0, failed_ = 0, schemesSwitched_ = 0;
 };
 
