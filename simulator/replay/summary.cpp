@@ -339,8 +339,13 @@ void ReplayResult::writeText(std::ostream& out) const {
         for (const auto& c : v.checks) checks += (checks.empty() ? "" : ", ") + c;
         char rate[32];
         std::snprintf(rate, sizeof rate, "%.2f%%", 100.0 * v.rate());
-        out << "\nVerify (" << checks << "): " << v.agreed << " of " << v.compared
-            << " requests agree with the recorded log (" << rate << ")\n";
+        if (v.compared == 0) {
+            out << "\nVerify (" << checks
+                << "): no request could be compared: no line recorded what the controller did\n";
+        } else {
+            out << "\nVerify (" << checks << "): " << v.agreed << " of " << v.compared
+                << " requests agree with the recorded log (" << rate << ")\n";
+        }
         if (v.canaryByWeight) out << "  " << v.canaryByWeight << " canary choice(s) were weight rolls: not compared\n";
         if (v.endpointsNotChecked)
             out << "  " << v.endpointsNotChecked

@@ -4,6 +4,8 @@
 
 #include <simdjson.h>
 
+#include <set>
+
 namespace hs::trace::detail {
 
 namespace od = simdjson::ondemand;
@@ -31,20 +33,12 @@ public:
     JsonlReader(std::unique_ptr<ByteSource> source, const TraceOptions& options)
         : LineTraceReader(std::move(source), options) {
         fields_.time = true;
-        fields_.host = true;
         fields_.scheme = true;
-        // Which recorded fields exist: look at the first lines (they stay in the buffer).
-        for (std::string_view l : lines_.peek(50)) {
-            if (l.find("\"upstream\"") != std::string_view::npos) fields_.upstream = true;
-            if (l.find("\"alternative\"") != std::string_view::npos) fields_.alternative = true;
-            if (l.find("\"upstreamAddr\"") != std::string_view::npos) fields_.upstreamAddr = true;
-            if (l.find("\"status\"") != std::string_view::npos) fields_.status = true;
-            if (l.find("\"ingress\"") != std::string_view::npos) fields_.ingress = true;
-            if (l.find("\"service\"") != std::string_view::npos) fields_.service = true;
-        }
+        surveyKeys(lines_.peek(50));  // the first lines (they stay in the buffer)
     }
     TraceFormat format() const override { return TraceFormat::Jsonl; }
     const FormatFields& fields() const override { return fields_; }
+    std::vector<std::string> notes() const override { return notes_; }
 
 protected:
     bool allowsComments() const override { return true; }
@@ -81,6 +75,57 @@ protected:
 
 private:
     static std::string sjError(simdjson::error_code e) { return simdjson::error_message(e); }
+
+    // The first lines' keys: which recorded fields exist (verify compares those), whether they
+    // name hosts (else the report shows how hosts were found, as for a log without $host), and
+    // the keys this format does not read — an nginx access log written as JSON (escape=json)
+    // looks like JSON Lines but names its fields itself.
+    void surveyKeys(const std::vector<std::string_view>& first) {
+        static const std::set<std::string_view> known = {"time", "timeNs",  "method",  "url",     "scheme",
+                                                         "host", "path",    "target",  "client",  "clientIP",
+                                                         "sni",  "headers", "cookies", "recorded"};
+        std::set<std::string> unknown;
+        bool hosts = false, any = false;
+        simdjson::dom::parser p;
+        for (std::string_view line : first) {
+            simdjson::padded_string padded(line);
+            simdjson::dom::object o;
+            if (p.parse(padded).get(o)) continue;
+            any = true;
+            for (auto [key, value] : o) {
+                if (key == "host" || key == "headers") hosts = true;
+                std::string_view url;
+                if (key == "url" && !value.get(url) && url.find("://") != std::string_view::npos) hosts = true;
+                if (!known.count(key) && unknown.size() < 64) unknown.emplace(key);
+                simdjson::dom::object recorded;
+                if (key != "recorded" || value.get(recorded)) continue;
+                for (auto [rk, rv] : recorded) {
+                    if (rv.is_null()) continue;
+                    fields_.upstream |= rk == "upstream";
+                    fields_.alternative |= rk == "alternative";
+                    fields_.upstreamAddr |= rk == "upstreamAddr";
+                    fields_.status |= rk == "status";
+                    fields_.ingress |= rk == "ingress";
+                    fields_.service |= rk == "service";
+                }
+            }
+        }
+        fields_.host = hosts || !any;
+        if (unknown.empty()) return;
+        std::string list;
+        std::size_t shown = 0;
+        for (const auto& k : unknown)
+            if (shown++ < 12) list += (list.empty() ? "" : ", ") + k;
+        if (unknown.size() > 12) list += " and " + std::to_string(unknown.size() - 12) + " more";
+        notes_.push_back("keys this format does not read: " + list +
+                         " (JSON Lines reads url/path/target, host, method, scheme, time, timeNs, client, sni, "
+                         "headers, cookies and recorded; docs/traces.md)");
+        if (!hosts)
+            notes_.push_back(
+                "no line names a host (\"host\", or \"url\" with one): requests have none unless --host "
+                "gives it. An nginx access log written as JSON? Give its log_format with --log-format "
+                "(and escape=json) to read it field by field");
+    }
 
     std::string parse(std::string_view line, TraceRecord& rec, std::size_t& headers, bool& haveTarget) {
         sim::Request& r = rec.request;
@@ -298,6 +343,7 @@ private:
 
     od::parser parser_;
     FormatFields fields_;
+    std::vector<std::string> notes_;
     std::string cookie_, name_, value_;
 };
 

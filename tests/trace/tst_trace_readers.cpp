@@ -439,6 +439,35 @@ private slots:
         QVERIFY(all.records[1].kind == Kind::Skipped && all.records[2].kind == Kind::Skipped);
     }
 
+    // An nginx access log written as JSON looks like JSON Lines: the reader says which keys it
+    // does not read and that no line names a host; it reports hosts as not recorded then, and
+    // takes the recorded fields verify compares from the "recorded" object only.
+    void jsonlSurveysKeys() {
+        auto open = [](const std::string& text) {
+            auto opened = trace::openTraceBytes(text, "t.jsonl", {});
+            if (!opened.reader) throw std::runtime_error(opened.error);
+            return std::move(opened.reader);
+        };
+        auto nginxJson = open(
+            "{\"time\": \"2026-12-05T10:00:00+00:00\", \"vhost\": \"shop.example.com\", \"path\": \"/cart\", "
+            "\"status\": 200, \"upstream\": \"shop-storefront-http\"}\n");
+        QCOMPARE(int(nginxJson->format()), int(trace::TraceFormat::Jsonl));
+        const auto notes = nginxJson->notes();
+        QCOMPARE(notes.size(), std::size_t(2));
+        QVERIFY2(notes[0].find("keys this format does not read: status, upstream, vhost (") == 0, notes[0].c_str());
+        QVERIFY2(notes[1].find("no line names a host") == 0 && notes[1].find("--log-format") != std::string::npos,
+                 notes[1].c_str());
+        QVERIFY(!nginxJson->fields().host);
+        QVERIFY(!nginxJson->fields().upstream && !nginxJson->fields().status);
+
+        auto native = open(
+            "{\"url\": \"https://shop.example.com/\", \"recorded\": {\"upstream\": \"shop-storefront-http\", "
+            "\"status\": 200, \"ingress\": null}}\n");
+        QVERIFY(native->notes().empty());
+        QVERIFY(native->fields().host && native->fields().upstream && native->fields().status);
+        QVERIFY(!native->fields().ingress);  // null: not recorded
+    }
+
     // ---- CSV --------------------------------------------------------------------------------
     void csv() {
         std::string text =
