@@ -111,6 +111,51 @@ std::string applyUrl(std::string_view url, sim::Request& r, bool& hasHost, bool&
     return {};
 }
 
+// `kubectl logs --timestamps` puts an RFC 3339 time (UTC, "Z", any fraction) and a space before
+// every line: its length, or 0.
+std::size_t kubectlTimestampLength(std::string_view l) {
+    auto digits = [&](std::size_t at, std::size_t n) {
+        if (l.size() < at + n) return false;
+        for (std::size_t i = at; i < at + n; ++i)
+            if (l[i] < '0' || l[i] > '9') return false;
+        return true;
+    };
+    if (!digits(0, 4) || l.size() < 21 || l[4] != '-' || !digits(5, 2) || l[7] != '-' || !digits(8, 2) ||
+        l[10] != 'T' || !digits(11, 2) || l[13] != ':' || !digits(14, 2) || l[16] != ':' || !digits(17, 2))
+        return 0;
+    std::size_t i = 19;
+    if (l[i] == '.') {
+        ++i;
+        const std::size_t from = i;
+        while (i < l.size() && l[i] >= '0' && l[i] <= '9') ++i;
+        if (i == from) return 0;
+    }
+    if (l.size() < i + 2 || l[i] != 'Z' || l[i + 1] != ' ') return 0;
+    return i + 2;
+}
+
+// What else an ingress-nginx controller Pod prints beside its access log (`kubectl logs` mixes
+// them): klog lines ("I1205 10:00:00.000112       7 main.go:205] ..."), nginx's error log
+// ("2026/12/05 10:00:00 [error] 31#31: ..."), and the start-up banner.
+bool controllerMessage(std::string_view l) {
+    auto digit = [&](std::size_t i) { return i < l.size() && l[i] >= '0' && l[i] <= '9'; };
+    // klog: [IWEF]mmdd hh:mm:ss.uuuuuu
+    if (l.size() > 22 && (l[0] == 'I' || l[0] == 'W' || l[0] == 'E' || l[0] == 'F') && digit(1) && digit(2) &&
+        digit(3) && digit(4) && l[5] == ' ' && digit(6) && digit(7) && l[8] == ':' && digit(9) && digit(10) &&
+        l[11] == ':' && digit(12) && digit(13) && l[14] == '.')
+        return true;
+    // nginx error log: yyyy/mm/dd hh:mm:ss [level]
+    if (l.size() > 22 && digit(0) && digit(1) && digit(2) && digit(3) && l[4] == '/' && l[7] == '/' && l[10] == ' ' &&
+        l[13] == ':' && l[16] == ':' && l[19] == ' ' && l[20] == '[')
+        return true;
+    // the banner
+    if (l.size() >= 10 && l.find_first_not_of('-') == std::string_view::npos) return true;
+    for (std::string_view b :
+         {"NGINX Ingress controller", "  Release:", "  Build:", "  Repository:", "  nginx version:"})
+        if (l.substr(0, b.size()) == b) return true;
+    return false;
+}
+
 namespace {
 
 // The bytes detection looked at, then the rest of the source.
@@ -159,12 +204,36 @@ public:
     }
 
 protected:
-    void parseLine(std::string_view line, TraceRecord& rec) override { log_.parse(line, rec, scratch_); }
+    void parseLine(std::string_view line, TraceRecord& rec) override {
+        // `kubectl logs --timestamps`: once a line needed its prefix taken off, the next ones
+        // are tried that way first (one parse a line, not two)
+        std::size_t k = 0;
+        if (stripping_ && (k = kubectlTimestampLength(line)) != 0) {
+            log_.parse(line.substr(k), rec, scratch_);
+            if (rec.kind != TraceRecord::Kind::Bad) return;
+        }
+        log_.parse(line, rec, scratch_);
+        if (rec.kind != TraceRecord::Kind::Bad) return;
+        k = kubectlTimestampLength(line);
+        if (k && !stripping_) {
+            log_.parse(line.substr(k), rec, scratch_);
+            stripping_ = rec.kind != TraceRecord::Kind::Bad;
+            if (stripping_) return;
+        }
+        if (k && line.find_first_not_of(" \t", k) == std::string_view::npos) {
+            rec.kind = TraceRecord::Kind::Skipped;
+            rec.why = "blank line";
+        } else if (controllerMessage(line.substr(k))) {
+            rec.kind = TraceRecord::Kind::Skipped;
+            rec.why = "a message of the controller, not an access-log line (kubectl logs mixes them in)";
+        }
+    }
 
 private:
     TraceFormat format_;
     LogFormat log_;
     LogFormat::Scratch scratch_;
+    bool stripping_ = false;  // lines carry kubectl's --timestamps prefix
 };
 
 LogFormat builtin(std::string_view text) {
@@ -233,34 +302,55 @@ OpenResult openFrom(std::unique_ptr<ByteSource> source, const TraceOptions& opti
 
     // Detection: read the first bytes, look at their lines, then hand them back in front of the
     // rest of the source.
+    // The lines that decide: the first 12 that are not blank and not a controller's own message
+    // (a `kubectl logs` of the controller starts with its banner and start-up lines).
     std::string prefix;
+    std::vector<std::string_view> lines;
+    std::size_t messages = 0;
+    // `last`: the bytes end there (end of file, or the 256 KiB looked at), so a last line without
+    // a newline counts too
+    auto split = [&](bool last) {
+        lines.clear();
+        messages = 0;
+        std::string_view rest = prefix;
+        while (!rest.empty() && lines.size() < 12) {
+            auto nl = rest.find('\n');
+            if (nl == std::string_view::npos && !last) break;
+            std::string_view l = rest.substr(0, nl);
+            if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+            if (l.find_first_not_of(" \t") == std::string_view::npos) {
+                // blank
+            } else if (controllerMessage(l.substr(kubectlTimestampLength(l)))) {
+                ++messages;
+            } else {
+                lines.push_back(l);
+            }
+            if (nl == std::string_view::npos) break;
+            rest.remove_prefix(nl + 1);
+        }
+    };
     {
         std::string chunk(64 * 1024, '\0');
         while (prefix.size() < 256 * 1024) {
             std::size_t n = source->read(chunk.data(), chunk.size());
             if (n == 0) break;
             prefix.append(chunk.data(), n);
-            if (std::count(prefix.begin(), prefix.end(), '\n') >= 12) break;
+            split(false);
+            if (lines.size() >= 12) break;
         }
-    }
-    std::vector<std::string_view> lines;
-    {
-        std::string_view rest = prefix;
-        while (!rest.empty() && lines.size() < 12) {
-            auto nl = rest.find('\n');
-            std::string_view l = rest.substr(0, nl);
-            if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-            if (l.find_first_not_of(" \t") != std::string_view::npos) lines.push_back(l);
-            if (nl == std::string_view::npos) break;
-            rest.remove_prefix(nl + 1);
-        }
+        split(true);
     }
     // Decide while `lines` still point into `prefix` (moving a short string would move its bytes).
     std::string name = source->name();
     std::string inputError = source->error();
     if (lines.empty()) {
-        out.error = inputError.empty() ? name + " is empty: there are no requests to replay"
-                                       : name + ": " + inputError + "; no complete line could be read";
+        if (messages)
+            out.error = name + ": its first " + std::to_string(messages) +
+                " lines are the ingress-nginx controller's own messages (klog, nginx's error log, the banner) and "
+                "no access-log line follows them";
+        else
+            out.error = inputError.empty() ? name + " is empty: there are no requests to replay"
+                                           : name + ": " + inputError + "; no complete line could be read";
         return out;
     }
     enum class Pick { Jsonl, Har, Upstream, Combined, Csv, Unknown } pick = Pick::Unknown;
@@ -283,14 +373,24 @@ OpenResult openFrom(std::unique_ptr<ByteSource> source, const TraceOptions& opti
         std::size_t okUpstream = 0, okCombined = 0;
         TraceRecord rec;
         LogFormat::Scratch sc;
+        // a line may carry kubectl's --timestamps prefix (the readers take it off the same way)
+        auto parses = [&](LogFormat& f, std::string_view l) {
+            f.parse(l, rec, sc);
+            if (rec.kind != TraceRecord::Kind::Bad) return true;
+            std::string why = rec.why;
+            if (std::size_t k = kubectlTimestampLength(l)) {
+                f.parse(l.substr(k), rec, sc);
+                if (rec.kind != TraceRecord::Kind::Bad) return true;
+            }
+            rec.why = std::move(why);
+            return false;
+        };
         for (auto l : lines) {
-            upstreaminfo.parse(l, rec, sc);
-            if (rec.kind != TraceRecord::Kind::Bad)
+            if (parses(upstreaminfo, l))
                 ++okUpstream;
             else if (whyUpstream.empty())
                 whyUpstream = rec.why;
-            combined.parse(l, rec, sc);
-            if (rec.kind != TraceRecord::Kind::Bad) ++okCombined;
+            if (parses(combined, l)) ++okCombined;
         }
         if (okUpstream > 0 && okUpstream * 2 >= lines.size())
             pick = Pick::Upstream;

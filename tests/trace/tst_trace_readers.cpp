@@ -199,6 +199,82 @@ private slots:
         QVERIFY2(r.why.find(why.toStdString()) != std::string::npos, r.why.c_str());
     }
 
+    // `kubectl logs` of a controller Pod: its banner, klog lines and nginx's error log come
+    // before and between the access-log lines (skipped, counted by reason), with or without
+    // --timestamps' prefix on every line, compressed or not, detected or named.
+    void kubectlLogsOfTheController_data() {
+        QTest::addColumn<bool>("timestamps");
+        QTest::addColumn<bool>("gzipped");
+        QTest::addColumn<bool>("named");
+        QTest::newRow("plain") << false << false << false;
+        QTest::newRow("--timestamps") << true << false << false;
+        QTest::newRow("--timestamps, gzip") << true << true << false;
+        QTest::newRow("--format ingress-nginx, --timestamps") << true << false << true;
+    }
+    void kubectlLogsOfTheController() {
+        QFETCH(bool, timestamps);
+        QFETCH(bool, gzipped);
+        QFETCH(bool, named);
+        std::vector<std::string> in = {
+            "-------------------------------------------------------------------------------",
+            "NGINX Ingress controller",
+            "  Release:       v1.11.3",
+            "  Repository:    https://github.com/kubernetes/ingress-nginx",
+            "  nginx version: nginx/1.25.5",
+            "",
+            "-------------------------------------------------------------------------------",
+        };
+        for (int i = 0; i < 14; ++i)
+            in.push_back("I1205 10:00:00.0001" + std::to_string(10 + i) +
+                         "       7 controller.go:213] \"Backend successfully reloaded\"");
+        in.push_back(hs::testing::kUpstreamLine);
+        in.push_back("2026/12/05 10:00:01 [error] 31#31: *7 upstream timed out (110: Connection timed out)");
+        in.push_back(hs::testing::kCanaryLine);
+        in.push_back(
+            "W1205 10:00:02.000000       7 controller.go:1216] Service \"shop/gone\" does not have any active Endpoint.");
+        in.push_back("not a log line at all");
+        std::string text;
+        int n = 0;
+        for (const auto& l : in) {
+            if (timestamps)
+                text += "2026-12-05T10:00:" + std::to_string(10 + n % 50) + "." + std::to_string(123456789 + n) + "Z ";
+            text += l + "\n";
+            ++n;
+        }
+        trace::TraceOptions o;
+        if (named) o.format = trace::TraceFormat::IngressNginx;
+        auto all = readAll(gzipped ? gzip(text) : text, o, "controller.log");
+        QVERIFY2(all.openError.empty(), all.openError.c_str());
+        QCOMPARE(int(all.format), int(trace::TraceFormat::IngressNginx));
+        QCOMPARE(all.records.size(), in.size());
+        std::size_t requests = 0, messages = 0, blank = 0, bad = 0;
+        for (const auto& r : all.records) {
+            if (r.kind == Kind::Request) ++requests;
+            if (r.kind == Kind::Skipped && r.why.find("a message of the controller") == 0) ++messages;
+            if (r.kind == Kind::Skipped && r.why == "blank line") ++blank;
+            if (r.kind == Kind::Bad) ++bad;
+        }
+        QCOMPARE(requests, std::size_t(2));
+        QCOMPARE(messages, std::size_t(6 + 14 + 2));
+        QCOMPARE(blank, std::size_t(1));
+        QCOMPARE(bad, std::size_t(1));  // the line that is neither
+        const auto& a = all.records[21];
+        QVERIFY2(a.kind == Kind::Request, a.why.c_str());
+        QCOMPARE(a.recorded.upstream, std::string("shop-api-80"));
+        QCOMPARE(a.request.target, std::string("/api/v2/orders?page=2"));
+        QCOMPARE(qint64(a.request.timeNs), qint64(1795593601000000000));  // the access log's own time
+    }
+
+    void onlyControllerMessages() {
+        auto all = readAll(
+            "W1205 10:00:00.000000       7 client_config.go:659] Neither --kubeconfig nor --master\n"
+            "I1205 10:00:00.000112       7 main.go:205] \"Creating API client\"\n",
+            {}, "startup.log");
+        QVERIFY2(
+            all.openError.find("startup.log: its first 2 lines are the ingress-nginx controller's own messages") == 0,
+            all.openError.c_str());
+    }
+
     // The upstreaminfo fast path (LogFormat::parse) against the interpreter on the same lines,
     // record by record: the demo log and lines that take the interpreter's special cases (the
     // fast path must hand those back untouched). Each line is parsed into a record that still
