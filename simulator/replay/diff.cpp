@@ -50,12 +50,13 @@ std::string redirectKey(const sim::Request& r, const std::string& location) {
     return key;
 }
 
+// withRule: both sides run the same profile, so their rules (and canary flags) are comparable.
 DiffSide sideOf(const sim::Request& r, const sim::Decision& d, bool withRule) {
     DiffSide s;
     s.outcome = sim::outcomeName(d.outcome);
     s.status = d.status;
     s.service = d.service;
-    s.canary = d.canary;
+    s.canary = withRule && d.canary;  // ingress-nginx's notion: across profiles the Service says it
     if (withRule && !d.ingress.empty()) {
         s.rule = (d.routeKind.empty() ? std::string("Ingress") : d.routeKind) + " " + d.ingress;
         if (!d.pathType.empty()) s.rule += " " + d.pathType;

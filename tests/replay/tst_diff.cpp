@@ -1,6 +1,6 @@
 // hopscope-cli diff and replay::diffTrace: two manifest sets (exit codes, groups, examples), the
-// coupling of canary rolls between the sides, JSON output, and a profile diff that waits for the
-// gateway-api profile.
+// coupling of canary rolls between the sides, JSON output, a profile diff on the demo, and a
+// migration check against HTTPRoutes translated from the Ingresses.
 #include "model/loader.h"
 #include "simulator/replay/diff.h"
 #include "tests/replay/replay_fixtures.h"
@@ -17,6 +17,7 @@ using hs::testing::runCli;
 namespace {
 
 std::string afterFile() { return hs::testing::sourceDir() + "/tests/replay/data/diff-after.yaml"; }
+std::string httpRoutesFile() { return hs::testing::sourceDir() + "/docs/examples/migration-httproutes.yaml"; }
 std::string demoDir() { return hs::testing::sourceDir() + "/resources/demo"; }
 
 std::shared_ptr<const sim::RouteTable> afterTable() {
@@ -158,20 +159,89 @@ private slots:
         std::string trace = hs::testing::writeFile(dir, "demo.log", demoLog(2000));
         auto r = runCli({"diff", "--demo", "--profile", "ingress-nginx", "--against-profile", "gateway-api", "--trace",
                          trace, "--json"});
-        if (!gw) {
-            // the gateway-api profile is being written on its own branch: until it is merged the
-            // command says so clearly
-            QCOMPARE(r.code, 2);
-            QVERIFY2(r.err.find("profile gateway-api is not available") != std::string::npos, r.err.c_str());
-            QSKIP("the gateway-api profile is not in this build yet");
-        }
-        QVERIFY2(r.code == 0 || r.code == 1, r.err.c_str());
+        QVERIFY(gw);
+        // the demo's Ingresses and its Gateway's HTTPRoutes do not serve the same hosts: changes
+        QVERIFY2(r.code == 1, r.err.c_str());
         QJsonParseError e;
         auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(r.out), &e);
         QVERIFY2(e.error == QJsonParseError::NoError, qPrintable(e.errorString()));
         QCOMPARE(doc.object()["after"].toObject()["profile"].toString(), QString("gateway-api"));
         for (const auto& g : doc.object()["groups"].toArray())
             QVERIFY(g.toObject()["before"].toObject()["rule"].isNull());  // rules are not comparable across profiles
+    }
+
+    // Journey 3: the shop and blog Ingresses against HTTPRoutes translated from them the way
+    // ingress2gateway lays them out (docs/examples/migration-httproutes.yaml). The diff must
+    // show what such a translation loses, each as its own group: the rewrite, the regex's case
+    // insensitivity, the allow list, app-root and permanent-redirect (and HTTPS for hosts whose
+    // Ingress had no TLS: an HTTP-only listener), the default-backend annotation.
+    void migrationToHttpRoutesShowsWhatTheTranslationLoses() {
+        const std::vector<std::string> ingresses = {demoDir() + "/00-cluster.yaml", demoDir() + "/10-shop.yaml",
+                                                    demoDir() + "/20-blog.yaml"};
+        auto withRoutes = ingresses;
+        withRoutes.push_back(httpRoutesFile());
+        auto before = sim::compileRouteTable(model::loadManifests(ingresses).state, {});
+        auto afterLoad = model::loadManifests(withRoutes);
+        auto after = sim::compileRouteTable(afterLoad.state, {sim::Profile::GatewayApi});
+        QVERIFY(before && after);
+        auto opened = trace::openTraceBytes(demoLog(20000), "demo.log", {});
+        auto r = replay::diffTrace(*opened.reader, before, after, {});
+        QCOMPARE(r.requests, std::uint64_t(20000));
+        std::string all;
+        for (const auto& g : r.groups)
+            all += std::to_string(g.count) + " " + g.before.describe() + " => " + g.after.describe() + "\n";
+        auto find = [&](auto pred) -> const replay::DiffGroup* {
+            for (const auto& g : r.groups)
+                if (pred(g)) return &g;
+            return nullptr;
+        };
+        auto has = [](const replay::DiffGroup& g, const char* aspect) {
+            return std::find(g.changed.begin(), g.changed.end(), aspect) != g.changed.end();
+        };
+        // rewrite-target is gone: same Service, the path is no longer rewritten
+        QVERIFY2(find([&](const auto& g) {
+                     return g.before.service == "blog/blog-api" && g.after.service == "blog/blog-api" &&
+                         has(g, "rewrite") && !has(g, "service");
+                 }),
+                 all.c_str());
+        // ingress-nginx's regex locations are case-insensitive (~*), RegularExpression is not
+        QVERIFY2(find([&](const auto& g) {
+                     return g.before.service == "blog/blog-api" && g.after.service == "blog/blog-web";
+                 }),
+                 all.c_str());
+        // the source-range allow list is gone: denied before, routed after
+        QVERIFY2(find([&](const auto& g) {
+                     return g.before.outcome == "denied" && g.after.outcome == "routed" &&
+                         g.after.service == "shop/admin";
+                 }),
+                 all.c_str());
+        // app-root (302) and permanent-redirect (301): not carried; and https to those hosts finds no
+        // listener (their Ingresses had no TLS; ingress-nginx served them with its default certificate)
+        for (int status : {301, 302})
+            QVERIFY2(find([&](const auto& g) {
+                         return g.before.outcome == "redirect" && g.before.status == status &&
+                             g.after.outcome == "not-served";
+                     }),
+                     all.c_str());
+        // the default-backend annotation: the maintenance page before, 503 from an empty Service after
+        QVERIFY2(find([&](const auto& g) {
+                     return g.before.service == "shop/maintenance" && g.after.outcome == "no-endpoints" &&
+                         g.after.service == "shop/checkout";
+                 }),
+                 all.c_str());
+        // the canary's weight carried over as backendRef weights [api 90, api-canary 10]: both
+        // profiles roll the request's choice key the same way, so no request moves between the two
+        QVERIFY2(!find([&](const auto& g) {
+            return (g.before.service == "shop/api" && g.after.service == "shop/api-canary") ||
+                (g.before.service == "shop/api-canary" && g.after.service == "shop/api") ||
+                (g.before.service == g.after.service && has(g, "canary"));
+        }),
+                 all.c_str());
+        // and what the translation keeps does not show: / of the storefront is not a group
+        QVERIFY2(!find([&](const auto& g) {
+            return g.before.service == "shop/storefront" || g.after.service == "shop/storefront";
+        }),
+                 all.c_str());
     }
 };
 
