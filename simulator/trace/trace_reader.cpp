@@ -344,10 +344,14 @@ OpenResult openFrom(std::unique_ptr<ByteSource> source, const TraceOptions& opti
     std::string name = source->name();
     std::string inputError = source->error();
     if (lines.empty()) {
-        if (messages)
-            out.error = name + ": its first " + std::to_string(messages) +
-                " lines are the ingress-nginx controller's own messages (klog, nginx's error log, the banner) and "
-                "no access-log line follows them";
+        if (messages && prefix.size() >= 256 * 1024)
+            out.error = name + ": its first 256 KiB (" + std::to_string(messages) +
+                " lines) are the ingress-nginx controller's own messages (klog, nginx's error log, the banner); give "
+                "--format ingress-nginx or --log-format to read on past them";
+        else if (messages)
+            out.error = name + ": its " + std::to_string(messages) +
+                " lines are the ingress-nginx controller's own messages (klog, nginx's error log, the banner), "
+                "no access-log line";
         else
             out.error = inputError.empty() ? name + " is empty: there are no requests to replay"
                                            : name + ": " + inputError + "; no complete line could be read";

@@ -270,9 +270,8 @@ private slots:
             "W1205 10:00:00.000000       7 client_config.go:659] Neither --kubeconfig nor --master\n"
             "I1205 10:00:00.000112       7 main.go:205] \"Creating API client\"\n",
             {}, "startup.log");
-        QVERIFY2(
-            all.openError.find("startup.log: its first 2 lines are the ingress-nginx controller's own messages") == 0,
-            all.openError.c_str());
+        QVERIFY2(all.openError.find("startup.log: its 2 lines are the ingress-nginx controller's own messages") == 0,
+                 all.openError.c_str());
     }
 
     // The upstreaminfo fast path (LogFormat::parse) against the interpreter on the same lines,
