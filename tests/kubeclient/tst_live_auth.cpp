@@ -151,8 +151,8 @@ private slots:
         QVERIFY(client.ok());
         QCOMPARE(*test::whoami(**client), std::string("exec-user"));
         QCOMPARE(*test::whoami(**client), std::string("exec-user"));
-        // cached: the timestamp is whole seconds, so the credential lives 3 to 4 s — time for the two
-        // requests above on a loaded machine (2 s, 1 to 2 s in effect, was not always)
+        // cached: the timestamp is whole seconds, so the credential lives 3 to 4 s — time enough for
+        // the two requests above on a loaded machine
         QCOMPARE(std::atoi(readFile(counter).c_str()), 1);
         // After expirationTimestamp the next request runs the plugin again.
         auto ranAgain = [&] {
@@ -196,6 +196,21 @@ private slots:
         std::string r = userOf(kc);
         QVERIFY2(r.find("executable hopscope-test-missing-plugin not found") != std::string::npos, r.c_str());
         QVERIFY2(r.find("run 'apt-get install hopscope-test-missing-plugin'") != std::string::npos, r.c_str());
+    }
+
+    // A request with a body goes over HTTP/1.1 (an early answer on HTTP/2 loses its body with this
+    // libcurl: docs/kubeclient.md), everything else over HTTP/2 when the server offers it.
+    void requestsWithABodyUseHttp11() {
+        auto client = ApiClient::create(*TestCluster::clientConfig(cluster.envs("ADMIN_KUBECONFIG")));
+        QVERIFY(client.ok());
+        auto version = (*client)->get("/version", "get the version");
+        QVERIFY2(version.ok(), version ? "" : version.error().message.c_str());
+        QCOMPARE(version->httpVersion, std::string("2"));
+        auto review = (*client)->request("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+                                         "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"SelfSubjectReview\"}",
+                                         "application/json", "ask who I am");
+        QVERIFY2(review.ok(), review ? "" : review.error().message.c_str());
+        QCOMPARE(review->httpVersion, std::string("1.1"));
     }
 
     void basicAuthIsRefusedClearly() {
