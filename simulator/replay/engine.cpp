@@ -364,6 +364,7 @@ bool Engine::nextBatch() {
             t = rec.request.timeNs;
             if (haveT0_ && t < lastTrace_) {
                 ++res_.outOfOrder;
+                res_.outOfOrderMaxNs = std::max(res_.outOfOrderMaxNs, lastTrace_ - t);
                 std::string msg = reader_.name() + ":" + std::to_string(rec.line) + ": timestamp " +
                     trace::formatIso8601Ms(t) + " is " + formatDuration(lastTrace_ - t) +
                     " before the previous request's: replayed at the previous request's time";

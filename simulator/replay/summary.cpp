@@ -88,6 +88,7 @@ void ReplayResult::writeJson(model::JsonWriter& w) const {
     reasons("skippedLines", skippedReasons);
     w.key("timestampsBackwards").beginObject();
     w.field("count", outOfOrder);
+    w.field("maxSeconds", static_cast<double>(outOfOrderMaxNs) / 1e9);
     w.key("examples").beginArray();
     for (const auto& e : outOfOrderExamples) w.value(e);
     w.endArray();
@@ -243,6 +244,11 @@ void ReplayResult::writeText(std::ostream& out) const {
         out << "  " << outOfOrder
             << " request(s) with a timestamp before the previous line's were replayed at that line's time\n";
         for (const auto& e : outOfOrderExamples) out << "    " << e << "\n";
+        if (outOfOrderMaxNs >= 60'000'000'000LL)
+            out << "    (up to " << dur(outOfOrderMaxNs)
+                << " back: several logs one after another — controller replicas, kubectl logs of several Pods? "
+                   "Their requests are replayed at the latest time seen, which piles the later log's traffic up: "
+                   "merge the logs in time order, or replay each)\n";
     }
     if (!inputError.empty()) out << "  input: " << inputError << "\n";
     if (cancelled) out << "  cancelled: the results cover the lines read so far\n";

@@ -78,6 +78,7 @@ struct ReplayResult {
     std::uint64_t lines = 0, requests = 0, bad = 0, skipped = 0;
     std::vector<ReasonRow> badReasons, skippedReasons;
     std::uint64_t outOfOrder = 0;  // timestamps before the previous line's (replayed at that time)
+    std::int64_t outOfOrderMaxNs = 0;  // the largest step back
     std::vector<std::string> outOfOrderExamples;
     std::string inputError;  // why reading stopped early (truncated gzip, ...)
     bool cancelled = false;

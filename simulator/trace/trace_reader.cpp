@@ -113,7 +113,7 @@ std::string applyUrl(std::string_view url, sim::Request& r, bool& hasHost, bool&
 
 // `kubectl logs --timestamps` puts an RFC 3339 time (UTC, "Z", any fraction) and a space before
 // every line: its length, or 0.
-std::size_t kubectlTimestampLength(std::string_view l) {
+std::size_t timestampPrefixLength(std::string_view l) {
     auto digits = [&](std::size_t at, std::size_t n) {
         if (l.size() < at + n) return false;
         for (std::size_t i = at; i < at + n; ++i)
@@ -132,6 +132,18 @@ std::size_t kubectlTimestampLength(std::string_view l) {
     }
     if (l.size() < i + 2 || l[i] != 'Z' || l[i + 1] != ' ') return 0;
     return i + 2;
+}
+
+// What kubectl logs puts before each line of the container's own: `--prefix`'s source
+// ("[pod/ingress-nginx-controller-5c8d66c76d-x2x9k/controller] ") and then `--timestamps`' time.
+// Their length, or 0.
+std::size_t kubectlPrefixLength(std::string_view l) {
+    std::size_t k = 0;
+    if (l.substr(0, 5) == "[pod/") {
+        const std::size_t close = l.find("] ");
+        if (close != std::string_view::npos && l.substr(0, close).find(' ') == std::string_view::npos) k = close + 2;
+    }
+    return k + timestampPrefixLength(l.substr(k));
 }
 
 // What else an ingress-nginx controller Pod prints beside its access log (`kubectl logs` mixes
@@ -205,16 +217,16 @@ public:
 
 protected:
     void parseLine(std::string_view line, TraceRecord& rec) override {
-        // `kubectl logs --timestamps`: once a line needed its prefix taken off, the next ones
-        // are tried that way first (one parse a line, not two)
+        // `kubectl logs --prefix` / `--timestamps`: once a line needed its prefix taken off, the
+        // next ones are tried that way first (one parse a line, not two)
         std::size_t k = 0;
-        if (stripping_ && (k = kubectlTimestampLength(line)) != 0) {
+        if (stripping_ && (k = kubectlPrefixLength(line)) != 0) {
             log_.parse(line.substr(k), rec, scratch_);
             if (rec.kind != TraceRecord::Kind::Bad) return;
         }
         log_.parse(line, rec, scratch_);
         if (rec.kind != TraceRecord::Kind::Bad) return;
-        k = kubectlTimestampLength(line);
+        k = kubectlPrefixLength(line);
         if (k && !stripping_) {
             log_.parse(line.substr(k), rec, scratch_);
             stripping_ = rec.kind != TraceRecord::Kind::Bad;
@@ -233,7 +245,7 @@ private:
     TraceFormat format_;
     LogFormat log_;
     LogFormat::Scratch scratch_;
-    bool stripping_ = false;  // lines carry kubectl's --timestamps prefix
+    bool stripping_ = false;  // lines carry kubectl's --prefix or --timestamps prefix
 };
 
 LogFormat builtin(std::string_view text) {
@@ -320,7 +332,7 @@ OpenResult openFrom(std::unique_ptr<ByteSource> source, const TraceOptions& opti
             if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
             if (l.find_first_not_of(" \t") == std::string_view::npos) {
                 // blank
-            } else if (controllerMessage(l.substr(kubectlTimestampLength(l)))) {
+            } else if (controllerMessage(l.substr(kubectlPrefixLength(l)))) {
                 ++messages;
             } else {
                 lines.push_back(l);
@@ -362,7 +374,7 @@ OpenResult openFrom(std::unique_ptr<ByteSource> source, const TraceOptions& opti
     std::string_view firstTrim = first.substr(first.find_first_not_of(" \t"));
     LogFormat upstreaminfo = builtin(kIngressNginxLogFormat), combined = builtin(kCombinedLogFormat);
     std::string whyUpstream;
-    if (firstTrim.front() == '{' || firstTrim.front() == '[') {
+    if ((firstTrim.front() == '{' || firstTrim.front() == '[') && kubectlPrefixLength(first) == 0) {
         // JSON Lines when most lines are one object each (a damaged first line does not make it
         // a HAR); a HAR on one line has a "log" object; else a pretty-printed HAR
         std::size_t objects = 0;
@@ -377,12 +389,12 @@ OpenResult openFrom(std::unique_ptr<ByteSource> source, const TraceOptions& opti
         std::size_t okUpstream = 0, okCombined = 0;
         TraceRecord rec;
         LogFormat::Scratch sc;
-        // a line may carry kubectl's --timestamps prefix (the readers take it off the same way)
+        // a line may carry kubectl's --prefix or --timestamps prefix (the readers take it off the same way)
         auto parses = [&](LogFormat& f, std::string_view l) {
             f.parse(l, rec, sc);
             if (rec.kind != TraceRecord::Kind::Bad) return true;
             std::string why = rec.why;
-            if (std::size_t k = kubectlTimestampLength(l)) {
+            if (std::size_t k = kubectlPrefixLength(l)) {
                 f.parse(l.substr(k), rec, sc);
                 if (rec.kind != TraceRecord::Kind::Bad) return true;
             }

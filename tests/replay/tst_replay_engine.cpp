@@ -9,6 +9,8 @@
 #include <QJsonObject>
 #include <QtTest>
 
+#include <sstream>
+
 using namespace hs;
 using hs::testing::demoLog;
 using hs::testing::demoTable;
@@ -238,6 +240,21 @@ private slots:
                      problems[0].find("3s before") != std::string::npos,
                  problems[0].c_str());
         QCOMPARE(qint64(r.simulatedNs / 1000000000), qint64(1));  // 10:00:05 → 10:00:06 plus the last response
+        QCOMPARE(qint64(r.outOfOrderMaxNs), qint64(3'000'000'000));
+        std::ostringstream report;
+        r.writeText(report);
+        QVERIFY2(report.str().find("several logs one after another") == std::string::npos, report.str().c_str());
+
+        // two replicas' logs one after the other: the second starts an hour back, the report says why
+        std::string two =
+            "{\"time\":\"2026-11-25T11:00:00Z\",\"url\":\"https://shop.example.com/a\"}\n"
+            "{\"time\":\"2026-11-25T10:00:00Z\",\"url\":\"https://shop.example.com/b\"}\n";
+        auto r2 = replayText(two, {}, demoTable(), {}, "replicas.jsonl");
+        QCOMPARE(qint64(r2.outOfOrderMaxNs), qint64(3600'000'000'000));
+        std::ostringstream report2;
+        r2.writeText(report2);
+        QVERIFY2(report2.str().find("(up to 1h back: several logs one after another") != std::string::npos,
+                 report2.str().c_str());
     }
 
     void hostsTheClusterDoesNotServe() {

@@ -210,11 +210,14 @@ private slots:
         QTest::newRow("--timestamps") << true << false << false;
         QTest::newRow("--timestamps, gzip") << true << true << false;
         QTest::newRow("--format ingress-nginx, --timestamps") << true << false << true;
+        QTest::newRow("--prefix") << false << false << false;
+        QTest::newRow("--prefix --timestamps, named") << true << false << true;
     }
     void kubectlLogsOfTheController() {
         QFETCH(bool, timestamps);
         QFETCH(bool, gzipped);
         QFETCH(bool, named);
+        const bool prefixed = QString(QTest::currentDataTag()).contains("--prefix");
         std::vector<std::string> in = {
             "-------------------------------------------------------------------------------",
             "NGINX Ingress controller",
@@ -236,6 +239,7 @@ private slots:
         std::string text;
         int n = 0;
         for (const auto& l : in) {
+            if (prefixed) text += "[pod/ingress-nginx-controller-5c8d66c76d-x2x9k/controller] ";
             if (timestamps)
                 text += "2026-12-05T10:00:" + std::to_string(10 + n % 50) + "." + std::to_string(123456789 + n) + "Z ";
             text += l + "\n";
