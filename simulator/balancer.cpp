@@ -103,16 +103,33 @@ std::size_t HashRing::find(std::string_view key) const {
     return it->id;
 }
 
-std::size_t pickWeighted(std::span<const int> weights, Rng& rng) {
+namespace {
+std::int64_t weightTotal(std::span<const int> weights) {
     std::int64_t total = 0;
     for (int w : weights) total += std::max(0, w);
-    if (total <= 0) return 0;
-    std::int64_t r = rng.range(1, total);
-    for (std::size_t i = 0; i < weights.size(); ++i) {
-        r -= std::max(0, weights[i]);
-        if (r <= 0) return i;
+    return total;
+}
+// The choice whose share of [1, Σw] holds `roll`, the shares laid out from the first choice or
+// from the last.
+std::size_t pickAt(std::span<const int> weights, std::int64_t roll, bool fromLast) {
+    for (std::size_t k = 0; k < weights.size(); ++k) {
+        const std::size_t i = fromLast ? weights.size() - 1 - k : k;
+        roll -= std::max(0, weights[i]);
+        if (roll <= 0) return i;
     }
-    return weights.size() - 1;
+    return fromLast ? 0 : weights.size() - 1;
+}
+}  // namespace
+
+std::size_t pickWeighted(std::span<const int> weights, Rng& rng) {
+    const std::int64_t total = weightTotal(weights);
+    return total <= 0 ? 0 : pickAt(weights, rng.range(1, total), false);
+}
+
+std::size_t pickWeightedByKey(std::span<const int> weights, std::uint64_t choiceKey) {
+    const std::int64_t total = weightTotal(weights);
+    Rng keyed(choiceKey);
+    return total <= 0 ? 0 : pickAt(weights, keyed.range(1, total), true);
 }
 
 // ---- variable expressions --------------------------------------------------------------------

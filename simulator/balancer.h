@@ -148,5 +148,9 @@ std::string md5Hex(std::string_view data);
 
 // Picks among weighted choices (Gateway API backendRefs): share = w/Σw; zero weights never.
 std::size_t pickWeighted(std::span<const int> weights, Rng& rng);
+// The same with a request's own roll (RouteOptions::choiceKey: comparable across runs and
+// profiles), the shares laid out from the last choice: [primary 90, canary 10] gives the canary
+// the rolls 1..10, the ones ingress-nginx's canary-weight 10 sends to its canary.
+std::size_t pickWeightedByKey(std::span<const int> weights, std::uint64_t choiceKey);
 
 }  // namespace hs::sim

@@ -620,24 +620,11 @@ void Session::route(const Request& r, Decision& d, const RouteOptions& o) {
         }
         return;
     }
-    std::size_t bi = 0;
-    if (rule.backends.size() > 1 && o.choiceKey) {
-        // RouteOptions::choiceKey (replay, diff): the request's own roll, counted from the last
-        // backendRef, so that [primary 90, canary 10] sends the rolls 1..10 to the canary as
-        // ingress-nginx's canary-weight 10 does — the same requests on both sides of a migration
-        Rng keyed(o.choiceKey);
-        std::int64_t roll = keyed.range(1, total);
-        bi = rule.backends.size() - 1;
-        for (std::size_t k = rule.backends.size(); k-- > 0;) {
-            roll -= std::max(0, rule.weights[k]);
-            if (roll <= 0) {
-                bi = k;
-                break;
-            }
-        }
-    } else if (rule.backends.size() > 1) {
-        bi = pickWeighted(rule.weights, rng_);
-    }
+    // a replay's or diff's choice key: the same request takes the same backend in every run, and
+    // the one ingress-nginx's canary-weight roll gives it when the weights say the same
+    const std::size_t bi = rule.backends.size() == 1 ? 0
+        : o.choiceKey                                ? pickWeightedByKey(rule.weights, o.choiceKey)
+                                                     : pickWeighted(rule.weights, rng_);
     const BackendInfo& b = rule.backends[bi];
     d.service = b.key;
     d.servicePort = b.port;

@@ -254,6 +254,24 @@ private slots:
         for (int i = 0; i < 100; ++i) QCOMPARE(pickWeighted(z, rng), size_t(1));
     }
 
+    // By key: the same key, the same choice; shares laid out from the last, so that the last
+    // choice of [90, 10] takes exactly the rolls a canary-weight 10 sends to the canary.
+    void weightedByKeyMatchesCanaryRolls() {
+        int w[] = {90, 10};
+        int canary = 0;
+        for (std::uint64_t key = 1; key <= 20000; ++key) {
+            Rng roll(key);
+            const bool toCanary = roll.range(1, 100) <= 10;  // ingress-nginx's canary-weight 10
+            const std::size_t pick = pickWeightedByKey(w, key);
+            QCOMPARE(pick, toCanary ? size_t(1) : size_t(0));
+            QCOMPARE(pickWeightedByKey(w, key), pick);
+            canary += toCanary;
+        }
+        QVERIFY2(canary > 1800 && canary < 2200, qPrintable(QString::number(canary)));
+        int z[] = {5, 0};
+        for (std::uint64_t key = 1; key <= 100; ++key) QCOMPARE(pickWeightedByKey(z, key), size_t(0));
+    }
+
     void variableExpressions_data() {
         QTest::addColumn<QString>("expr");
         QTest::addColumn<QString>("expected");
