@@ -170,6 +170,31 @@ bool controllerMessage(std::string_view l) {
 
 namespace {
 
+// Parses an nginx log line that may carry kubectl's prefix (kubectlPrefixLength). `stripping`
+// says the previous lines had one: then the line is tried with it taken off first, so a whole
+// `kubectl logs --timestamps` file costs one parse a line; it is updated to what this line
+// needed. A line that parses neither way keeps the message of the parse as it stands.
+[[gnu::always_inline]] inline void parseMaybePrefixed(const LogFormat& f, std::string_view line, TraceRecord& rec,
+                                                      LogFormat::Scratch& sc, bool& stripping) {
+    // the prefix is looked for only when it was there before or the line does not parse: a plain
+    // log pays nothing for it
+    if (const std::size_t k = stripping ? kubectlPrefixLength(line) : 0) {
+        f.parse(line.substr(k), rec, sc);
+        if (rec.kind != TraceRecord::Kind::Bad) return;
+    }
+    f.parse(line, rec, sc);
+    if (rec.kind != TraceRecord::Kind::Bad) {
+        stripping = false;
+        return;
+    }
+    if (const std::size_t k = stripping ? 0 : kubectlPrefixLength(line)) {
+        std::string why = std::move(rec.why);
+        f.parse(line.substr(k), rec, sc);
+        stripping = rec.kind != TraceRecord::Kind::Bad;
+        if (!stripping) rec.why = std::move(why);
+    }
+}
+
 // The bytes detection looked at, then the rest of the source.
 class PrefixedSource final : public ByteSource {
 public:
@@ -217,25 +242,13 @@ public:
 
 protected:
     void parseLine(std::string_view line, TraceRecord& rec) override {
-        // `kubectl logs --prefix` / `--timestamps`: once a line needed its prefix taken off, the
-        // next ones are tried that way first (one parse a line, not two)
-        std::size_t k = 0;
-        if (stripping_ && (k = kubectlPrefixLength(line)) != 0) {
-            log_.parse(line.substr(k), rec, scratch_);
-            if (rec.kind != TraceRecord::Kind::Bad) return;
-        }
-        log_.parse(line, rec, scratch_);
+        parseMaybePrefixed(log_, line, rec, scratch_, stripping_);
         if (rec.kind != TraceRecord::Kind::Bad) return;
-        k = kubectlPrefixLength(line);
-        if (k && !stripping_) {
-            log_.parse(line.substr(k), rec, scratch_);
-            stripping_ = rec.kind != TraceRecord::Kind::Bad;
-            if (stripping_) return;
-        }
-        if (k && line.find_first_not_of(" \t", k) == std::string_view::npos) {
-            rec.kind = TraceRecord::Kind::Skipped;
+        const std::string_view rest = line.substr(kubectlPrefixLength(line));
+        if (rest.find_first_not_of(" \t") == std::string_view::npos) {
+            rec.kind = TraceRecord::Kind::Skipped;  // only kubectl's prefix
             rec.why = "blank line";
-        } else if (controllerMessage(line.substr(k))) {
+        } else if (controllerMessage(rest)) {
             rec.kind = TraceRecord::Kind::Skipped;
             rec.why = "a message of the controller, not an access-log line (kubectl logs mixes them in)";
         }
@@ -389,17 +402,11 @@ OpenResult openFrom(std::unique_ptr<ByteSource> source, const TraceOptions& opti
         std::size_t okUpstream = 0, okCombined = 0;
         TraceRecord rec;
         LogFormat::Scratch sc;
-        // a line may carry kubectl's --prefix or --timestamps prefix (the readers take it off the same way)
-        auto parses = [&](LogFormat& f, std::string_view l) {
-            f.parse(l, rec, sc);
-            if (rec.kind != TraceRecord::Kind::Bad) return true;
-            std::string why = rec.why;
-            if (std::size_t k = kubectlPrefixLength(l)) {
-                f.parse(l.substr(k), rec, sc);
-                if (rec.kind != TraceRecord::Kind::Bad) return true;
-            }
-            rec.why = std::move(why);
-            return false;
+        // a line may carry kubectl's prefix, taken off as the readers do
+        auto parses = [&](const LogFormat& f, std::string_view l) {
+            bool stripping = false;
+            parseMaybePrefixed(f, l, rec, sc, stripping);
+            return rec.kind != TraceRecord::Kind::Bad;
         };
         for (auto l : lines) {
             if (parses(upstreaminfo, l))
