@@ -167,7 +167,7 @@ DiffReport diffTrace(trace::TraceReader& reader, std::shared_ptr<const sim::Rout
             else if (hosts && inferHosts)
                 hosts->infer(rec);
         }
-        if (!rec.hasScheme && hosts && HostInference::redirectRecorded(rec.recorded)) hosts->inferScheme(rec);
+        if (hosts) hosts->inferScheme(rec);
         sim::RouteOptions ro;
         ro.explain = false;
         ro.choiceKey = choiceKeyFor(opt.seed, rec.line);

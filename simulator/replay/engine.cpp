@@ -576,8 +576,7 @@ void Engine::arrive(trace::TraceRecord& rec, std::int64_t now) {
             hosts_->infer(rec);
         }
     }
-    schemeSwitched_ =
-        !rec.hasScheme && hosts_ && HostInference::redirectRecorded(rec.recorded) && hosts_->inferScheme(rec);
+    schemeSwitched_ = hosts_ && hosts_->inferScheme(rec);
     r.timeNs = now;
     sim::RouteOptions ro;
     ro.explain = false;

@@ -57,8 +57,7 @@ bool HostInference::redirectsAs(const trace::TraceRecord& rec, std::string_view 
     return !NginxLogModel::proxied(probeDecision_) && probeDecision_.status == rec.recorded.status;
 }
 
-bool HostInference::inferScheme(trace::TraceRecord& rec) {
-    if (rec.hasScheme || !redirectRecorded(rec.recorded)) return false;
+bool HostInference::switchScheme(trace::TraceRecord& rec) {
     // the answer for (status, scheme, method, host, target), cached: a log repeats its redirects
     const sim::Request& r = rec.request;
     schemeKey_.assign(std::to_string(rec.recorded.status)).append(1, '\x1f').append(r.scheme).append(1, '\x1f');

@@ -29,7 +29,10 @@ public:
     // For a record without a scheme whose recorded answer is a redirect the controller gave
     // itself (redirectRecorded): keeps rec.request.scheme when routing it gives that answer, else
     // switches to the other scheme when that one does. Returns true when it switched.
-    bool inferScheme(trace::TraceRecord& rec);
+    // The check is inline (one comparison for most lines); the probe routes are not.
+    bool inferScheme(trace::TraceRecord& rec) {
+        return !rec.hasScheme && redirectRecorded(rec.recorded) && switchScheme(rec);
+    }
     // The log recorded that the controller answered with a redirect (3xx, no upstream address).
     static bool redirectRecorded(const trace::Recorded& r) {
         return r.status >= 301 && r.status <= 308 && r.status != 304 && r.status != 305 && r.status != 306 &&
@@ -61,6 +64,7 @@ private:
     bool fits(const trace::TraceRecord& rec, std::string_view upstream, const std::string& server);
     bool fitsAs(const trace::TraceRecord& rec, std::string_view upstream, const std::string& server,
                 std::string_view scheme);
+    bool switchScheme(trace::TraceRecord& rec);  // inferScheme past its check
     // Routes rec.request with `scheme` on the probe session: the recorded redirect comes back.
     bool redirectsAs(const trace::TraceRecord& rec, std::string_view scheme);
 
